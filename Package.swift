@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "outcomes",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "outcomes", targets: ["outcomes"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
+    ],
+    targets: [
+        // C shim: the system's libpq (Debian libpq-dev).
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        // Database client: connections, bound queries, typed decoding, COPY, errors.
+        .target(
+            name: "PostgresClient",
+            dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Where the service keeps its state: embedded cluster, migrations, paths, secret.
+        .target(
+            name: "OutcomesStore",
+            dependencies: [
+                "PostgresClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "outcomes",
+            dependencies: [
+                "OutcomesStore", "PostgresClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/OutcomesCLI"
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["OutcomesStore", "PostgresClient"],
+            path: "Tests/TestSupport"
+        ),
+        // Pure logic: no database needed.
+        .testTarget(
+            name: "UnitTests",
+            dependencies: ["OutcomesStore", "PostgresClient"]
+        ),
+        // Against a real PostgreSQL cluster that TestSupport starts and removes.
+        .testTarget(
+            name: "DatabaseTests",
+            dependencies: ["TestSupport", "OutcomesStore", "PostgresClient"]
+        ),
+    ]
+)

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OutcomesStore
+import PostgresClient
+
+/// Options every command that touches the database shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(
+        name: .customLong("database"),
+        help: ArgumentHelp(
+            "PostgreSQL URL or conninfo of an existing server (default: $OUTCOMES_DATABASE_URL, else the embedded cluster).",
+            valueName: "url"))
+    var databaseURL: String?
+
+    @Option(help: ArgumentHelp("Folder of the embedded cluster and the secret (default: $OUTCOMES_HOME or ./.outcomes).", valueName: "path"))
+    var home: String?
+
+    @Option(help: ArgumentHelp("Folder holding the project's SQL (default: found beside the program).", valueName: "path"))
+    var sqlDir: String?
+
+    @Flag(name: .shortAndLong, help: "Print progress and server notices.")
+    var verbose = false
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The database URL given by option or environment, if any.
+    var externalDatabase: String? {
+        databaseURL ?? environment["OUTCOMES_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    var homeURL: URL {
+        let path = home ?? environment["OUTCOMES_HOME"] ?? ".outcomes"
+        return URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            .standardizedFileURL
+    }
+
+    var cluster: EmbeddedCluster { EmbeddedCluster(home: homeURL) }
+
+    func validate() throws {
+        if let url = externalDatabase, ConnectionString.options(of: url) == nil {
+            throw ValidationError("--database is not a valid PostgreSQL URL or conninfo string.")
+        }
+    }
+
+    func bootstrapLogging() {
+        let level: Logger.Level = verbose ? .info : .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+
+    /// The database to use: the given server, or the embedded cluster (started if needed) — migrated either way.
+    func database() throws -> Database {
+        bootstrapLogging()
+        let conninfo = try externalDatabase ?? cluster.start()
+        let database = Database(conninfo: conninfo)
+        let migrator = try Migrator(directory: sqlDirectory().appendingPathComponent("migrations"))
+        try database.withConnection { connection in _ = try migrator.migrate(on: connection) }
+        return database
+    }
+
+    func sqlDirectory() throws -> URL {
+        try Resources.directory(named: "SQL", explicit: sqlDir, environmentKey: "OUTCOMES_SQL_DIR")
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A random secret kept in a file only its owner can read (mode 0600).
+public enum SecretFile {
+    /// Reads the secret, creating it with `bytes` random bytes (hex) on first use.
+    public static func readOrCreate(at url: URL, bytes: Int) throws -> String {
+        if let existing = try? String(contentsOf: url, encoding: .utf8) {
+            let value = existing.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !value.isEmpty else {
+                throw StoreError(.configuration, "The secret file \(url.path) is empty; restore it from a backup.")
+            }
+            return value
+        }
+        var generator = SystemRandomNumberGenerator()
+        let value = (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else {
+            throw StoreError(.configuration, "Could not create the secret file \(url.path) (errno \(errno)).")
+        }
+        let data = Array((value + "\n").utf8)
+        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        fsync(fd)
+        close(fd)
+        guard written == data.count else {
+            throw StoreError(.configuration, "Could not write the secret file \(url.path).")
+        }
+        return value
+    }
+}
