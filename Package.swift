@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // C shim: the system's libpq (Debian libpq-dev).
@@ -33,10 +34,20 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Agency extracts: streaming CSV, keyed hashing, staging with COPY, set-based validation.
+        .target(
+            name: "Ingest",
+            dependencies: [
+                "OutcomesStore", "PostgresClient",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
         .executableTarget(
             name: "outcomes",
             dependencies: [
-                "OutcomesStore", "PostgresClient",
+                "OutcomesStore", "PostgresClient", "Ingest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -50,12 +61,12 @@ let package = Package(
         // Pure logic: no database needed.
         .testTarget(
             name: "UnitTests",
-            dependencies: ["OutcomesStore", "PostgresClient"]
+            dependencies: ["OutcomesStore", "PostgresClient", "Ingest"]
         ),
         // Against a real PostgreSQL cluster that TestSupport starts and removes.
         .testTarget(
             name: "DatabaseTests",
-            dependencies: ["TestSupport", "OutcomesStore", "PostgresClient"]
+            dependencies: ["TestSupport", "OutcomesStore", "PostgresClient", "Ingest"]
         ),
     ]
 )

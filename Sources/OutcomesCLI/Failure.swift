@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Ingest
 import OutcomesStore
 import PostgresClient
 
@@ -19,6 +20,8 @@ func reportingFailures(_ body: () throws -> Void) throws {
         try body()
     } catch let error as ExitCode {
         throw error
+    } catch let error as IngestFailure {
+        fail(error.description, code: Exit.usage)
     } catch let error as StoreError {
         fail(error.message, code: error.kind == .unavailable ? Exit.unavailable : Exit.configuration)
     } catch let error as PostgresError {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Ingest
 import Logging
 import OutcomesStore
 import PostgresClient
@@ -60,6 +61,13 @@ struct GlobalOptions: ParsableArguments {
         let migrator = try Migrator(directory: sqlDirectory().appendingPathComponent("migrations"))
         try database.withConnection { connection in _ = try migrator.migrate(on: connection) }
         return database
+    }
+
+    /// Hashes identifiers with the deployment secret ($OUTCOMES_SECRET_FILE, else `secret.key` in the home folder).
+    func identifierHasher() throws -> IdentifierHasher {
+        let file = environment["OUTCOMES_SECRET_FILE"].map { URL(fileURLWithPath: $0) } ?? homeURL.appendingPathComponent("secret.key")
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        return IdentifierHasher(secret: try SecretFile.readOrCreate(at: file, bytes: 32))
     }
 
     func sqlDirectory() throws -> URL {

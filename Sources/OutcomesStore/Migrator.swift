@@ -23,8 +23,10 @@ public struct Migration: Sendable, Equatable {
         guard fileName.hasSuffix(".sql") else { return nil }
         let stem = fileName.dropLast(4)
         let parts = stem.split(separator: "_", maxSplits: 1)
-        guard parts.count == 2, parts[0].count == 4, let id = Int(parts[0]), id > 0,
-            parts[1].allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "_" }), !parts[1].isEmpty
+        // ASCII only: Int("+001") is 1, and Character.isLowercase accepts "é".
+        guard parts.count == 2, parts[0].count == 4, parts[0].allSatisfy({ $0.isASCII && $0.isNumber }),
+            let id = Int(parts[0]), id > 0,
+            parts[1].allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }), !parts[1].isEmpty
         else { return nil }
         return (id, String(parts[1]))
     }

@@ -210,7 +210,7 @@ public final class PostgresConnection {
         let message =
             field("M")
             ?? String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
-        return PostgresError(
+        return PostgresError.redactingValues(
             kind: .server, message: message, sqlState: field("C"), detail: field("D"), hint: field("H"),
             position: field("P").flatMap { Int($0) }, column: field("c"), constraint: field("n"))
     }

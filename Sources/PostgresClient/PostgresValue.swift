@@ -137,7 +137,9 @@ public struct PostgresDate: Hashable, Comparable, Sendable, CustomStringConverti
     /// Parses `YYYY-MM-DD` strictly (the only form the project reads and writes).
     public init?(iso text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        // Digits only: Int("+1") is 1, which would let "2024-+1-05" through.
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
             let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
             (1...12).contains(m), d >= 1, d <= PostgresDate.daysIn(month: m, year: y)
         else { return nil }

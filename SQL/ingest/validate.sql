@@ -1,0 +1,285 @@
+-- Set-based validation of a staged extract.
+--
+-- Runs inside the ingest transaction, acting as outcomes_ingest, after every
+-- CSV file was streamed into pg_temp.stage_<file> (all cells as text, plus the
+-- record number `rec`; identifiers already replaced by their keyed hash, or by
+-- 'invalid' when they broke the format rule). Session settings:
+--   outcomes.agency_id     the agency uploading
+--   outcomes.extracted_on  extract.json's date ('infinity' when extract.json was unusable)
+-- Every problem becomes a row of pg_temp.ingest_issue; nothing else is written.
+
+CREATE TEMP TABLE ingest_issue (
+    file     text NOT NULL,
+    file_ord integer NOT NULL,
+    rec      integer,
+    col      text,
+    col_ord  integer,
+    value    text,
+    expected text NOT NULL
+) ON COMMIT DROP;
+
+-- 1. Cell rules, driven by the format's definition (ref.extract_column): one
+--    scan per file checks every column's kind, code list, required value and
+--    the extracted_on bound for dates.
+DO $$
+DECLARE
+    f record;
+    c record;
+    checks text[];
+    cell text;
+    problem text;
+    allowed text[];
+    extracted_on text := current_setting('outcomes.extracted_on');
+    bound text;
+BEGIN
+    bound := CASE WHEN extracted_on = 'infinity' THEN NULL
+                  ELSE 'a date on or before the extract date ' || extracted_on || ' (extracted_on in extract.json)' END;
+    FOR f IN SELECT file, ord, 'stage_' || replace(file, '.csv', '') AS stage FROM ref.extract_file ORDER BY ord LOOP
+        checks := '{}';
+        FOR c IN SELECT * FROM ref.extract_column WHERE file = f.file ORDER BY ord LOOP
+            cell := format('trim(s.%I)', c.name);
+            allowed := NULL;
+            IF c.list IS NOT NULL THEN
+                SELECT array_agg(lower(code) ORDER BY ord) INTO allowed FROM ref.code WHERE list = c.list;
+            END IF;
+            problem := CASE c.kind
+                WHEN 'identifier' THEN format(
+                    'WHEN %s = %L THEN %L', cell, 'invalid',
+                    '1 to 64 characters of A-Z, a-z, 0-9, _ and - (the value is not shown: identifiers never appear in reports)')
+                WHEN 'fips' THEN format(
+                    'WHEN %s <> ALL (%L::text[]) THEN %L', cell, (SELECT array_agg(fips::text) FROM ref.county),
+                    'the five-digit FIPS code of a California county, 06001 to 06115')
+                WHEN 'month' THEN format(
+                    'WHEN NOT ingest.is_month(%1$s) THEN %2$L WHEN (%1$s || ''-01'')::date > %3$L::date THEN %4$L', cell,
+                    'a month written YYYY-MM, e.g. 2009-04', extracted_on,
+                    'a month not after the extract date ' || extracted_on || ' (extracted_on in extract.json)')
+                WHEN 'date' THEN format(
+                    'WHEN NOT ingest.is_date(%1$s) THEN %2$L WHEN %1$s::date > %3$L::date THEN %4$L', cell,
+                    'a real date written YYYY-MM-DD, e.g. 2025-03-31', extracted_on, bound)
+                WHEN 'code' THEN format(
+                    'WHEN lower(%s) <> ALL (%L::text[]) THEN %L', cell, allowed,
+                    'one of: ' || (SELECT string_agg(code, ', ' ORDER BY ord) FROM ref.code WHERE list = c.list))
+                WHEN 'codes' THEN format(
+                    'WHEN NOT ingest.values_ok(%s, %L::text[]) THEN %L', cell, allowed,
+                    'values from: ' || (SELECT string_agg(code, ', ' ORDER BY ord) FROM ref.code WHERE list = c.list)
+                    || '; separated by ";", each at most once')
+                WHEN 'race' THEN format(
+                    'WHEN NOT ingest.race_ok(%s) THEN %L', cell,
+                    'one or more of AIAN, ASIAN, BLACK, HISPANIC, MENA, NHPI, WHITE (optionally refined as CATEGORY.DETAIL, '
+                    || 'e.g. ASIAN.FILIPINO), separated by ";", each once; or DECLINED or UNKNOWN alone')
+                WHEN 'bool' THEN format('WHEN lower(%s) NOT IN (''yes'', ''no'') THEN %L', cell, 'yes or no')
+                WHEN 'count' THEN format('WHEN %s !~ ''^[0-9]{1,9}$'' THEN %L', cell, 'a whole number, 0 or more')
+                WHEN 'numeric' THEN format(
+                    'WHEN %s !~ ''^[0-9]{1,9}(\.[0-9]{1,6})?$'' THEN %L', cell, 'a number, 0 or more, e.g. 4 or 2.5')
+                WHEN 'item' THEN format(
+                    'WHEN %s !~ ''^[A-Za-z0-9_.]{1,64}$'' THEN %L', cell, 'an item identifier of the instrument (see the format)')
+                WHEN 'text' THEN format('WHEN length(%s) > 64 THEN %L', cell, 'at most 64 characters')
+                WHEN 'domain' THEN format('WHEN %s !~ ''^(1[0-3]|[1-9])$'' THEN %L', cell, 'an outcome domain number, 1 to 13')
+            END;
+            checks := checks || format(
+                '(%L, %s, %s, CASE WHEN nullif(%s, '''') IS NULL THEN %s %s END)',
+                c.name, c.ord,
+                CASE WHEN c.kind = 'identifier' THEN 'NULL::text' ELSE format('s.%I', c.name) END,
+                cell,
+                CASE WHEN c.required THEN quote_literal('a value: this column is required') ELSE 'NULL' END,
+                problem);
+        END LOOP;
+        EXECUTE format(
+            'INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
+             SELECT %L, %s, s.rec, v.col, v.ord, v.value, v.problem
+             FROM pg_temp.%I s CROSS JOIN LATERAL (VALUES %s) AS v(col, ord, value, problem)
+             WHERE v.problem IS NOT NULL',
+            f.file, f.ord, f.stage, array_to_string(checks, ', '));
+    END LOOP;
+END
+$$;
+
+-- Records whose cells all passed: the cross-record rules below read only these,
+-- so every cast is safe and one bad cell is not reported twice.
+CREATE TEMP VIEW bad_rec AS SELECT DISTINCT file, rec FROM pg_temp.ingest_issue;
+
+CREATE TEMP VIEW ok_youth AS
+SELECT s.* FROM pg_temp.stage_youth s
+WHERE NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'youth.csv' AND b.rec = s.rec);
+
+-- Helper to add an issue with the file's and column's order for sorting.
+CREATE TEMP VIEW issue_place AS
+SELECT f.file, f.ord AS file_ord, c.name AS col, c.ord AS col_ord
+FROM ref.extract_file f JOIN ref.extract_column c USING (file);
+
+-- 2. youth.csv: youth_key unique; county one the agency may report for.
+INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
+SELECT p.file, p.file_ord, d.rec, p.col, p.col_ord, NULL,
+       'a youth_key used once in youth.csv (record ' || d.first_rec || ' has the same one)'
+FROM (SELECT rec, min(rec) OVER (PARTITION BY youth_key) AS first_rec FROM pg_temp.stage_youth
+      WHERE youth_key IS NOT NULL AND youth_key <> 'invalid') d
+JOIN pg_temp.issue_place p ON p.file = 'youth.csv' AND p.col = 'youth_key'
+WHERE d.rec <> d.first_rec;
+
+INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
+SELECT p.file, p.file_ord, y.rec, p.col, p.col_ord, trim(y.county_fips),
+       'a county your agency is registered to report for ('
+       || coalesce((SELECT string_agg(county_fips, ', ' ORDER BY county_fips) FROM core.agency_county
+                    WHERE agency_id = current_setting('outcomes.agency_id')::integer), 'none registered')
+       || '); ask the state team to register the county, or correct the code'
+FROM pg_temp.ok_youth y
+JOIN pg_temp.issue_place p ON p.file = 'youth.csv' AND p.col = 'county_fips'
+WHERE NOT EXISTS (SELECT FROM core.agency_county ac
+                  WHERE ac.agency_id = current_setting('outcomes.agency_id')::integer AND ac.county_fips = trim(y.county_fips));
+
+-- 3. Every other file: youth_key must be a youth of youth.csv.
+DO $$
+DECLARE f record;
+BEGIN
+    FOR f IN SELECT file, 'stage_' || replace(file, '.csv', '') AS stage FROM ref.extract_file
+             WHERE file <> 'youth.csv' ORDER BY ord LOOP
+        EXECUTE format(
+            'INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
+             SELECT p.file, p.file_ord, s.rec, p.col, p.col_ord, NULL,
+                    ''the youth_key of a youth listed in youth.csv''
+             FROM pg_temp.%I s JOIN pg_temp.issue_place p ON p.file = %L AND p.col = ''youth_key''
+             WHERE s.youth_key IS NOT NULL AND s.youth_key <> ''invalid''
+               AND NOT EXISTS (SELECT FROM pg_temp.stage_youth y WHERE y.youth_key = s.youth_key)',
+            f.stage, f.file);
+    END LOOP;
+END
+$$;
+
+-- 4. Rules within a record and across records of one file (only cell-valid records).
+CREATE TEMP VIEW ok_flags AS
+SELECT s.rec, lower(trim(s.flag)) AS flag, ingest.to_date(s.flagged_on) AS flagged_on,
+       nullif(trim(s.exploitation_types), '') AS exploitation_types,
+       ingest.to_date(s.incident_on) AS incident_on, ingest.to_date(s.resolved_on) AS resolved_on
+FROM pg_temp.stage_cse_flags s
+WHERE NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'cse_flags.csv' AND b.rec = s.rec);
+
+INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
+SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
+FROM (
+    SELECT rec, 'exploitation_types' AS col, exploitation_types AS value,
+           'no exploitation types for an at_risk flag (they are recorded only for confirmed or suspected)' AS expected
+    FROM pg_temp.ok_flags WHERE flag = 'at_risk' AND exploitation_types IS NOT NULL
+    UNION ALL
+    SELECT rec, 'incident_on', incident_on::text, 'a date on or before flagged_on (' || flagged_on || ')'
+    FROM pg_temp.ok_flags WHERE incident_on > flagged_on
+    UNION ALL
+    SELECT rec, 'resolved_on', resolved_on::text, 'a date on or after flagged_on (' || flagged_on || ')'
+    FROM pg_temp.ok_flags WHERE resolved_on < flagged_on
+) x JOIN pg_temp.issue_place p ON p.file = 'cse_flags.csv' AND p.col = x.col;
+
+CREATE TEMP VIEW ok_placements AS
+SELECT s.rec, s.youth_key, ingest.to_date(s.started_on) AS started_on, ingest.to_date(s.ended_on) AS ended_on
+FROM pg_temp.stage_placements s
+WHERE NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'placements.csv' AND b.rec = s.rec);
+
+INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
+SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
+FROM (
+    SELECT rec, 'ended_on' AS col, ended_on::text AS value,
+           'a date on or after started_on (' || started_on || ')' AS expected
+    FROM pg_temp.ok_placements WHERE ended_on < started_on
+    UNION ALL
+    -- Episodes of one youth may not overlap; one may start on the day the previous one ends.
+    SELECT rec, 'started_on', started_on::text,
+           'a start on or after the end of the same youth''s earlier episode (record ' || prev_rec || ', which '
+           || CASE WHEN prev_end = 'infinity' THEN 'has no end date' ELSE 'ends ' || prev_end::date END || ')'
+    FROM (SELECT rec, started_on,
+                 max(coalesce(ended_on, 'infinity')) OVER w AS prev_end,
+                 lag(rec) OVER (PARTITION BY youth_key ORDER BY started_on, rec) AS prev_rec
+          FROM pg_temp.ok_placements
+          WHERE ended_on IS NULL OR ended_on >= started_on
+          WINDOW w AS (PARTITION BY youth_key ORDER BY started_on, rec ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) o
+    WHERE prev_end > started_on
+) x JOIN pg_temp.issue_place p ON p.file = 'placements.csv' AND p.col = x.col;
+
+INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
+SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
+FROM (
+    SELECT s.rec, 'returned_on' AS col, trim(s.returned_on) AS value,
+           'a date on or after left_on (' || trim(s.left_on) || ')' AS expected
+    FROM pg_temp.stage_absences s
+    WHERE ingest.to_date(s.returned_on) < ingest.to_date(s.left_on)
+      AND NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'absences.csv' AND b.rec = s.rec)
+    UNION ALL
+    SELECT s.rec, 'returned_to_same_caregiver', trim(s.returned_to_same_caregiver),
+           'empty while returned_on is empty (answer it only once the youth has returned)'
+    FROM pg_temp.stage_absences s
+    WHERE nullif(trim(s.returned_on), '') IS NULL AND nullif(trim(s.returned_to_same_caregiver), '') IS NOT NULL
+) x JOIN pg_temp.issue_place p ON p.file = 'absences.csv' AND p.col = x.col;
+
+INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
+SELECT p.file, p.file_ord, s.rec, p.col, p.col_ord, trim(s.detail),
+       CASE WHEN e.detail_list IS NULL
+            THEN 'no detail for the event ' || e.code || ' (only events that list details take one)'
+            ELSE 'one of: ' || (SELECT string_agg(code, ', ' ORDER BY ord) FROM ref.code WHERE list = e.detail_list) END
+FROM pg_temp.stage_events s
+JOIN ref.code e ON e.list = 'event' AND e.code = lower(trim(s.event))
+JOIN pg_temp.issue_place p ON p.file = 'events.csv' AND p.col = 'detail'
+WHERE nullif(trim(s.detail), '') IS NOT NULL
+  AND NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'events.csv' AND b.rec = s.rec)
+  AND (e.detail_list IS NULL
+       OR NOT EXISTS (SELECT FROM ref.code d WHERE d.list = e.detail_list AND d.code = lower(trim(s.detail))));
+
+INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
+SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
+FROM (
+    SELECT s.rec, 'term_end' AS col, trim(s.term_end) AS value,
+           'a date on or after term_start (' || trim(s.term_start) || ')' AS expected
+    FROM pg_temp.stage_school_terms s
+    WHERE ingest.to_date(s.term_end) < ingest.to_date(s.term_start)
+      AND NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'school_terms.csv' AND b.rec = s.rec)
+    UNION ALL
+    SELECT s.rec, 'days_attended', trim(s.days_attended),
+           'at most days_enrolled (' || trim(s.days_enrolled) || ')'
+    FROM pg_temp.stage_school_terms s
+    WHERE ingest.to_int(s.days_attended) > ingest.to_int(s.days_enrolled)
+      AND NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'school_terms.csv' AND b.rec = s.rec)
+) x JOIN pg_temp.issue_place p ON p.file = 'school_terms.csv' AND p.col = x.col;
+
+CREATE TEMP VIEW ok_assessments AS
+SELECT s.rec, s.youth_key, upper(trim(s.instrument)) AS instrument, ingest.to_date(s.administered_on) AS administered_on,
+       trim(s.item) AS item, ingest.to_num(s.score) AS score
+FROM pg_temp.stage_assessments s
+WHERE NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'assessments.csv' AND b.rec = s.rec);
+
+INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
+SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
+FROM (
+    SELECT a.rec, 'item' AS col, a.item AS value,
+           CASE WHEN i.item_pattern IS NOT NULL
+                THEN 'a ' || i.code || ' item code written domain.item in lower-case letters and _ (e.g. behavioral.depression)'
+                ELSE 'an item of ' || i.code || ': '
+                     || (SELECT string_agg(item, ', ' ORDER BY ord) FROM ref.instrument_item WHERE instrument = i.code) END
+           AS expected
+    FROM pg_temp.ok_assessments a JOIN ref.instrument i ON i.code = a.instrument
+    WHERE CASE WHEN i.item_pattern IS NOT NULL THEN a.item !~ i.item_pattern
+               ELSE NOT EXISTS (SELECT FROM ref.instrument_item ii WHERE ii.instrument = i.code AND ii.item = a.item) END
+    UNION ALL
+    SELECT a.rec, 'score', a.score::text,
+           'a score from ' || i.min_score || ' to ' || i.max_score || ' for ' || i.code
+    FROM pg_temp.ok_assessments a JOIN ref.instrument i ON i.code = a.instrument
+    WHERE a.score NOT BETWEEN i.min_score AND i.max_score
+    UNION ALL
+    SELECT rec, 'item', item,
+           'each item once per administration (youth, instrument, administered_on); record ' || first_rec || ' has it already'
+    FROM (SELECT rec, item, min(rec) OVER (PARTITION BY youth_key, instrument, administered_on, item) AS first_rec
+          FROM pg_temp.ok_assessments) d
+    WHERE rec <> first_rec
+) x JOIN pg_temp.issue_place p ON p.file = 'assessments.csv' AND p.col = x.col;
+
+INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
+SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
+FROM (
+    SELECT rec, 'goal_id' AS col, goal_id AS value,
+           'a goal_id used once per youth (record ' || first_rec || ' has the same one for this youth)' AS expected
+    FROM (SELECT s.rec, trim(s.goal_id) AS goal_id,
+                 min(s.rec) OVER (PARTITION BY s.youth_key, trim(s.goal_id)) AS first_rec
+          FROM pg_temp.stage_goals s
+          WHERE NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'goals.csv' AND b.rec = s.rec)) d
+    WHERE rec <> first_rec
+    UNION ALL
+    SELECT s.rec, 'status_on', trim(s.status_on), 'a date on or after set_on (' || trim(s.set_on) || ')'
+    FROM pg_temp.stage_goals s
+    WHERE ingest.to_date(s.status_on) < ingest.to_date(s.set_on)
+      AND NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'goals.csv' AND b.rec = s.rec)
+) x JOIN pg_temp.issue_place p ON p.file = 'goals.csv' AND p.col = x.col;

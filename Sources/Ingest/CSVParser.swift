@@ -1,0 +1,184 @@
+/// A streaming RFC 4180 parser: bytes go in chunk by chunk, records come out one at a time.
+///
+/// It never holds more than the current record, so memory does not grow with
+/// the file. Structural faults (a quote inside an unquoted field, text after a
+/// closing quote, a quote left open at the end of the file) are reported on the
+/// record instead of stopping the parse, so one upload yields every error.
+public struct CSVParser {
+    public enum Fault: Equatable, Sendable {
+        case quoteInUnquotedField(column: Int)
+        case textAfterClosingQuote(column: Int)
+        case unterminatedQuote(column: Int)
+    }
+
+    /// One record. Field bytes are valid until the next record is produced.
+    public struct Record {
+        /// 0 = the header row, 1 = the first data row.
+        public let number: Int
+        public let fieldCount: Int
+        public let fault: Fault?
+        let bytes: [UInt8]
+        let ends: [Int]
+
+        public func field(_ index: Int) -> ArraySlice<UInt8> {
+            let start = index == 0 ? 0 : ends[index - 1]
+            return bytes[start..<ends[index]]
+        }
+
+        public func string(_ index: Int) -> String? {
+            String(validating: field(index), as: UTF8.self)
+        }
+    }
+
+    private enum State {
+        case fieldStart, unquoted, quoted, quoteInQuoted, afterQuoteCR
+    }
+
+    private var state = State.fieldStart
+    private var bytes: [UInt8] = []
+    private var ends: [Int] = []
+    private var fieldQuoted = false
+    private var fault: Fault?
+    private var recordNumber = 0
+    private var atFileStart = true
+    private var pendingBOM: [UInt8] = []
+    /// True once any byte other than a byte-order mark was seen.
+    public private(set) var sawContent = false
+
+    public init() {
+        bytes.reserveCapacity(1024)
+        ends.reserveCapacity(32)
+    }
+
+    /// Feeds a chunk; `emit` is called for every record completed inside it.
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer, _ emit: (Record) throws -> Void) rethrows {
+        var index = chunk.startIndex
+        if atFileStart {
+            // Strip a UTF-8 byte-order mark, even when it is split across chunks.
+            while index < chunk.endIndex, pendingBOM.count < 3 {
+                pendingBOM.append(chunk[index])
+                index += 1
+                if pendingBOM != Array([0xEF, 0xBB, 0xBF].prefix(pendingBOM.count)) { break }
+            }
+            if pendingBOM.count < 3, pendingBOM == Array([0xEF, 0xBB, 0xBF].prefix(pendingBOM.count)), index == chunk.endIndex {
+                return  // wait for more bytes
+            }
+            atFileStart = false
+            let carried = pendingBOM == [0xEF, 0xBB, 0xBF] ? [] : pendingBOM
+            pendingBOM = []
+            for byte in carried { try consume(byte, emit) }
+        }
+        while index < chunk.endIndex {
+            try consume(chunk[index], emit)
+            index += 1
+        }
+    }
+
+    /// Signals the end of the input; emits a last record that has no final newline.
+    public mutating func finish(_ emit: (Record) throws -> Void) rethrows {
+        if atFileStart, !pendingBOM.isEmpty {
+            let carried = pendingBOM == [0xEF, 0xBB, 0xBF] ? [] : pendingBOM
+            atFileStart = false
+            pendingBOM = []
+            for byte in carried { try consume(byte, emit) }
+        }
+        switch state {
+        case .quoted:
+            if fault == nil { fault = .unterminatedQuote(column: ends.count + 1) }
+            try endRecord(emit)
+        case .fieldStart where ends.isEmpty && bytes.isEmpty:
+            break  // the file ended with a newline
+        default:
+            try endRecord(emit)
+        }
+    }
+
+    @inline(__always)
+    private mutating func consume(_ byte: UInt8, _ emit: (Record) throws -> Void) rethrows {
+        sawContent = true
+        switch state {
+        case .fieldStart:
+            switch byte {
+            case UInt8(ascii: "\""):
+                state = .quoted
+                fieldQuoted = true
+            case UInt8(ascii: ","):
+                ends.append(bytes.count)
+            case UInt8(ascii: "\n"):
+                try endRecord(emit)
+            default:
+                bytes.append(byte)
+                state = .unquoted
+            }
+        case .unquoted:
+            switch byte {
+            case UInt8(ascii: ","):
+                endField()
+            case UInt8(ascii: "\n"):
+                try endRecord(emit)
+            case UInt8(ascii: "\""):
+                if fault == nil { fault = .quoteInUnquotedField(column: ends.count + 1) }
+                bytes.append(byte)
+            default:
+                bytes.append(byte)
+            }
+        case .quoted:
+            if byte == UInt8(ascii: "\"") {
+                state = .quoteInQuoted
+            } else {
+                bytes.append(byte)
+            }
+        case .quoteInQuoted:
+            switch byte {
+            case UInt8(ascii: "\""):
+                bytes.append(byte)
+                state = .quoted
+            case UInt8(ascii: ","):
+                endField()
+            case UInt8(ascii: "\n"):
+                try endRecord(emit)
+            case UInt8(ascii: "\r"):
+                state = .afterQuoteCR
+            default:
+                if fault == nil { fault = .textAfterClosingQuote(column: ends.count + 1) }
+                bytes.append(byte)
+                state = .unquoted
+            }
+        case .afterQuoteCR:
+            if byte == UInt8(ascii: "\n") {
+                try endRecord(emit)
+            } else {
+                if fault == nil { fault = .textAfterClosingQuote(column: ends.count + 1) }
+                bytes.append(UInt8(ascii: "\r"))
+                state = .unquoted
+                try consume(byte, emit)
+            }
+        }
+    }
+
+    @inline(__always)
+    private mutating func endField() {
+        ends.append(bytes.count)
+        state = .fieldStart
+        fieldQuoted = false
+    }
+
+    private mutating func endRecord(_ emit: (Record) throws -> Void) rethrows {
+        // A CR before LF belongs to the line ending, not to an unquoted last field.
+        if state == .unquoted, bytes.last == UInt8(ascii: "\r") {
+            bytes.removeLast()
+        }
+        ends.append(bytes.count)
+        defer {
+            bytes.removeAll(keepingCapacity: true)
+            ends.removeAll(keepingCapacity: true)
+            fault = nil
+            state = .fieldStart
+            fieldQuoted = false
+        }
+        // A line with nothing on it (or only a CR) is not a record.
+        if ends == [0], fault == nil, !fieldQuoted { return }
+        try emit(Record(number: recordNumber, fieldCount: ends.count, fault: fault, bytes: bytes, ends: ends))
+        recordNumber += 1
+    }
+}

@@ -1,0 +1,47 @@
+import PostgresClient
+
+/// The extract format as the database defines it (`ref.extract_file`, `ref.extract_column`).
+///
+/// The loader reads it at run time, so the format lives in one place: the reference migration.
+public struct ExtractFormat: Sendable {
+    public struct Column: Sendable, Equatable {
+        public var name: String
+        public var required: Bool
+        public var kind: String
+        public var isIdentifier: Bool { kind == "identifier" }
+    }
+
+    public struct File: Sendable {
+        public var name: String
+        public var required: Bool
+        public var columns: [Column]
+        /// `youth.csv` → `stage_youth`.
+        public var stageTable: String { "stage_" + name.replacingOccurrences(of: ".csv", with: "") }
+    }
+
+    public var files: [File]
+
+    public static func load(from connection: PostgresConnection) throws -> ExtractFormat {
+        let result = try connection.query(
+            """
+            SELECT f.file, f.required AS file_required, c.name, c.required, c.kind
+            FROM ref.extract_file f JOIN ref.extract_column c USING (file)
+            ORDER BY f.ord, c.ord
+            """)
+        var files: [File] = []
+        for row in result.rows {
+            let name = try row.decode(String.self, "file")
+            let column = Column(
+                name: try row.decode(String.self, "name"), required: try row.decode(Bool.self, "required"),
+                kind: try row.decode(String.self, "kind"))
+            if files.last?.name == name {
+                files[files.count - 1].columns.append(column)
+            } else {
+                files.append(File(name: name, required: try row.decode(Bool.self, "file_required"), columns: [column]))
+            }
+        }
+        return ExtractFormat(files: files)
+    }
+
+    public func file(named name: String) -> File? { files.first { $0.name == name } }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import PostgresClient
+
+/// The contents of `extract.json`: which agency produced the extract, when, in which format.
+public struct ExtractManifest: Equatable, Sendable {
+    public static let fileName = "extract.json"
+    public static let supportedVersions = [1]
+    /// extract.json is a few lines; anything larger is not one.
+    static let maximumSize = 64 * 1024
+
+    public var formatVersion: Int
+    public var agencyCode: String
+    public var extractedOn: PostgresDate
+
+    /// Parses and checks extract.json, returning every problem found at once.
+    public static func parse(_ data: Data) -> Result<ExtractManifest, IssueList> {
+        var issues = IssueList()
+        func issue(_ column: String?, _ value: String?, _ expected: String) {
+            issues.append(IngestIssue(file: fileName, column: column, value: value, expected: expected))
+        }
+        guard data.count <= maximumSize else {
+            issue(nil, nil, "extract.json is larger than 64 KiB; it should hold only format_version, agency_code and extracted_on")
+            return .failure(issues)
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: data), let fields = object as? [String: Any] else {
+            issue(nil, nil, "a JSON object such as {\"format_version\": 1, \"agency_code\": \"LA-DCFS\", \"extracted_on\": \"2025-07-15\"}")
+            return .failure(issues)
+        }
+        let known: Set = ["format_version", "agency_code", "extracted_on"]
+        for key in fields.keys.sorted() where !known.contains(key) {
+            issue(key, nil, "only format_version, agency_code and extracted_on; remove this field")
+        }
+        var version: Int?
+        switch fields["format_version"] {
+        case nil: issue("format_version", nil, "format_version is required; this release accepts version 1")
+        case let number as NSNumber where !isBoolean(number) && number.doubleValue == 1:
+            version = 1
+        case let other?:
+            issue("format_version", "\(other)", "a format version this release accepts: \(supportedVersions.map(String.init).joined(separator: ", "))")
+        }
+        var agency: String?
+        switch fields["agency_code"] {
+        case let code as String where !code.trimmingCharacters(in: .whitespaces).isEmpty:
+            agency = code.trimmingCharacters(in: .whitespaces)
+        case nil: issue("agency_code", nil, "agency_code is required: the code your agency was registered with")
+        case let other?: issue("agency_code", "\(other)", "the code your agency was registered with, as a string")
+        }
+        var extractedOn: PostgresDate?
+        switch fields["extracted_on"] {
+        case let text as String:
+            extractedOn = PostgresDate(iso: text)
+            if extractedOn == nil { issue("extracted_on", text, "a date YYYY-MM-DD") }
+        case nil: issue("extracted_on", nil, "extracted_on is required: the date the extract was produced (YYYY-MM-DD)")
+        case let other?: issue("extracted_on", "\(other)", "a date YYYY-MM-DD, as a string")
+        }
+        guard issues.isEmpty, let version, let agency, let extractedOn else { return .failure(issues) }
+        return .success(ExtractManifest(formatVersion: version, agencyCode: agency, extractedOn: extractedOn))
+    }
+}
+
+/// JSON booleans also bridge to NSNumber; `true` must not pass for version 1.
+private func isBoolean(_ number: NSNumber) -> Bool {
+    String(cString: number.objCType) == "c"
+}

@@ -1,0 +1,169 @@
+import Crypto
+import Foundation
+import ZIPFoundation
+
+/// An uploaded extract as a folder of files, whether it arrived as a folder or a `.zip`.
+///
+/// A zip is unpacked into a private temporary folder with limits (no paths
+/// outside the folder, no links, a size cap counted while inflating, so a zip
+/// bomb cannot fill the disk), and the folder is removed by `close()`.
+public final class ExtractSource {
+    /// Largest unpacked size of one file and of the whole extract.
+    public static let maximumFileBytes: UInt64 = 2 << 30
+    public static let maximumTotalBytes: UInt64 = 4 << 30
+    public static let maximumEntries = 64
+
+    public let displayName: String
+    public let folder: URL
+    /// SHA-256 of the upload: of the zip file's bytes, or of the folder's files (names and contents, by name).
+    public let sha256: String
+    /// Names of the regular files in the extract.
+    public let files: [String]
+    /// Problems with the upload itself (zip paths, sizes, sub-folders).
+    public let issues: IssueList
+    private let temporary: URL?
+
+    private init(displayName: String, folder: URL, sha256: String, files: [String], issues: IssueList, temporary: URL?) {
+        self.displayName = displayName
+        self.folder = folder
+        self.sha256 = sha256
+        self.files = files
+        self.issues = issues
+        self.temporary = temporary
+    }
+
+    deinit { close() }
+
+    public func close() {
+        if let temporary { try? FileManager.default.removeItem(at: temporary) }
+    }
+
+    /// Opens a folder or a zip. Throws only for operational failures (missing path, unreadable file).
+    public static func open(path: String) throws -> ExtractSource {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        if isDirectory.boolValue { return try openFolder(url) }
+        return try openZip(url)
+    }
+
+    private static func openFolder(_ url: URL) throws -> ExtractSource {
+        let fm = FileManager.default
+        var issues = IssueList()
+        var files: [String] = []
+        for name in try fm.contentsOfDirectory(atPath: url.path).sorted() {
+            var isDirectory: ObjCBool = false
+            let path = url.appendingPathComponent(name).path
+            _ = fm.fileExists(atPath: path, isDirectory: &isDirectory)
+            let attributes = try fm.attributesOfItem(atPath: path)
+            if isDirectory.boolValue || attributes[.type] as? FileAttributeType == .typeSymbolicLink {
+                issues.append(IngestIssue(file: name, expected: "only files directly in the extract folder (no sub-folders or links)"))
+            } else {
+                files.append(name)
+            }
+        }
+        var hasher = SHA256()
+        for name in files {
+            let data = Data(name.utf8)
+            hasher.update(data: data)
+            hasher.update(data: [0])
+            guard let handle = FileHandle(forReadingAtPath: url.appendingPathComponent(name).path) else {
+                throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: url.appendingPathComponent(name).path])
+            }
+            defer { try? handle.close() }
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+            hasher.update(data: [0])
+        }
+        return ExtractSource(
+            displayName: url.lastPathComponent, folder: url, sha256: Hex.encode(hasher.finalize()), files: files,
+            issues: issues, temporary: nil)
+    }
+
+    private static func openZip(_ url: URL) throws -> ExtractSource {
+        let name = url.lastPathComponent
+        var hasher = SHA256()
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        try handle.close()
+        let sha = Hex.encode(hasher.finalize())
+
+        let fm = FileManager.default
+        let temporary = fm.temporaryDirectory.appendingPathComponent("outcomes-extract-\(UUID().uuidString)")
+        try fm.createDirectory(at: temporary, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        var issues = IssueList()
+        var files: [String] = []
+        func reject(_ expected: String, entry: String? = nil) {
+            issues.append(IngestIssue(file: entry.map { "\(name): \($0)" } ?? name, expected: expected))
+        }
+        guard let archive = try? Archive(url: url, accessMode: .read) else {
+            reject("a .zip file (this one cannot be opened as a zip archive)")
+            return ExtractSource(displayName: name, folder: temporary, sha256: sha, files: [], issues: issues, temporary: temporary)
+        }
+        let entries = Array(archive)
+        // A zip of the folder itself has one top-level folder; its contents are the extract.
+        let fileEntries = entries.filter { $0.type == .file }
+        let topFolders = Set(fileEntries.map { $0.path.split(separator: "/", omittingEmptySubsequences: false).first.map(String.init) ?? "" })
+        let prefix: String? =
+            topFolders.count == 1 && fileEntries.allSatisfy({ $0.path.contains("/") }) ? topFolders.first.map { $0 + "/" } : nil
+        guard entries.count <= maximumEntries else {
+            reject("at most \(maximumEntries) entries in the zip (it has \(entries.count))")
+            return ExtractSource(displayName: name, folder: temporary, sha256: sha, files: [], issues: issues, temporary: temporary)
+        }
+        var total: UInt64 = 0
+        for entry in entries {
+            let path = entry.path
+            if entry.type == .symlink {
+                reject("no symbolic links in the zip", entry: path)
+                continue
+            }
+            if entry.type == .directory { continue }
+            let components = path.split(separator: "/", omittingEmptySubsequences: false)
+            if path.hasPrefix("/") || components.contains("..") || path.contains("\\") {
+                reject("a file inside the extract folder (this path points outside it)", entry: path)
+                continue
+            }
+            var relative = path
+            if let prefix, relative.hasPrefix(prefix) { relative.removeFirst(prefix.count) }
+            if relative.contains("/") || relative.isEmpty {
+                reject("files directly in the extract folder (no sub-folders)", entry: path)
+                continue
+            }
+            let target = temporary.appendingPathComponent(relative)
+            guard fm.createFile(atPath: target.path, contents: nil), let out = FileHandle(forWritingAtPath: target.path) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path])
+            }
+            var written: UInt64 = 0
+            var tooLarge = false
+            do {
+                _ = try archive.extract(entry, skipCRC32: false) { data in
+                    written += UInt64(data.count)
+                    total += UInt64(data.count)
+                    if written > maximumFileBytes || total > maximumTotalBytes {
+                        tooLarge = true
+                        throw CocoaError(.fileWriteOutOfSpace)
+                    }
+                    try out.write(contentsOf: data)
+                }
+            } catch {
+                try? out.close()
+                try? fm.removeItem(at: target)
+                if tooLarge {
+                    reject(
+                        "at most \(maximumFileBytes >> 30) GiB per file and \(maximumTotalBytes >> 30) GiB in all once unpacked "
+                            + "(this zip unpacks to more: split it or check it is the right file)",
+                        entry: path)
+                    break
+                }
+                reject("a readable zip entry (this one is damaged: \(error.localizedDescription))", entry: path)
+                continue
+            }
+            try out.close()
+            files.append(relative)
+        }
+        return ExtractSource(displayName: name, folder: temporary, sha256: sha, files: files.sorted(), issues: issues, temporary: temporary)
+    }
+}

@@ -1,0 +1,64 @@
+/// One problem found in an extract: where it is and what was expected instead.
+///
+/// `value` is nil for identifier columns (youth_key, linkage_id): their values
+/// are never written into reports or logs, only the record number.
+public struct IngestIssue: Codable, Equatable, Sendable, CustomStringConvertible {
+    public var file: String
+    /// 1 = first data row; 0 = the header row; nil = the file as a whole.
+    public var record: Int?
+    public var column: String?
+    public var value: String?
+    public var expected: String
+
+    public init(file: String, record: Int? = nil, column: String? = nil, value: String? = nil, expected: String) {
+        self.file = file
+        self.record = record
+        self.column = column
+        self.value = value
+        self.expected = expected
+    }
+
+    public var description: String {
+        var place = file
+        if let record { place += record == 0 ? ", header" : ", record \(record)" }
+        if let column { place += ", column \(column)" }
+        let shown = value.map { " (found \"\(IngestIssue.truncated($0))\")" } ?? ""
+        return "\(place): \(expected)\(shown)"
+    }
+
+    /// Long values are cut in reports so one bad cell cannot flood them.
+    static func truncated(_ value: String) -> String {
+        value.count > 80 ? String(value.prefix(77)) + "…" : value
+    }
+}
+
+/// Collects issues up to a cap while counting all of them.
+public struct IssueList: Error, Sendable {
+    /// How many issues a report lists; the total is always counted.
+    public static let cap = 1000
+
+    public private(set) var listed: [IngestIssue] = []
+    public private(set) var total = 0
+
+    public init() {}
+
+    public mutating func append(_ issue: IngestIssue) {
+        total += 1
+        if listed.count < IssueList.cap { listed.append(issue) }
+    }
+
+    public mutating func add(count: Int, listing issues: [IngestIssue]) {
+        total += count
+        for issue in issues where listed.count < IssueList.cap { listed.append(issue) }
+    }
+
+    public var isEmpty: Bool { total == 0 }
+
+    /// Orders the listed issues as an agency reads them: by file (format order), record, column.
+    public mutating func sort(fileOrder: [String]) {
+        func rank(_ file: String) -> Int { fileOrder.firstIndex(of: file) ?? -1 }
+        listed.sort { a, b in
+            (rank(a.file), a.file, a.record ?? -1) < (rank(b.file), b.file, b.record ?? -1)
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import Logging
+import OutcomesStore
+import PostgresClient
+
+/// What became of an upload.
+public struct IngestOutcome: Sendable {
+    public enum Status: String, Sendable, Codable {
+        case accepted
+        case rejected
+        /// A byte-identical extract was accepted earlier; nothing changed.
+        case alreadyAccepted = "already_accepted"
+    }
+
+    public var status: Status
+    public var extractID: Int64
+    public var agencyCode: String
+    public var source: String
+    public var sha256: String
+    public var issues: IssueList
+    /// Records staged per file (accepted extracts: records stored).
+    public var recordCounts: [String: Int]
+}
+
+/// Problems that stop an ingest before the extract itself can be judged (exit code other than 65).
+public struct IngestFailure: Error, CustomStringConvertible, Sendable {
+    public var description: String
+}
+
+/// Takes one extract from disk into the database, all or nothing.
+///
+/// Every file is streamed into temporary staging tables with COPY inside one
+/// transaction acting as the agency (row-level security), validated with the
+/// set-based checks of SQL/ingest/validate.sql, and either copied into the
+/// record tables by SQL/ingest/accept.sql or recorded as rejected with its
+/// report. If the process dies midway, the transaction never commits, and the
+/// temporary tables vanish with the session.
+public struct Ingestor {
+    let database: Database
+    let hasher: IdentifierHasher
+    let sqlDirectory: URL
+    let logger: Logger
+
+    public init(database: Database, hasher: IdentifierHasher, sqlDirectory: URL, logger: Logger = Logger(label: "outcomes.ingest")) {
+        self.database = database
+        self.hasher = hasher
+        self.sqlDirectory = sqlDirectory
+        self.logger = logger
+    }
+
+    public func ingest(path: String, agencyCode: String) throws -> IngestOutcome {
+        let source = try ExtractSource.open(path: path)
+        defer { source.close() }
+        let agencyID = try AgencyRegistry(database: database).id(of: agencyCode)
+        let validateSQL = try String(contentsOf: sqlDirectory.appendingPathComponent("ingest/validate.sql"), encoding: .utf8)
+        let acceptSQL = try String(contentsOf: sqlDirectory.appendingPathComponent("ingest/accept.sql"), encoding: .utf8)
+
+        return try database.withTransaction(as: .ingest) { connection in
+            try connection.query("SELECT set_config('outcomes.agency_id', $1, true)", [String(agencyID)])
+            let earlier = try connection.query(
+                "SELECT id FROM core.extract WHERE agency_id = $1 AND sha256 = $2 AND status = 'accepted'",
+                [agencyID, source.sha256])
+            if let row = earlier.rows.first {
+                return IngestOutcome(
+                    status: .alreadyAccepted, extractID: try row.decode(Int64.self, "id"), agencyCode: agencyCode,
+                    source: source.displayName, sha256: source.sha256, issues: IssueList(), recordCounts: [:])
+            }
+
+            var issues = source.issues
+            let manifest = readManifest(source, agencyCode: agencyCode, issues: &issues)
+            let format = try ExtractFormat.load(from: connection)
+            let known = Set(format.files.map(\.name) + [ExtractManifest.fileName])
+            for name in source.files where !known.contains(name) {
+                issues.append(
+                    IngestIssue(
+                        file: name,
+                        expected: "only extract.json and the files of the format (\(format.files.map(\.name).joined(separator: ", "))); "
+                            + "remove this file or correct its name"))
+            }
+            if !source.files.contains(ExtractManifest.fileName) {
+                issues.append(IngestIssue(file: ExtractManifest.fileName, expected: "extract.json in the extract (it is missing)"))
+            }
+
+            var counts: [String: Int] = [:]
+            var present: [String] = []
+            for file in format.files {
+                let columns = file.columns.map { "\"\($0.name)\" text" }.joined(separator: ", ")
+                try connection.query("CREATE TEMP TABLE \(file.stageTable) (rec integer NOT NULL, \(columns)) ON COMMIT DROP")
+                guard source.files.contains(file.name) else {
+                    if file.required {
+                        issues.append(IngestIssue(file: file.name, expected: "this required file in the extract (it is missing)"))
+                    }
+                    continue
+                }
+                present.append(file.name)
+                let loader = StagingLoader(file: file, hasher: hasher)
+                counts[file.name] = try loader.load(
+                    from: source.folder.appendingPathComponent(file.name), into: connection, issues: &issues)
+                logger.info("staged \(counts[file.name] ?? 0) records of \(file.name)")
+            }
+
+            try connection.query(
+                "SELECT set_config('outcomes.extracted_on', $1, true), set_config('outcomes.files', $2, true)",
+                [manifest?.extractedOn.description ?? "infinity", "{" + present.joined(separator: ",") + "}"])
+            try connection.execute(script: validateSQL)
+            let found = try connection.query(
+                """
+                SELECT file, rec, col, value, expected, count(*) OVER () AS total
+                FROM pg_temp.ingest_issue ORDER BY file_ord, rec, col_ord, expected LIMIT $1
+                """, [IssueList.cap])
+            let sqlTotal = try found.rows.first?.decode(Int.self, "total") ?? 0
+            issues.add(
+                count: sqlTotal,
+                listing: try found.rows.map { row in
+                    IngestIssue(
+                        file: try row.decode(String.self, "file"), record: try row.decode(Int?.self, "rec"),
+                        column: try row.decode(String?.self, "col"), value: try row.decode(String?.self, "value"),
+                        expected: try row.decode(String.self, "expected"))
+                })
+
+            issues.sort(fileOrder: [ExtractManifest.fileName] + format.files.map(\.name))
+            let status: IngestOutcome.Status = issues.isEmpty ? .accepted : .rejected
+            let report = try JSONEncoder.sorted.encode(
+                ExtractReport(errorCount: issues.total, errorsListed: issues.listed.count, errors: issues.listed))
+            let inserted = try connection.query(
+                """
+                INSERT INTO core.extract (agency_id, sha256, status, source_name, extracted_on, files, row_counts, error_count, report)
+                VALUES ($1, $2, $3, $4, $5::date, $6::text[], $7::jsonb, $8, $9::jsonb) RETURNING id
+                """,
+                [
+                    agencyID, source.sha256, status.rawValue, source.displayName, manifest?.extractedOn,
+                    "{" + present.joined(separator: ",") + "}",
+                    String(decoding: try JSONEncoder.sorted.encode(counts), as: UTF8.self), issues.total,
+                    String(decoding: report, as: UTF8.self),
+                ])
+            let extractID = try inserted.single().decode(Int64.self, "id")
+            if status == .accepted {
+                try connection.query("SELECT set_config('outcomes.extract_id', $1, true)", [String(extractID)])
+                try connection.execute(script: acceptSQL)
+            }
+            return IngestOutcome(
+                status: status, extractID: extractID, agencyCode: agencyCode, source: source.displayName,
+                sha256: source.sha256, issues: issues, recordCounts: counts)
+        }
+    }
+
+    private func readManifest(_ source: ExtractSource, agencyCode: String, issues: inout IssueList) -> ExtractManifest? {
+        guard source.files.contains(ExtractManifest.fileName),
+            let data = FileManager.default.contents(atPath: source.folder.appendingPathComponent(ExtractManifest.fileName).path)
+        else { return nil }
+        switch ExtractManifest.parse(data) {
+        case .failure(let problems):
+            issues.add(count: problems.total, listing: problems.listed)
+            return nil
+        case .success(let manifest):
+            if manifest.agencyCode.uppercased() != agencyCode.uppercased() {
+                issues.append(
+                    IngestIssue(
+                        file: ExtractManifest.fileName, column: "agency_code", value: manifest.agencyCode,
+                        expected: "the agency this upload is for (\(agencyCode)); an agency uploads only its own extracts"))
+            }
+            return manifest
+        }
+    }
+}
+
+/// The error report kept with an extract and written by `ingest --report` (see docs/agency-guide.md).
+public struct ExtractReport: Codable, Sendable {
+    public var errorCount: Int
+    public var errorsListed: Int
+    public var errors: [IngestIssue]
+
+    enum CodingKeys: String, CodingKey {
+        case errorCount = "error_count"
+        case errorsListed = "errors_listed"
+        case errors
+    }
+}
+
+extension JSONEncoder {
+    /// Stable key order, so stored reports and files are byte-for-byte reproducible.
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}

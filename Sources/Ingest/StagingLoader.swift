@@ -1,0 +1,209 @@
+import Foundation
+import PostgresClient
+
+/// Streams one CSV file of an extract into its temporary staging table with COPY.
+///
+/// Cells are staged as text, unchanged, in the format's column order; the set-based
+/// validation in SQL/ingest/validate.sql judges them. Only what cannot reach SQL
+/// is judged here: the CSV structure, UTF-8, the header, and identifiers, which
+/// are replaced by their keyed hash before they leave the process.
+struct StagingLoader {
+    /// Marks an identifier that broke the format rule; the raw value is never staged.
+    static let invalidIdentifier = "invalid"
+    static let chunkSize = 1 << 16
+    static let flushThreshold = 1 << 18
+
+    let file: ExtractFormat.File
+    let hasher: IdentifierHasher
+
+    /// Loads the file and returns the number of records staged; problems go to `issues`.
+    func load(from url: URL, into connection: PostgresConnection, issues: inout IssueList) throws -> Int {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        defer { try? handle.close() }
+        let columnList = (["rec"] + file.columns.map { "\"\($0.name)\"" }).joined(separator: ", ")
+        var parser = CSVParser()
+        var mapping: [Int?]? = nil  // header position → format column index
+        var headerFailed = false
+        var staged = 0
+        var output: [UInt8] = []
+        output.reserveCapacity(StagingLoader.flushThreshold + 4096)
+        var localIssues = issues
+        defer { issues = localIssues }
+
+        try connection.copyIn("COPY pg_temp.\(file.stageTable) (\(columnList)) FROM STDIN") { writer in
+            let handleRecord = { (record: CSVParser.Record) throws -> Void in
+                if record.number == 0 {
+                    mapping = self.mapHeader(record, issues: &localIssues)
+                    headerFailed = mapping == nil
+                    return
+                }
+                guard !headerFailed, let mapping else { return }
+                if self.stage(record, mapping: mapping, into: &output, issues: &localIssues) { staged += 1 }
+                if output.count >= StagingLoader.flushThreshold {
+                    try writer.write(output)
+                    output.removeAll(keepingCapacity: true)
+                }
+            }
+            while let chunk = try handle.read(upToCount: StagingLoader.chunkSize), !chunk.isEmpty {
+                try chunk.withUnsafeBytes { try parser.feed($0, handleRecord) }
+            }
+            try parser.finish(handleRecord)
+            if !parser.sawContent {
+                localIssues.append(
+                    IngestIssue(file: file.name, expected: "a header row naming the columns; the file is empty"))
+            }
+            try writer.write(output)
+        }
+        return staged
+    }
+
+    /// Matches header names to the format's columns (case-insensitive, trimmed).
+    private func mapHeader(_ record: CSVParser.Record, issues: inout IssueList) -> [Int?]? {
+        let known = file.columns.map(\.name)
+        var mapping: [Int?] = []
+        var seen: [String: Int] = [:]
+        var headerIssues: [IngestIssue] = []
+        var matched = 0
+        if let fault = record.fault {
+            issues.append(IngestIssue(file: file.name, record: 0, expected: StagingLoader.explain(fault, header: true)))
+            return nil
+        }
+        for position in 0..<record.fieldCount {
+            guard let raw = record.string(position) else {
+                headerIssues.append(IngestIssue(file: file.name, record: 0, column: "#\(position + 1)", expected: "UTF-8 text"))
+                mapping.append(nil)
+                continue
+            }
+            let name = raw.trimmingCharacters(in: .whitespaces).lowercased()
+            if let earlier = seen[name] {
+                headerIssues.append(
+                    IngestIssue(
+                        file: file.name, record: 0, column: name, value: raw,
+                        expected: "each column once (it is also column \(earlier + 1) of the header)"))
+                mapping.append(nil)
+                continue
+            }
+            seen[name] = position
+            if let index = known.firstIndex(of: name) {
+                mapping.append(index)
+                matched += 1
+            } else {
+                headerIssues.append(
+                    IngestIssue(
+                        file: file.name, record: 0, column: "#\(position + 1)", value: IngestIssue.truncated(raw),
+                        expected: "a column of \(file.name): \(known.joined(separator: ", "))"))
+                mapping.append(nil)
+            }
+        }
+        if matched == 0 {
+            issues.append(
+                IngestIssue(
+                    file: file.name, record: 0,
+                    expected: "a header row naming the columns (\(known.joined(separator: ", "))) as the first line"))
+            return nil
+        }
+        for (index, column) in file.columns.enumerated() where column.required && !mapping.contains(index) {
+            headerIssues.append(
+                IngestIssue(file: file.name, record: 0, column: column.name, expected: "this required column in the header"))
+        }
+        for issue in headerIssues { issues.append(issue) }
+        return headerIssues.isEmpty ? mapping : nil
+    }
+
+    /// Appends one record in COPY text format; returns false (with issues) when it cannot be staged.
+    private func stage(_ record: CSVParser.Record, mapping: [Int?], into output: inout [UInt8], issues: inout IssueList) -> Bool {
+        if let fault = record.fault {
+            let column: String? = {
+                switch fault {
+                case .quoteInUnquotedField(let c), .textAfterClosingQuote(let c), .unterminatedQuote(let c):
+                    return c <= mapping.count ? mapping[c - 1].map { file.columns[$0].name } : nil
+                }
+            }()
+            issues.append(
+                IngestIssue(file: file.name, record: record.number, column: column, expected: StagingLoader.explain(fault, header: false)))
+            return false
+        }
+        guard record.fieldCount == mapping.count else {
+            issues.append(
+                IngestIssue(
+                    file: file.name, record: record.number,
+                    expected: "\(mapping.count) fields as in the header (found \(record.fieldCount)); "
+                        + "quote values that contain commas"))
+            return false
+        }
+        var cells = [ArraySlice<UInt8>?](repeating: nil, count: file.columns.count)
+        for position in 0..<mapping.count {
+            guard let index = mapping[position] else { continue }
+            let bytes = record.field(position)
+            if !bytes.allSatisfy({ $0 < 0x80 }), String(validating: bytes, as: UTF8.self) == nil {
+                let column = file.columns[index]
+                issues.append(
+                    IngestIssue(
+                        file: file.name, record: record.number, column: column.name,
+                        value: column.isIdentifier ? nil : String(decoding: bytes, as: UTF8.self),
+                        expected: "UTF-8 text (save the file as UTF-8)"))
+                return false
+            }
+            cells[index] = bytes
+        }
+        StagingLoader.appendNumber(record.number, to: &output)
+        for (index, column) in file.columns.enumerated() {
+            output.append(UInt8(ascii: "\t"))
+            guard let cell = cells[index], !cell.isEmpty else {
+                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "N")])
+                continue
+            }
+            if column.isIdentifier {
+                let trimmed = StagingLoader.trim(cell)
+                if trimmed.isEmpty {
+                    output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "N")])
+                } else if IdentifierHasher.isValid(trimmed) {
+                    output.append(contentsOf: hasher.hash(trimmed).utf8)
+                } else {
+                    output.append(contentsOf: StagingLoader.invalidIdentifier.utf8)
+                }
+            } else {
+                StagingLoader.appendEscaped(cell, to: &output)
+            }
+        }
+        output.append(UInt8(ascii: "\n"))
+        return true
+    }
+
+    static func explain(_ fault: CSVParser.Fault, header: Bool) -> String {
+        switch fault {
+        case .quoteInUnquotedField:
+            return "a value containing a double quote must be enclosed in double quotes, with the quote doubled (\"\")"
+        case .textAfterClosingQuote:
+            return "a comma or the end of the line right after a closing double quote"
+        case .unterminatedQuote:
+            return "a closing double quote: this quoted value runs to the end of the file"
+        }
+    }
+
+    static func trim(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var slice = bytes
+        while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
+        while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
+        return slice
+    }
+
+    static func appendNumber(_ number: Int, to output: inout [UInt8]) {
+        output.append(contentsOf: String(number).utf8)
+    }
+
+    /// COPY text format: backslash, tab, newline and carriage return are escaped.
+    static func appendEscaped(_ bytes: ArraySlice<UInt8>, to output: inout [UInt8]) {
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\t"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case UInt8(ascii: "\n"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            default: output.append(byte)
+            }
+        }
+    }
+}

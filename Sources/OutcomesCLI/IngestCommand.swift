@@ -1,0 +1,132 @@
+import ArgumentParser
+import Foundation
+import Ingest
+import OutcomesStore
+
+struct IngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Validate an agency extract and keep it, all or nothing.",
+        discussion: """
+            PATH is an extract folder or a .zip of one. Exit status: 0 accepted (or already accepted), \
+            65 rejected (every error is listed), other non-zero for operational failures.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Extract folder or .zip file.") var path: String
+    @Option(help: "Code of the registered agency the extract is for.") var agency: String
+    @Option(help: "Also write the result and every listed error as JSON to this file.") var report: String?
+
+    func run() throws {
+        try reportingFailures {
+            let database = try global.database()
+            let ingestor = Ingestor(database: database, hasher: try global.identifierHasher(), sqlDirectory: try global.sqlDirectory())
+            let outcome = try ingestor.ingest(path: path, agencyCode: agency)
+            if let report {
+                try IngestReportFile(outcome: outcome).write(to: URL(fileURLWithPath: report))
+            }
+            switch outcome.status {
+            case .alreadyAccepted:
+                print("\(outcome.source): already accepted as extract \(outcome.extractID); nothing changed.")
+            case .accepted:
+                let records = outcome.recordCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                print("\(outcome.source): accepted as extract \(outcome.extractID) for \(outcome.agencyCode) (\(records.joined(separator: ", "))).")
+            case .rejected:
+                printError("\(outcome.source): rejected (extract \(outcome.extractID)); nothing from it was kept.")
+                printError("\(outcome.issues.total) error\(outcome.issues.total == 1 ? "" : "s") found:")
+                for issue in outcome.issues.listed { printError("  \(issue)") }
+                if outcome.issues.total > outcome.issues.listed.count {
+                    printError("  … and \(outcome.issues.total - outcome.issues.listed.count) more (only the first \(IssueList.cap) are listed).")
+                }
+                throw ExitCode(Exit.dataError)
+            }
+        }
+    }
+}
+
+/// The JSON written by `ingest --report` (fields documented in docs/agency-guide.md).
+struct IngestReportFile: Encodable {
+    var status: String
+    var extractID: Int64
+    var agencyCode: String
+    var source: String
+    var sha256: String
+    var records: [String: Int]
+    var errorCount: Int
+    var errorsListed: Int
+    var errors: [IngestIssue]
+
+    init(outcome: IngestOutcome) {
+        status = outcome.status.rawValue
+        extractID = outcome.extractID
+        agencyCode = outcome.agencyCode
+        source = outcome.source
+        sha256 = outcome.sha256
+        records = outcome.recordCounts
+        errorCount = outcome.issues.total
+        errorsListed = outcome.issues.listed.count
+        errors = outcome.issues.listed
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case status, source, sha256, records, errors
+        case extractID = "extract_id"
+        case agencyCode = "agency_code"
+        case errorCount = "error_count"
+        case errorsListed = "errors_listed"
+    }
+
+    func write(to url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        try encoder.encode(self).write(to: url)
+    }
+}
+
+struct ExtractsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extracts",
+        abstract: "Show the history of uploads.",
+        subcommands: [List.self]
+    )
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List uploads, newest first; * marks each agency's current snapshot.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Only this agency's uploads.") var agency: String?
+
+        func run() throws {
+            try reportingFailures {
+                let rows = try global.database().withConnection { connection in
+                    try connection.query(
+                        """
+                        SELECT e.id, a.code, e.status, e.extracted_on::text AS extracted_on,
+                               to_char(e.received_at, 'YYYY-MM-DD HH24:MI:SS') AS received_at, e.error_count, e.source_name,
+                               (c.extract_id IS NOT NULL) AS current
+                        FROM core.extract e JOIN core.agency a ON a.id = e.agency_id
+                        LEFT JOIN core.current_extract c ON c.extract_id = e.id
+                        WHERE $1::text IS NULL OR a.code = upper($1)
+                        ORDER BY e.id DESC
+                        """, [agency]
+                    ).rows
+                }
+                guard !rows.isEmpty else {
+                    print("No uploads yet.")
+                    return
+                }
+                print("id\tagency\tstatus\textracted_on\treceived_at (UTC)\terrors\tsource")
+                for row in rows {
+                    let mark = try row.decode(Bool.self, "current") ? "*" : ""
+                    print(
+                        [
+                            "\(try row.decode(Int64.self, "id"))\(mark)", try row.decode(String.self, "code"),
+                            try row.decode(String.self, "status"), try row.decode(String?.self, "extracted_on") ?? "-",
+                            try row.decode(String.self, "received_at"), String(try row.decode(Int.self, "error_count")),
+                            try row.decode(String.self, "source_name"),
+                        ].joined(separator: "\t"))
+                }
+            }
+        }
+    }
+}
