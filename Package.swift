@@ -44,10 +44,15 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        // Indicator engine: reporting periods, computation and disclosure control (SQL/indicators).
+        .target(
+            name: "Indicators",
+            dependencies: ["OutcomesStore", "PostgresClient", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "outcomes",
             dependencies: [
-                "OutcomesStore", "PostgresClient", "Ingest",
+                "OutcomesStore", "PostgresClient", "Ingest", "Indicators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -61,12 +66,12 @@ let package = Package(
         // Pure logic: no database needed.
         .testTarget(
             name: "UnitTests",
-            dependencies: ["OutcomesStore", "PostgresClient", "Ingest"]
+            dependencies: ["OutcomesStore", "PostgresClient", "Ingest", "Indicators"]
         ),
         // Against a real PostgreSQL cluster that TestSupport starts and removes.
         .testTarget(
             name: "DatabaseTests",
-            dependencies: ["TestSupport", "OutcomesStore", "PostgresClient", "Ingest"]
+            dependencies: ["TestSupport", "OutcomesStore", "PostgresClient", "Ingest", "Indicators"]
         ),
     ]
 )
