@@ -182,6 +182,15 @@ public struct EmbeddedCluster: Sendable {
     /// True when `pid` is alive and is a PostgreSQL server (a pid can be reused after a crash).
     private func processIsPostgres(_ pid: Int32) -> Bool {
         guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+        // A killed server that nobody reaps (PID 1 in a container without an init)
+        // lingers as a zombie: kill(pid, 0) succeeds and comm still says postgres.
+        if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let endOfName = stat.lastIndex(of: ")"),
+            let state = stat[stat.index(after: endOfName)...].first(where: { $0 != " " }),
+            state == "Z" || state == "X"
+        {
+            return false
+        }
         let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
         return comm.hasPrefix("postgres")
     }

@@ -222,9 +222,15 @@ public final class PostgresConnection {
     }
 
     /// Removes a password that libpq might echo from the conninfo.
+    ///
+    /// libpq quotes an unparseable URI whole ("… in URI: "postgresql://u:secret@[::1""),
+    /// so the conninfo itself is replaced first, then every form the password may take.
     static func scrub(_ message: String, conninfo: String) -> String {
         var text = message.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let password = ConnectionString.password(in: conninfo), !password.isEmpty {
+        if !conninfo.isEmpty {
+            text = text.replacingOccurrences(of: conninfo, with: ConnectionString.redacted(conninfo))
+        }
+        for password in ConnectionString.passwordForms(in: conninfo) {
             text = text.replacingOccurrences(of: password, with: "********")
         }
         return text.replacingOccurrences(of: "\n\t", with: " ").replacingOccurrences(of: "\n", with: " ")

@@ -1,0 +1,105 @@
+import Foundation
+import OutcomesStore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Throwaway folders for embedded clusters: short paths under /tmp, reachable by
+/// the server account, and removed (server stopped first) when the process exits.
+///
+/// Every folder is `/tmp/oc-XXXXXX` (a PostgreSQL socket path must stay under
+/// about 107 bytes) and holds an `owner.pid` marker naming the test process.
+/// A test process killed before it could clean up (SIGKILL, a crash) leaves its
+/// folder and server behind; the next test process removes every such folder
+/// whose owner is gone, so servers never accumulate.
+public enum ScratchHome {
+    static let prefix = "/tmp/oc-"
+    static let marker = "owner.pid"
+    /// Folders to destroy at exit.
+    private static let registered = Locked<[URL]>([])
+    private static let setUp = Locked(false)
+
+    /// Creates a fresh folder and arranges for it (and any cluster in it) to be destroyed at exit.
+    public static func make() throws -> URL {
+        installExitHandlers()
+        var template = Array("\(prefix)XXXXXX".utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+        }
+        let path = String(cString: made)
+        // mkdtemp makes the folder 0700. When the tests run as root the server runs
+        // as an unprivileged account, which must be able to enter this folder to reach
+        // its data, socket and log folders (EmbeddedCluster checks every parent).
+        // 0711 lets it pass through without listing anything.
+        guard chmod(path, 0o711) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EPERM) }
+        let url = URL(fileURLWithPath: path, isDirectory: true)
+        try Data("\(getpid())\n".utf8).write(to: url.appendingPathComponent(marker))
+        registered.withLock { $0.append(url) }
+        return url
+    }
+
+    /// Stops the cluster in `home` (if any) and deletes the folder now.
+    public static func destroy(_ home: URL) {
+        try? EmbeddedCluster(home: home).destroy()
+        registered.withLock { $0.removeAll { $0 == home } }
+    }
+
+    /// Destroys every folder this process made and still has; runs at exit.
+    ///
+    /// The lock is held for the whole teardown: when a signal handler is tearing
+    /// down and XCTest's main thread calls exit() meanwhile, the atexit call waits
+    /// here instead of ending the process halfway through.
+    static func destroyAll() {
+        tearingDown.withLock { _ in
+            let homes = registered.withLock { homes -> [URL] in
+                defer { homes.removeAll() }
+                return homes
+            }
+            for home in homes { try? EmbeddedCluster(home: home).destroy() }
+        }
+    }
+    private static let tearingDown = Locked(())
+
+    private static func installExitHandlers() {
+        setUp.withLock { done in
+            guard !done else { return }
+            done = true
+            removeAbandoned()
+            // Runs when XCTest exits normally, whether tests passed or failed.
+            // atexit takes a C function pointer, so the closure must capture nothing.
+            atexit { ScratchHome.destroyAll() }
+            // Ctrl-C or a `kill` would skip atexit: tear down first, then exit.
+            for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+                signal(signalNumber, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+                source.setEventHandler {
+                    ScratchHome.destroyAll()
+                    exit(128 + signalNumber)
+                }
+                source.resume()
+                signalSources.append(source)
+            }
+        }
+    }
+
+    /// Keeps the signal sources alive for the life of the process. Dispatch sources
+    /// are not Sendable, so this cannot sit in a `Locked`; it is only written inside
+    /// `setUp`'s lock, once, and never read, which makes `nonisolated(unsafe)` safe.
+    nonisolated(unsafe) private static var signalSources: [any DispatchSourceSignal] = []
+
+    /// Removes folders left by test processes that no longer exist.
+    private static func removeAbandoned() {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: "/tmp") else { return }
+        for name in names where "/tmp/\(name)".hasPrefix(prefix) {
+            let home = URL(fileURLWithPath: "/tmp/\(name)", isDirectory: true)
+            guard let text = try? String(contentsOf: home.appendingPathComponent(marker), encoding: .utf8),
+                let owner = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            else { continue }  // not ours, or its owner is still writing the marker
+            if kill(owner, 0) == -1, errno == ESRCH {
+                try? EmbeddedCluster(home: home).destroy()
+            }
+        }
+    }
+}
