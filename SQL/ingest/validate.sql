@@ -180,16 +180,20 @@ FROM (
     FROM pg_temp.ok_placements WHERE ended_on < started_on
     UNION ALL
     -- Episodes of one youth may not overlap; one may start on the day the previous one ends.
-    SELECT rec, 'started_on', started_on::text,
-           'a start on or after the end of the same youth''s earlier episode (record ' || prev_rec || ', which '
-           || CASE WHEN prev_end = 'infinity' THEN 'has no end date' ELSE 'ends ' || prev_end::date END || ')'
+    -- The episode named is the earlier one that ends last (the one overlapped), found in the same
+    -- window pass through a sortable key: its end date ('9999-12-31' = none) followed by its record.
+    SELECT o.rec, 'started_on', o.started_on::text,
+           'a start on or after the end of the same youth''s earlier episode (record ' || e.prev_rec || ', which '
+           || CASE WHEN e.prev_end = 'infinity' THEN 'has no end date' ELSE 'ends ' || e.prev_end END || ')'
     FROM (SELECT rec, started_on,
-                 max(coalesce(ended_on, 'infinity')) OVER w AS prev_end,
-                 lag(rec) OVER (PARTITION BY youth_key ORDER BY started_on, rec) AS prev_rec
+                 max(to_char(coalesce(ended_on, DATE '9999-12-31'), 'YYYY-MM-DD') || lpad(rec::text, 10, '0')) OVER w AS prev
           FROM pg_temp.ok_placements
           WHERE ended_on IS NULL OR ended_on >= started_on
           WINDOW w AS (PARTITION BY youth_key ORDER BY started_on, rec ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) o
-    WHERE prev_end > started_on
+    CROSS JOIN LATERAL (
+        SELECT CASE WHEN left(o.prev, 10) = '9999-12-31' THEN DATE 'infinity' ELSE left(o.prev, 10)::date END AS prev_end,
+               substr(o.prev, 11)::integer AS prev_rec) e
+    WHERE e.prev_end > o.started_on
 ) x JOIN pg_temp.issue_place p ON p.file = 'placements.csv' AND p.col = x.col;
 
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)

@@ -9,7 +9,15 @@ public struct CSVParser {
         case quoteInUnquotedField(column: Int)
         case textAfterClosingQuote(column: Int)
         case unterminatedQuote(column: Int)
+        /// The record passed `maximumRecordBytes` or `maximumFields`; the rest of it was dropped.
+        case recordTooLong(column: Int)
     }
+
+    /// A record of the extract format is well under 1 KiB. Past these caps the parser
+    /// keeps counting the record but stops storing it, so a quote that is never closed
+    /// (which runs to the end of the file) cannot make it hold the whole file in memory.
+    public static let maximumRecordBytes = 1 << 20
+    public static let maximumFields = 4096
 
     /// One record. Field bytes are valid until the next record is produced.
     public struct Record {
@@ -103,11 +111,11 @@ public struct CSVParser {
                 state = .quoted
                 fieldQuoted = true
             case UInt8(ascii: ","):
-                ends.append(bytes.count)
+                endField()
             case UInt8(ascii: "\n"):
                 try endRecord(emit)
             default:
-                bytes.append(byte)
+                store(byte)
                 state = .unquoted
             }
         case .unquoted:
@@ -118,20 +126,20 @@ public struct CSVParser {
                 try endRecord(emit)
             case UInt8(ascii: "\""):
                 if fault == nil { fault = .quoteInUnquotedField(column: ends.count + 1) }
-                bytes.append(byte)
+                store(byte)
             default:
-                bytes.append(byte)
+                store(byte)
             }
         case .quoted:
             if byte == UInt8(ascii: "\"") {
                 state = .quoteInQuoted
             } else {
-                bytes.append(byte)
+                store(byte)
             }
         case .quoteInQuoted:
             switch byte {
             case UInt8(ascii: "\""):
-                bytes.append(byte)
+                store(byte)
                 state = .quoted
             case UInt8(ascii: ","):
                 endField()
@@ -141,7 +149,7 @@ public struct CSVParser {
                 state = .afterQuoteCR
             default:
                 if fault == nil { fault = .textAfterClosingQuote(column: ends.count + 1) }
-                bytes.append(byte)
+                store(byte)
                 state = .unquoted
             }
         case .afterQuoteCR:
@@ -149,16 +157,30 @@ public struct CSVParser {
                 try endRecord(emit)
             } else {
                 if fault == nil { fault = .textAfterClosingQuote(column: ends.count + 1) }
-                bytes.append(UInt8(ascii: "\r"))
+                store(UInt8(ascii: "\r"))
                 state = .unquoted
                 try consume(byte, emit)
             }
         }
     }
 
+    /// Keeps one byte of the current field, up to the record cap.
+    @inline(__always)
+    private mutating func store(_ byte: UInt8) {
+        if bytes.count < CSVParser.maximumRecordBytes {
+            bytes.append(byte)
+        } else if fault == nil {
+            fault = .recordTooLong(column: ends.count + 1)
+        }
+    }
+
     @inline(__always)
     private mutating func endField() {
-        ends.append(bytes.count)
+        if ends.count < CSVParser.maximumFields {
+            ends.append(bytes.count)
+        } else if fault == nil {
+            fault = .recordTooLong(column: ends.count + 1)
+        }
         state = .fieldStart
         fieldQuoted = false
     }

@@ -36,14 +36,16 @@ public struct ExtractManifest: Equatable, Sendable {
         case let number as NSNumber where !isBoolean(number) && number.doubleValue == 1:
             version = 1
         case let other?:
-            issue("format_version", "\(other)", "a format version this release accepts: \(supportedVersions.map(String.init).joined(separator: ", "))")
+            issue(
+                "format_version", jsonText(other),
+                "a format version this release accepts: \(supportedVersions.map(String.init).joined(separator: ", "))")
         }
         var agency: String?
         switch fields["agency_code"] {
         case let code as String where !code.trimmingCharacters(in: .whitespaces).isEmpty:
             agency = code.trimmingCharacters(in: .whitespaces)
         case nil: issue("agency_code", nil, "agency_code is required: the code your agency was registered with")
-        case let other?: issue("agency_code", "\(other)", "the code your agency was registered with, as a string")
+        case let other?: issue("agency_code", jsonText(other), "the code your agency was registered with, as a string")
         }
         var extractedOn: PostgresDate?
         switch fields["extracted_on"] {
@@ -51,7 +53,7 @@ public struct ExtractManifest: Equatable, Sendable {
             extractedOn = PostgresDate(iso: text)
             if extractedOn == nil { issue("extracted_on", text, "a date YYYY-MM-DD") }
         case nil: issue("extracted_on", nil, "extracted_on is required: the date the extract was produced (YYYY-MM-DD)")
-        case let other?: issue("extracted_on", "\(other)", "a date YYYY-MM-DD, as a string")
+        case let other?: issue("extracted_on", jsonText(other), "a date YYYY-MM-DD, as a string")
         }
         guard issues.isEmpty, let version, let agency, let extractedOn else { return .failure(issues) }
         return .success(ExtractManifest(formatVersion: version, agencyCode: agency, extractedOn: extractedOn))
@@ -61,4 +63,18 @@ public struct ExtractManifest: Equatable, Sendable {
 /// JSON booleans also bridge to NSNumber; `true` must not pass for version 1.
 private func isBoolean(_ number: NSNumber) -> Bool {
     String(cString: number.objCType) == "c"
+}
+
+/// A value of the wrong JSON type as it was written (`true`, `"1"`, `null`), not as Foundation prints it.
+private func jsonText(_ value: Any) -> String {
+    switch value {
+    case let number as NSNumber where isBoolean(number): return number.boolValue ? "true" : "false"
+    case is NSNull: return "null"
+    default:
+        let options: JSONSerialization.WritingOptions = [.fragmentsAllowed, .withoutEscapingSlashes]
+        guard let data = try? JSONSerialization.data(withJSONObject: [value], options: options),
+            let text = String(data: data, encoding: .utf8), text.count >= 2
+        else { return "\(value)" }
+        return String(text.dropFirst().dropLast())  // strip the array brackets
+    }
 }

@@ -8,10 +8,29 @@ import ZIPFoundation
 /// outside the folder, no links, a size cap counted while inflating, so a zip
 /// bomb cannot fill the disk), and the folder is removed by `close()`.
 public final class ExtractSource {
+    /// Caps on what a zip may unpack to (a zip bomb stops at the cap, counted while inflating).
+    public struct Limits: Sendable, Equatable {
+        /// Largest unpacked size of one file.
+        public var fileBytes: UInt64
+        /// Largest unpacked size of the whole extract.
+        public var totalBytes: UInt64
+        /// Most entries (files and folders) in the zip.
+        public var entries: Int
+
+        public init(fileBytes: UInt64, totalBytes: UInt64, entries: Int) {
+            self.fileBytes = fileBytes
+            self.totalBytes = totalBytes
+            self.entries = entries
+        }
+
+        /// The service's caps: 2 GiB per file, 4 GiB in all, 64 entries.
+        public static let standard = Limits(fileBytes: 2 << 30, totalBytes: 4 << 30, entries: 64)
+    }
+
     /// Largest unpacked size of one file and of the whole extract.
-    public static let maximumFileBytes: UInt64 = 2 << 30
-    public static let maximumTotalBytes: UInt64 = 4 << 30
-    public static let maximumEntries = 64
+    public static let maximumFileBytes: UInt64 = Limits.standard.fileBytes
+    public static let maximumTotalBytes: UInt64 = Limits.standard.totalBytes
+    public static let maximumEntries = Limits.standard.entries
 
     public let displayName: String
     public let folder: URL
@@ -39,14 +58,14 @@ public final class ExtractSource {
     }
 
     /// Opens a folder or a zip. Throws only for operational failures (missing path, unreadable file).
-    public static func open(path: String) throws -> ExtractSource {
+    public static func open(path: String, limits: Limits = .standard) throws -> ExtractSource {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: url.path])
         }
         if isDirectory.boolValue { return try openFolder(url) }
-        return try openZip(url)
+        return try openZip(url, limits: limits)
     }
 
     private static func openFolder(_ url: URL) throws -> ExtractSource {
@@ -81,7 +100,7 @@ public final class ExtractSource {
             issues: issues, temporary: nil)
     }
 
-    private static func openZip(_ url: URL) throws -> ExtractSource {
+    private static func openZip(_ url: URL, limits: Limits) throws -> ExtractSource {
         let name = url.lastPathComponent
         var hasher = SHA256()
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
@@ -109,8 +128,8 @@ public final class ExtractSource {
         let topFolders = Set(fileEntries.map { $0.path.split(separator: "/", omittingEmptySubsequences: false).first.map(String.init) ?? "" })
         let prefix: String? =
             topFolders.count == 1 && fileEntries.allSatisfy({ $0.path.contains("/") }) ? topFolders.first.map { $0 + "/" } : nil
-        guard entries.count <= maximumEntries else {
-            reject("at most \(maximumEntries) entries in the zip (it has \(entries.count))")
+        guard entries.count <= limits.entries else {
+            reject("at most \(limits.entries) entries in the zip (it has \(entries.count))")
             return ExtractSource(displayName: name, folder: temporary, sha256: sha, files: [], issues: issues, temporary: temporary)
         }
         var total: UInt64 = 0
@@ -138,25 +157,38 @@ public final class ExtractSource {
             }
             var written: UInt64 = 0
             var tooLarge = false
+            var damaged = false
             do {
-                _ = try archive.extract(entry, skipCRC32: false) { data in
+                let checksum = try archive.extract(entry, skipCRC32: false) { data in
                     written += UInt64(data.count)
                     total += UInt64(data.count)
-                    if written > maximumFileBytes || total > maximumTotalBytes {
+                    if written > limits.fileBytes || total > limits.totalBytes {
                         tooLarge = true
                         throw CocoaError(.fileWriteOutOfSpace)
                     }
                     try out.write(contentsOf: data)
+                }
+                // ZIPFoundation computes the CRC-32 but leaves comparing it to the caller.
+                if checksum != entry.checksum {
+                    damaged = true
+                    throw CocoaError(.fileReadCorruptFile)
                 }
             } catch {
                 try? out.close()
                 try? fm.removeItem(at: target)
                 if tooLarge {
                     reject(
-                        "at most \(maximumFileBytes >> 30) GiB per file and \(maximumTotalBytes >> 30) GiB in all once unpacked "
+                        "at most \(describe(bytes: limits.fileBytes)) per file and \(describe(bytes: limits.totalBytes)) "
+                            + "in all once unpacked "
                             + "(this zip unpacks to more: split it or check it is the right file)",
                         entry: path)
                     break
+                }
+                if damaged {
+                    reject(
+                        "a readable zip entry (this one is damaged: its contents do not match the checksum "
+                            + "stored in the zip; create the zip again)", entry: path)
+                    continue
                 }
                 reject("a readable zip entry (this one is damaged: \(error.localizedDescription))", entry: path)
                 continue
@@ -165,5 +197,13 @@ public final class ExtractSource {
             files.append(relative)
         }
         return ExtractSource(displayName: name, folder: temporary, sha256: sha, files: files.sorted(), issues: issues, temporary: temporary)
+    }
+
+    /// "2 GiB", "1 MiB", "512 bytes": a cap as people read it.
+    static func describe(bytes: UInt64) -> String {
+        if bytes >= 1 << 30, bytes % (1 << 30) == 0 { return "\(bytes >> 30) GiB" }
+        if bytes >= 1 << 20, bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+        if bytes >= 1 << 10, bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
+        return "\(bytes) bytes"
     }
 }

@@ -25,6 +25,7 @@ public struct IngestOutcome: Sendable {
 /// Problems that stop an ingest before the extract itself can be judged (exit code other than 65).
 public struct IngestFailure: Error, CustomStringConvertible, Sendable {
     public var description: String
+    public init(description: String) { self.description = description }
 }
 
 /// Takes one extract from disk into the database, all or nothing.
@@ -40,6 +41,8 @@ public struct Ingestor {
     let hasher: IdentifierHasher
     let sqlDirectory: URL
     let logger: Logger
+    /// Caps on what an uploaded zip may unpack to (tests lower them to build small zip bombs).
+    public var zipLimits = ExtractSource.Limits.standard
 
     public init(database: Database, hasher: IdentifierHasher, sqlDirectory: URL, logger: Logger = Logger(label: "outcomes.ingest")) {
         self.database = database
@@ -49,7 +52,7 @@ public struct Ingestor {
     }
 
     public func ingest(path: String, agencyCode: String) throws -> IngestOutcome {
-        let source = try ExtractSource.open(path: path)
+        let source = try ExtractSource.open(path: path, limits: zipLimits)
         defer { source.close() }
         let agencyID = try AgencyRegistry(database: database).id(of: agencyCode)
         let validateSQL = try String(contentsOf: sqlDirectory.appendingPathComponent("ingest/validate.sql"), encoding: .utf8)
@@ -105,7 +108,7 @@ public struct Ingestor {
             try connection.execute(script: validateSQL)
             let found = try connection.query(
                 """
-                SELECT file, rec, col, value, expected, count(*) OVER () AS total
+                SELECT file, rec, col, left(value, 81) AS value, expected, count(*) OVER () AS total
                 FROM pg_temp.ingest_issue ORDER BY file_ord, rec, col_ord, expected LIMIT $1
                 """, [IssueList.cap])
             let sqlTotal = try found.rows.first?.decode(Int.self, "total") ?? 0
@@ -114,7 +117,8 @@ public struct Ingestor {
                 listing: try found.rows.map { row in
                     IngestIssue(
                         file: try row.decode(String.self, "file"), record: try row.decode(Int?.self, "rec"),
-                        column: try row.decode(String?.self, "col"), value: try row.decode(String?.self, "value"),
+                        column: try row.decode(String?.self, "col"),
+                        value: try row.decode(String?.self, "value").map(IngestIssue.truncated),
                         expected: try row.decode(String.self, "expected"))
                 })
 

@@ -50,9 +50,13 @@ struct StagingLoader {
                 try chunk.withUnsafeBytes { try parser.feed($0, handleRecord) }
             }
             try parser.finish(handleRecord)
-            if !parser.sawContent {
+            if mapping == nil, !headerFailed {
+                // No record at all: an empty file, or one of blank lines only.
                 localIssues.append(
-                    IngestIssue(file: file.name, expected: "a header row naming the columns; the file is empty"))
+                    IngestIssue(
+                        file: file.name,
+                        expected: "a header row naming the columns; the file is "
+                            + (parser.sawContent ? "blank (it has only empty lines)" : "empty")))
             }
             try writer.write(output)
         }
@@ -68,6 +72,17 @@ struct StagingLoader {
         var matched = 0
         if let fault = record.fault {
             issues.append(IngestIssue(file: file.name, record: 0, expected: StagingLoader.explain(fault, header: true)))
+            return nil
+        }
+        // A line break inside a header name means the file's lines did not end as the format says
+        // (e.g. old Mac CR-only line endings, so the whole file reads as one header row): say so,
+        // and show no value, since what follows the break is data and may hold identifiers.
+        if (0..<record.fieldCount).contains(where: { record.field($0).contains { $0 == 0x0D || $0 == 0x0A } }) {
+            issues.append(
+                IngestIssue(
+                    file: file.name, record: 0,
+                    expected: "a header row on one line, and lines ending in LF or CRLF (save the file as CSV with "
+                        + "Windows or Unix line endings)"))
             return nil
         }
         for position in 0..<record.fieldCount {
@@ -117,7 +132,8 @@ struct StagingLoader {
         if let fault = record.fault {
             let column: String? = {
                 switch fault {
-                case .quoteInUnquotedField(let c), .textAfterClosingQuote(let c), .unterminatedQuote(let c):
+                case .quoteInUnquotedField(let c), .textAfterClosingQuote(let c), .unterminatedQuote(let c),
+                    .recordTooLong(let c):
                     return c <= mapping.count ? mapping[c - 1].map { file.columns[$0].name } : nil
                 }
             }()
@@ -180,6 +196,10 @@ struct StagingLoader {
             return "a comma or the end of the line right after a closing double quote"
         case .unterminatedQuote:
             return "a closing double quote: this quoted value runs to the end of the file"
+        case .recordTooLong:
+            return "a record of at most \(CSVParser.maximumRecordBytes >> 20) MiB and \(CSVParser.maximumFields) fields "
+                + "(this one is longer: look for a double quote that is never closed, "
+                + "or line endings other than LF or CRLF)"
         }
     }
 

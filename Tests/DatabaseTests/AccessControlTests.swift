@@ -1,0 +1,214 @@
+import Foundation
+import Ingest
+import OutcomesStore
+import PostgresClient
+import TestSupport
+import XCTest
+
+/// Access control in PostgreSQL (SQL/migrations/0002_records.sql): an ingest session acts
+/// for one agency and row-level security confines it to that agency's rows; the analyst
+/// role cannot read record-level data at all, only published results.
+final class AccessControlTests: IngestTestCase {
+    private struct Setup {
+        var db: Database
+        var a: Int
+        var b: Int
+        var extractA: Int64
+        var extractB: Int64
+    }
+
+    /// TEST-A and TEST-B each with an accepted extract (the valid fixture).
+    private func twoAgencies() throws -> Setup {
+        let db = try Self.makeDatabase()
+        let outcomeA = try ingest(try .fixture(), into: db, agency: "TEST-A")
+        assertAccepted(outcomeA)
+        var other = try ExtractFiles.fixture()
+        other.setManifest(agency: "TEST-B")
+        let outcomeB = try ingest(other, into: db, agency: "TEST-B")
+        assertAccepted(outcomeB)
+        return Setup(
+            db: db, a: try agencyID(db, "TEST-A"), b: try agencyID(db, "TEST-B"), extractA: outcomeA.extractID,
+            extractB: outcomeB.extractID)
+    }
+
+    /// A connection acting as outcomes_ingest for `agency` (as the Ingestor sets it up).
+    private func asIngest<T>(_ db: Database, agency: Int?, _ body: (PostgresConnection) throws -> T) throws -> T {
+        try db.withConnection(as: .ingest) { connection in
+            if let agency {
+                try connection.query("SELECT set_config('outcomes.agency_id', $1, false)", [String(agency)])
+            }
+            return try body(connection)
+        }
+    }
+
+    private func assertDenied(
+        _ message: String, file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> Void
+    ) {
+        XCTAssertThrowsError(try body(), message, file: file, line: line) { error in
+            XCTAssertEqual(
+                (error as? PostgresError)?.sqlState, PostgresError.insufficientPrivilege, "\(message): \(error)",
+                file: file, line: line)
+        }
+    }
+
+    func testIngestSessionSeesOnlyItsAgencysRows() throws {
+        let s = try twoAgencies()
+        for table in recordTables + ["extract", "agency_county"] {
+            let owner = try integer(s.db, "SELECT count(*) FROM core.\(table) WHERE agency_id = $1", [s.a])
+            XCTAssertGreaterThan(owner, 0, table)
+            XCTAssertGreaterThan(
+                try integer(s.db, "SELECT count(*) FROM core.\(table) WHERE agency_id = $1", [s.b]), 0, table)
+            try asIngest(s.db, agency: s.a) { c in
+                let row = try c.query(
+                    "SELECT count(*) AS n, count(*) FILTER (WHERE agency_id <> $1) AS others FROM core.\(table)", [s.a]
+                ).single()
+                XCTAssertEqual(try row.decode(Int.self, "n"), owner, "\(table): all of A's rows")
+                XCTAssertEqual(try row.decode(Int.self, "others"), 0, "\(table): none of B's")
+            }
+        }
+        try asIngest(s.db, agency: s.a) { c in
+            XCTAssertEqual(
+                try c.query("SELECT code FROM core.agency").rows.map { try $0.decode(String.self, "code") }, ["TEST-A"])
+            XCTAssertEqual(
+                try c.query("SELECT extract_id FROM core.current_extract").rows.map {
+                    try $0.decode(Int64.self, "extract_id")
+                },
+                [s.extractA])
+        }
+        // A session that has not said which agency it acts for sees nothing.
+        try asIngest(s.db, agency: nil) { c in
+            for table in recordTables + ["extract", "agency", "agency_county"] {
+                XCTAssertEqual(
+                    try c.query("SELECT count(*) FROM core.\(table)").single().decode(Int.self, at: 0), 0, table)
+            }
+        }
+    }
+
+    func testIngestSessionCannotWriteAnotherAgencysRows() throws {
+        let s = try twoAgencies()
+        try asIngest(s.db, agency: s.a) { c in
+            // INSERT with B's agency_id: row-level security refuses the new row.
+            XCTAssertThrowsError(
+                try c.query(
+                    """
+                    INSERT INTO core.youth (extract_id, agency_id, rec, youth_hash, county_fips, birth_month, gender,
+                                            race_categories, race_source)
+                    VALUES ($1, $2, 99, 'x', '06001', '2009-01-01', 'male', '{BLACK}', 'self')
+                    """, [s.extractB, s.b])
+            ) { error in
+                let error = error as? PostgresError
+                XCTAssertEqual(error?.sqlState, PostgresError.insufficientPrivilege)
+                XCTAssertTrue(
+                    error?.message.contains("new row violates row-level security policy") ?? false,
+                    "\(String(describing: error))")
+            }
+            assertDenied("an extract row for B") {
+                try c.query(
+                    "INSERT INTO core.extract (agency_id, sha256, status, source_name) VALUES ($1, repeat('a', 64), 'rejected', 'x')",
+                    [s.b])
+            }
+            assertDenied("a goal for B") {
+                try c.query(
+                    """
+                    INSERT INTO core.goal (extract_id, agency_id, rec, youth_hash, goal_id, domain, set_on, status, status_on)
+                    VALUES ($1, $2, 99, 'x', 'G', 1, '2024-01-01', 'met', '2024-01-01')
+                    """, [s.extractB, s.b])
+            }
+            // No UPDATE or DELETE at all, not even of its own rows; B's rows are not even visible.
+            for table in recordTables + ["extract"] {
+                assertDenied("UPDATE \(table)") { try c.query("UPDATE core.\(table) SET agency_id = agency_id") }
+                assertDenied("DELETE \(table)") { try c.query("DELETE FROM core.\(table) WHERE agency_id = $1", [s.b]) }
+            }
+            assertDenied("TRUNCATE") { try c.query("TRUNCATE core.youth") }
+            assertDenied("register an agency") {
+                try c.query("INSERT INTO core.agency (code, name) VALUES ('TEST-C', 'C')")
+            }
+        }
+        // Nothing changed for B.
+        XCTAssertEqual(try integer(s.db, "SELECT count(*) FROM core.youth WHERE agency_id = $1", [s.b]), 3)
+        XCTAssertEqual(try integer(s.db, "SELECT count(*) FROM core.extract WHERE agency_id = $1", [s.b]), 1)
+    }
+
+    func testIngestSessionCanWriteItsOwnAgencysRows() throws {
+        // The control case of the test above: the same INSERT for its own agency passes the policy.
+        let s = try twoAgencies()
+        try asIngest(s.db, agency: s.a) { c in
+            try c.query("BEGIN")
+            try c.query(
+                """
+                INSERT INTO core.youth (extract_id, agency_id, rec, youth_hash, county_fips, birth_month, gender,
+                                        race_categories, race_source)
+                VALUES ($1, $2, 99, 'x', '06001', '2009-01-01', 'male', '{BLACK}', 'self')
+                """, [s.extractA, s.a])
+            XCTAssertEqual(try c.query("SELECT count(*) FROM core.youth").single().decode(Int.self, at: 0), 4)
+            try c.query("ROLLBACK")
+        }
+    }
+
+    func testIngestSessionCannotRegisterCountiesForItsOwnAgency() throws {
+        // The counties an agency may report for are set by the owner (`outcomes agency add`); an ingest
+        // session that could add one would get past the county rule of validate.sql.
+        let s = try twoAgencies()
+        // KNOWN HOLE (reported to the lead): 0002_records.sql grants SELECT, INSERT on every table of its
+        // loop, agency_county included. The test runs once that grant is gone.
+        try XCTSkipIf(
+            try integer(s.db, "SELECT has_table_privilege('outcomes_ingest', 'core.agency_county', 'INSERT')::int")
+                == 1,
+            "outcomes_ingest still has INSERT on core.agency_county (0002_records.sql): an ingest session can add counties"
+        )
+        try asIngest(s.db, agency: s.a) { c in
+            assertDenied("add Los Angeles to A's counties") {
+                try c.query("INSERT INTO core.agency_county (agency_id, county_fips) VALUES ($1, '06037')", [s.a])
+            }
+        }
+        XCTAssertEqual(try integer(s.db, "SELECT count(*) FROM core.agency_county WHERE agency_id = $1", [s.a]), 2)
+    }
+
+    func testIngestSessionCannotFileRowsUnderAnotherAgencysExtract() throws {
+        // Row-level security checks agency_id; the extract a row belongs to must be of the same agency,
+        // or A could add rows to B's current snapshot.
+        let s = try twoAgencies()
+        // KNOWN HOLE (reported to the lead): the record tables reference core.extract by id alone and the
+        // ingest policy checks agency_id alone. The test runs once either ties extract_id to the agency.
+        try XCTSkipIf(
+            try integer(
+                s.db,
+                """
+                SELECT (NOT EXISTS (SELECT FROM pg_constraint WHERE conrelid = 'core.youth'::regclass AND contype = 'f'
+                                     AND confrelid = 'core.extract'::regclass AND cardinality(conkey) = 2)
+                        AND NOT EXISTS (SELECT FROM pg_policies WHERE schemaname = 'core' AND tablename = 'youth'
+                                         AND with_check LIKE '%extract%'))::int
+                """) == 1,
+            "core.youth (and the other record tables) accept an extract_id of another agency (0002_records.sql)")
+        try asIngest(s.db, agency: s.a) { c in
+            XCTAssertThrowsError(
+                try c.query(
+                    """
+                    INSERT INTO core.youth (extract_id, agency_id, rec, youth_hash, county_fips, birth_month, gender,
+                                            race_categories, race_source)
+                    VALUES ($1, $2, 99, 'x', '06001', '2009-01-01', 'male', '{BLACK}', 'self')
+                    """, [s.extractB, s.a]), "A's row in B's extract")
+        }
+        XCTAssertEqual(try integer(s.db, "SELECT count(*) FROM core.youth WHERE extract_id = $1", [s.extractB]), 3)
+    }
+
+    func testAnalystCannotReadRecordLevelData() throws {
+        let s = try twoAgencies()
+        try s.db.withConnection(as: .analyst) { c in
+            for table in recordTables + ["extract", "agency", "agency_county", "current_extract"] {
+                assertDenied("analyst reads core.\(table)") { try c.query("SELECT count(*) FROM core.\(table)") }
+            }
+            assertDenied("analyst writes core.youth") {
+                try c.query("INSERT INTO core.youth (extract_id) VALUES ($1)", [s.extractA])
+            }
+            // Even with an agency setting, nothing opens up.
+            try c.query("SELECT set_config('outcomes.agency_id', $1, false)", [String(s.a)])
+            assertDenied("analyst with an agency setting") { try c.query("SELECT count(*) FROM core.youth") }
+            // Published (suppressed) results are readable.
+            XCTAssertNoThrow(try c.query("SELECT count(*) FROM result.published"))
+            XCTAssertNoThrow(try c.query("SELECT count(*) FROM result.published_computation"))
+            // Computed, unsuppressed cells are not.
+            assertDenied("analyst reads result.cell") { try c.query("SELECT count(*) FROM result.cell") }
+        }
+    }
+}

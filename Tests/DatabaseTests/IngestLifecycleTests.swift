@@ -1,0 +1,369 @@
+import Foundation
+import Ingest
+import OutcomesStore
+import PostgresClient
+import TestSupport
+import XCTest
+
+/// What an ingest keeps: acceptance of folders and zips, all or nothing, snapshots
+/// and their history, idempotent re-ingest, and no identifier values in issues or reports.
+final class IngestLifecycleTests: IngestTestCase {
+    /// Records of the valid fixture per table, counted by hand from its files.
+    static let fixtureCounts = [
+        "youth": 3, "cse_flag": 3, "placement": 3, "absence": 2, "event": 3, "school_term": 2, "assessment": 6,
+        "stage_of_change": 2, "goal": 3,
+    ]
+
+    private func recordCounts(_ db: Database, extract: Int64? = nil) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for table in recordTables {
+            counts[table] = try integer(
+                db, "SELECT count(*) FROM core.\(table) WHERE $1::bigint IS NULL OR extract_id = $1", [extract])
+        }
+        return counts
+    }
+
+    func testAcceptsTheValidFixture() throws {
+        let db = try Self.makeDatabase()
+        let outcome = try ingest(try .fixture(), into: db)
+        assertAccepted(outcome)
+        XCTAssertEqual(
+            outcome.recordCounts,
+            [
+                "youth.csv": 3, "cse_flags.csv": 3, "placements.csv": 3, "absences.csv": 2, "events.csv": 3,
+                "school_terms.csv": 2, "assessments.csv": 6, "stages_of_change.csv": 2, "goals.csv": 3,
+            ])
+        XCTAssertEqual(try recordCounts(db, extract: outcome.extractID), Self.fixtureCounts)
+        let a = try agencyID(db, "TEST-A")
+        XCTAssertEqual(
+            try integer(
+                db, "SELECT count(*) FROM core.youth WHERE agency_id = $1 AND extract_id = $2", [a, outcome.extractID]),
+            3)
+
+        let extract = try db.withConnection { c in
+            try c.query(
+                """
+                SELECT status, extracted_on::text AS on, array_to_string(files, ',') AS files, error_count,
+                       (row_counts->>'assessments.csv')::int AS assessments, source_name, sha256
+                FROM core.extract WHERE id = $1
+                """, [outcome.extractID]
+            ).single()
+        }
+        XCTAssertEqual(try extract.decode(String.self, "status"), "accepted")
+        XCTAssertEqual(try extract.decode(String.self, "on"), "2025-07-15")
+        XCTAssertEqual(
+            try extract.decode(String.self, "files"),
+            "youth.csv,cse_flags.csv,placements.csv,absences.csv,events.csv,school_terms.csv,assessments.csv,stages_of_change.csv,goals.csv"
+        )
+        XCTAssertEqual(try extract.decode(Int.self, "error_count"), 0)
+        XCTAssertEqual(try extract.decode(Int.self, "assessments"), 6)
+        XCTAssertEqual(try extract.decode(String.self, "source_name"), "extract")
+        XCTAssertEqual(try extract.decode(String.self, "sha256"), outcome.sha256)
+        XCTAssertEqual(
+            try integer(db, "SELECT extract_id FROM core.current_extract WHERE agency_id = $1", [a]),
+            Int(outcome.extractID))
+
+        // Values are stored typed and canonical (worked out from the fixture's lines).
+        let values = try db.withConnection { c in
+            try c.query(
+                """
+                SELECT (SELECT birth_month::text FROM core.youth WHERE rec = 1) AS birth,
+                       (SELECT county_fips::text FROM core.youth WHERE rec = 2) AS county,
+                       (SELECT count(*) FROM core.youth WHERE linkage_hash IS NULL) AS no_linkage,
+                       (SELECT incident_on::text FROM core.cse_flag WHERE rec = 1) AS incident,
+                       (SELECT resolved_on::text FROM core.cse_flag WHERE rec = 2) AS resolved,
+                       (SELECT cardinality(exploitation_types) FROM core.cse_flag WHERE rec = 3) AS at_risk_types,
+                       (SELECT count(*) FROM core.placement WHERE ended_on IS NULL) AS ongoing,
+                       (SELECT returned_to_same_caregiver::text FROM core.absence WHERE rec = 1) AS same,
+                       (SELECT count(*) FROM core.absence WHERE returned_on IS NULL AND returned_to_same_caregiver IS NULL) AS away,
+                       (SELECT credits_earned::text FROM core.school_term WHERE rec = 1) AS credits,
+                       (SELECT count(*) FROM core.school_term WHERE credits_earned IS NULL) AS no_credits,
+                       (SELECT sum(score)::text FROM core.assessment) AS scores,
+                       (SELECT detail FROM core.event WHERE rec = 1) AS detail,
+                       (SELECT count(*) FROM core.event WHERE detail IS NULL) AS no_detail,
+                       (SELECT string_agg(goal_id || ':' || domain, ',' ORDER BY rec) FROM core.goal) AS goals
+                """
+            ).single()
+        }
+        XCTAssertEqual(try values.decode(String.self, "birth"), "2009-04-01")
+        XCTAssertEqual(try values.decode(String.self, "county"), "06075")
+        XCTAssertEqual(try values.decode(Int.self, "no_linkage"), 1)
+        XCTAssertEqual(try values.decode(String.self, "incident"), "2024-02-28")
+        XCTAssertEqual(try values.decode(String.self, "resolved"), "2025-01-15")
+        XCTAssertEqual(try values.decode(Int.self, "at_risk_types"), 0)
+        XCTAssertEqual(try values.decode(Int.self, "ongoing"), 1)
+        XCTAssertEqual(try values.decode(String.self, "same"), "true")
+        XCTAssertEqual(try values.decode(Int.self, "away"), 1)
+        XCTAssertEqual(try values.decode(String.self, "credits"), "27.5")
+        XCTAssertEqual(try values.decode(Int.self, "no_credits"), 1)
+        XCTAssertEqual(try values.decode(String.self, "scores"), "32")  // 6 + 7 + 3 + 2 + 4 + 10
+        XCTAssertEqual(try values.decode(String.self, "detail"), "birth_certificate")
+        XCTAssertEqual(try values.decode(Int.self, "no_detail"), 2)
+        XCTAssertEqual(try values.decode(String.self, "goals"), "G-1:6,G-2:13,G-1:1")
+    }
+
+    func testAcceptsAZipOfTheFolderAndAZipOfItsContents() throws {
+        let db = try Self.makeDatabase()
+        let parent = try scratch()
+        try ExtractFiles.fixture().write(in: parent, name: "extract")
+        let ofFolder = parent.appendingPathComponent("of-folder.zip")
+        let ofContents = parent.appendingPathComponent("of-contents.zip")
+        let made1 = try runTool("/usr/bin/zip", ["-q", "-r", ofFolder.path, "extract"], in: parent)
+        XCTAssertEqual(made1.status, 0, made1.output)
+        let names = try FileManager.default.contentsOfDirectory(atPath: parent.appendingPathComponent("extract").path)
+            .sorted()
+        let made2 = try runTool(
+            "/usr/bin/zip", ["-q", ofContents.path] + names, in: parent.appendingPathComponent("extract"))
+        XCTAssertEqual(made2.status, 0, made2.output)
+
+        let first = try ingestor(db).ingest(path: ofFolder.path, agencyCode: "TEST-A")
+        assertAccepted(first)
+        XCTAssertEqual(first.source, "of-folder.zip")
+        XCTAssertEqual(try recordCounts(db, extract: first.extractID), Self.fixtureCounts)
+
+        let second = try ingestor(db).ingest(path: ofContents.path, agencyCode: "TEST-A")
+        assertAccepted(second)
+        XCTAssertEqual(try recordCounts(db, extract: second.extractID), Self.fixtureCounts)
+        XCTAssertNotEqual(first.extractID, second.extractID)
+        // The zip of a zip's checksum is the zip file's own SHA-256.
+        let sha = try runTool("/usr/bin/sha256sum", [ofContents.path]).output.prefix(64)
+        XCTAssertEqual(second.sha256, String(sha))
+        // A zip is unpacked into a private folder that is removed afterwards.
+        let source = try ExtractSource.open(path: ofFolder.path)
+        XCTAssertEqual(source.files, names)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: source.folder.appendingPathComponent("youth.csv").path))
+        XCTAssertEqual(
+            (try FileManager.default.attributesOfItem(atPath: source.folder.path)[.posixPermissions] as? NSNumber)?
+                .intValue, 0o700)
+        source.close()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: source.folder.path))
+    }
+
+    func testAllOrNothingABadRowInTheLastFileChangesNothing() throws {
+        let db = try Self.makeDatabase()
+        let a = try ingest(try .fixture(), into: db)
+        assertAccepted(a)
+        let before = try tableCounts(db)
+
+        var bad = try ExtractFiles.fixture()
+        bad.append("youth.csv", "YKq7Zt04,,06075,2007-03,female,BLACK,self")  // would add a youth…
+        bad.set("goals.csv", record: 3, "status", "done")  // …but the last file's last row is wrong
+        let outcome = try ingest(bad, into: db)
+        assertRejected(
+            outcome, with: [.init("goals.csv", 3, "status", "done", "one of: in_progress, met, discontinued")])
+
+        var after = try tableCounts(db)
+        XCTAssertEqual(
+            after["core.extract"], (before["core.extract"] ?? 0) + 1, "only the rejected upload's row is added")
+        after["core.extract"] = before["core.extract"]
+        XCTAssertEqual(after, before, "every other table is unchanged")
+        XCTAssertEqual(try recordCounts(db, extract: outcome.extractID).values.reduce(0, +), 0)
+
+        let row = try db.withConnection { c in
+            try c.query(
+                """
+                SELECT status, sha256, error_count, report->>'error_count' AS total, report->'errors'->0->>'file' AS file,
+                       (report->'errors'->0->>'record')::int AS rec, report->'errors'->0->>'column' AS col,
+                       report->'errors'->0->>'value' AS value
+                FROM core.extract WHERE id = $1
+                """, [outcome.extractID]
+            ).single()
+        }
+        XCTAssertEqual(try row.decode(String.self, "status"), "rejected")
+        XCTAssertEqual(try row.decode(String.self, "sha256"), outcome.sha256)
+        XCTAssertEqual(try row.decode(Int.self, "error_count"), 1)
+        XCTAssertEqual(try row.decode(String.self, "total"), "1")
+        XCTAssertEqual(try row.decode(String.self, "file"), "goals.csv")
+        XCTAssertEqual(try row.decode(Int.self, "rec"), 3)
+        XCTAssertEqual(try row.decode(String.self, "col"), "status")
+        XCTAssertEqual(try row.decode(String.self, "value"), "done")
+        XCTAssertEqual(
+            try integer(
+                db, "SELECT extract_id FROM core.current_extract WHERE agency_id = $1", [try agencyID(db, "TEST-A")]),
+            Int(a.extractID), "the current snapshot is still the accepted one")
+    }
+
+    func testSnapshotReplacementKeepsHistory() throws {
+        let db = try Self.makeDatabase()
+        let a = try ingest(try .fixture(), into: db)
+        assertAccepted(a)
+        var next = try ExtractFiles.fixture()
+        next.setManifest(extractedOn: "2025-08-15")
+        next.append("youth.csv", "YKq7Zt04,,06075,2007-03,female,BLACK,self")
+        next.append("cse_flags.csv", "YKq7Zt04,suspected,2025-08-01,self_disclosure,online,,,")
+        let b = try ingest(next, into: db)
+        assertAccepted(b)
+        XCTAssertGreaterThan(b.extractID, a.extractID)
+
+        let agency = try agencyID(db, "TEST-A")
+        XCTAssertEqual(
+            try integer(db, "SELECT extract_id FROM core.current_extract WHERE agency_id = $1", [agency]),
+            Int(b.extractID))
+        XCTAssertEqual(try recordCounts(db, extract: a.extractID), Self.fixtureCounts, "A's rows are kept")
+        var bCounts = Self.fixtureCounts
+        bCounts["youth"] = 4
+        bCounts["cse_flag"] = 4
+        XCTAssertEqual(try recordCounts(db, extract: b.extractID), bCounts)
+        XCTAssertEqual(
+            try integer(db, "SELECT count(*) FROM core.extract WHERE agency_id = $1 AND status = 'accepted'", [agency]),
+            2)
+
+        // Another agency's upload does not replace TEST-A's snapshot.
+        var other = try ExtractFiles.fixture()
+        other.setManifest(agency: "TEST-B")
+        let c = try ingest(other, into: db, agency: "TEST-B")
+        assertAccepted(c)
+        XCTAssertEqual(
+            try integer(db, "SELECT extract_id FROM core.current_extract WHERE agency_id = $1", [agency]),
+            Int(b.extractID))
+
+        // `outcomes extracts list --agency TEST-A` shows both, newest first, B marked current.
+        let listed = try runTool(
+            outcomesBinary.path, ["extracts", "list", "--agency", "TEST-A", "--database", db.conninfo])
+        XCTAssertEqual(listed.status, 0, listed.output)
+        let lines = listed.output.split(separator: "\n").map(String.init).filter { $0.contains("\tTEST-A\t") }
+        XCTAssertEqual(lines.count, 2, listed.output)
+        XCTAssertTrue(lines.first?.hasPrefix("\(b.extractID)*\tTEST-A\taccepted\t2025-08-15") ?? false, listed.output)
+        XCTAssertTrue(lines.last?.hasPrefix("\(a.extractID)\tTEST-A\taccepted\t2025-07-15") ?? false, listed.output)
+    }
+
+    func testReingestingTheSameBytesChangesNothing() throws {
+        let db = try Self.makeDatabase()
+        let a = try ingest(try .fixture(), into: db)
+        assertAccepted(a)
+        let before = try tableCounts(db)
+
+        // The same files written again into another folder: the same checksum.
+        let again = try ingest(try .fixture(), into: db)
+        XCTAssertEqual(again.status, .alreadyAccepted)
+        XCTAssertEqual(again.extractID, a.extractID)
+        XCTAssertEqual(again.sha256, a.sha256)
+        XCTAssertEqual(try tableCounts(db), before, "no new extract row, no new records")
+
+        // A zip is recognised by its own bytes.
+        let parent = try scratch()
+        var zip = StoredZip()
+        zip.add(try ExtractFiles.fixture())
+        let url = parent.appendingPathComponent("upload.zip")
+        try zip.write(to: url)
+        let zipped = try ingestor(db).ingest(path: url.path, agencyCode: "TEST-A")
+        assertAccepted(zipped)
+        let afterZip = try tableCounts(db)
+        let zippedAgain = try ingestor(db).ingest(path: url.path, agencyCode: "TEST-A")
+        XCTAssertEqual(zippedAgain.status, .alreadyAccepted)
+        XCTAssertEqual(zippedAgain.extractID, zipped.extractID)
+        XCTAssertEqual(try tableCounts(db), afterZip)
+
+        // The CLI says so and exits 0.
+        let folder = try ExtractFiles.fixture().write(in: parent, name: "cli")
+        let secret = parent.appendingPathComponent("secret.key")
+        try Data((testSecret + "\n").utf8).write(to: secret)
+        let cli = try runTool(
+            outcomesBinary.path, ["ingest", folder.path, "--agency", "TEST-A", "--database", db.conninfo],
+            environment: ["OUTCOMES_SECRET_FILE": secret.path])
+        XCTAssertEqual(cli.status, 0, cli.output)
+        XCTAssertTrue(cli.output.contains("already accepted as extract \(a.extractID)"), cli.output)
+        XCTAssertEqual(try tableCounts(db), afterZip)
+    }
+
+    func testCLIExitCodesAndReportFile() throws {
+        let db = try Self.makeDatabase()
+        let parent = try scratch()
+        let secret = parent.appendingPathComponent("secret.key")
+        try Data((testSecret + "\n").utf8).write(to: secret)
+        let environment = ["OUTCOMES_SECRET_FILE": secret.path]
+        var bad = try ExtractFiles.fixture()
+        bad.set("goals.csv", record: 3, "status", "done")
+        let folder = try bad.write(in: parent, name: "bad")
+        let reportFile = parent.appendingPathComponent("report.json")
+
+        // Rejected: 65, every error on stderr, the same in --report.
+        let rejected = try runTool(
+            outcomesBinary.path,
+            ["ingest", folder.path, "--agency", "TEST-A", "--database", db.conninfo, "--report", reportFile.path],
+            environment: environment)
+        XCTAssertEqual(rejected.status, 65, rejected.output)
+        XCTAssertTrue(
+            rejected.output.contains(
+                "goals.csv, record 3, column status: one of: in_progress, met, discontinued (found \"done\")"),
+            rejected.output)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: reportFile)) as? [String: Any]
+        XCTAssertEqual(report?["status"] as? String, "rejected")
+        XCTAssertEqual((report?["error_count"] as? NSNumber)?.intValue, 1)
+        XCTAssertEqual((report?["errors_listed"] as? NSNumber)?.intValue, 1)
+        XCTAssertEqual(report?["agency_code"] as? String, "TEST-A")
+        XCTAssertEqual((report?["sha256"] as? String)?.count, 64)
+        let error = (report?["errors"] as? [[String: Any]])?.first
+        XCTAssertEqual(error?["file"] as? String, "goals.csv")
+        XCTAssertEqual((error?["record"] as? NSNumber)?.intValue, 3)
+        XCTAssertEqual(error?["column"] as? String, "status")
+        XCTAssertEqual(error?["value"] as? String, "done")
+        XCTAssertEqual(error?["expected"] as? String, "one of: in_progress, met, discontinued")
+
+        // Operational failures: neither 0 nor 65.
+        let unknownAgency = try runTool(
+            outcomesBinary.path, ["ingest", folder.path, "--agency", "NOPE", "--database", db.conninfo],
+            environment: environment)
+        XCTAssertFalse([0, 65].contains(unknownAgency.status), unknownAgency.output)
+        XCTAssertTrue(unknownAgency.output.contains("No agency is registered with the code NOPE"), unknownAgency.output)
+        let missing = try runTool(
+            outcomesBinary.path,
+            ["ingest", parent.appendingPathComponent("nowhere").path, "--agency", "TEST-A", "--database", db.conninfo],
+            environment: environment)
+        XCTAssertFalse([0, 65].contains(missing.status), missing.output)
+        let unreachable = try runTool(
+            outcomesBinary.path,
+            [
+                "ingest", folder.path, "--agency", "TEST-A", "--database",
+                "host=\(parent.path) port=1 user=nobody dbname=none",
+            ],
+            environment: environment)
+        XCTAssertFalse([0, 65].contains(unreachable.status), unreachable.output)
+        // None of them stored anything but the one rejected upload.
+        XCTAssertEqual(try integer(db, "SELECT count(*) FROM core.extract"), 1)
+    }
+
+    func testIdentifierValuesNeverAppearInIssuesOrStoredReports() throws {
+        let db = try Self.makeDatabase()
+        let long = String(repeating: "K", count: 65)
+        var x = try ExtractFiles.fixture()
+        x.append(
+            "youth.csv",
+            "bad key!,,06001,2009-01,male,BLACK,self",  // 4: a space and "!"
+            "\(long),,06001,2009-01,male,BLACK,self",  // 5: 65 characters
+            "YKé01,,06001,2009-01,male,BLACK,self",  // 6: not A-Z
+            "YKq7Zt07,L 999,06001,2009-01,male,BLACK,self",  // 7: invalid linkage_id
+            "YK\"77,,06001,2009-01,male,BLACK,self",  // 8: a quote fault in an identifier
+            "YKq7Zt02,,06001,2009-01,male,BLACK,self")  // 9: a repeated youth_key
+        x.append("events.csv", "SECRETKEY99,arrest,2024-04-03,")  // 4: not in youth.csv
+        x.append("goals.csv", "bad key!,G-9,6,2024-02-01,met,2024-06-01")  // 4: invalid here too
+        let identifierRule = "1 to 64 characters of A-Z, a-z, 0-9, _ and -"
+        let outcome = try ingest(x, into: db)
+        assertRejected(
+            outcome,
+            with: [
+                .init("youth.csv", 4, "youth_key", nil, identifierRule),
+                .init("youth.csv", 5, "youth_key", nil, identifierRule),
+                .init("youth.csv", 6, "youth_key", nil, identifierRule),
+                .init("youth.csv", 7, "linkage_id", nil, identifierRule),
+                .init("youth.csv", 8, "youth_key", nil, "a value containing a double quote"),
+                .init(
+                    "youth.csv", 9, "youth_key", nil, "a youth_key used once in youth.csv (record 2 has the same one)"),
+                .init("events.csv", 4, "youth_key", nil, "the youth_key of a youth listed in youth.csv"),
+                .init("goals.csv", 4, "youth_key", nil, identifierRule),
+            ])
+        let raw =
+            ["bad key!", long, "YKé01", "L 999", "YK\"77", "SECRETKEY99", "YKq7Zt02"] + fixtureYouthKeys
+            + fixtureLinkageIDs
+        let printed = outcome.issues.listed.map(\.description).joined(separator: "\n")
+        let report = try db.withConnection {
+            try $0.query("SELECT report::text AS r FROM core.extract WHERE id = $1", [outcome.extractID]).single()
+                .decode(String.self, "r")
+        }
+        for value in raw {
+            XCTAssertFalse(printed.contains(value), "\(value) printed")
+            XCTAssertFalse(report.contains(value), "\(value) in the stored report")
+        }
+        XCTAssertEqual(try columnsContaining(db, raw), [], "no raw identifier anywhere in the database")
+    }
+}

@@ -1,0 +1,468 @@
+import Foundation
+import Ingest
+import OutcomesStore
+import PostgresClient
+import TestSupport
+import XCTest
+
+private let malformedDatabase = Result { try IngestTestCase.makeDatabase() }
+
+/// Malformed files and uploads: none may crash the ingest, each is rejected with issues
+/// that say where the problem is. The valid fixture is changed in its last file
+/// (goals.csv) where possible, so a broken file cannot hide other records' youth.
+final class IngestMalformedFileTests: IngestTestCase {
+    private func reject(_ extract: ExtractFiles) throws -> IngestOutcome {
+        try ingest(extract, into: try malformedDatabase.get())
+    }
+
+    private func rejectPath(_ path: URL, limits: ExtractSource.Limits = .standard) throws -> IngestOutcome {
+        var ingestor = self.ingestor(try malformedDatabase.get())
+        ingestor.zipLimits = limits
+        return try ingestor.ingest(path: path.path, agencyCode: "TEST-A")
+    }
+
+    /// Replaces a file with raw bytes.
+    private func setBytes(_ x: inout ExtractFiles, _ name: String, _ bytes: [UInt8]) {
+        x.files[name] = Data(bytes)
+    }
+
+    // MARK: Encoding and CSV structure
+
+    func testNotUTF8() throws {
+        var x = try ExtractFiles.fixture()
+        // goals.csv record 1 has goal_id "G-é" in Latin-1 (0xE9); record 2 is fine.
+        var goals = Array(x["goals.csv"]!.utf8)
+        let at = goals.firstIndex(of: UInt8(ascii: "G"))!  // the first G is record 1's goal_id
+        goals.replaceSubrange(at..<(at + 3), with: [UInt8(ascii: "G"), UInt8(ascii: "-"), 0xE9])
+        setBytes(&x, "goals.csv", goals)
+        // events.csv record 1 has a youth_key with an invalid byte: its value is not shown.
+        var events = Array(x["events.csv"]!.utf8)
+        let key = events.firstIndex(of: UInt8(ascii: "Y"))!
+        events[key + 2] = 0xFF
+        setBytes(&x, "events.csv", events)
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("events.csv", 1, "youth_key", nil, "UTF-8 text (save the file as UTF-8)"),
+                .init("goals.csv", 1, "goal_id", "G-\u{FFFD}", "UTF-8 text (save the file as UTF-8)"),
+            ])
+    }
+
+    func testNotUTF8InTheHeader() throws {
+        var x = try ExtractFiles.fixture()
+        // "dom\xE9in" is not UTF-8: column 3 is named by position, and the required domain is missing.
+        var bytes = Array("youth_key,goal_id,dom".utf8) + [0xE9] + Array("in,set_on,status,status_on\n".utf8)
+        bytes += Array(x.lines("goals.csv").dropFirst().map { $0 + "\n" }.joined().utf8)
+        setBytes(&x, "goals.csv", bytes)
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("goals.csv", 0, "#3", nil, "UTF-8 text"),
+                .init("goals.csv", 0, "domain", nil, "this required column in the header"),
+            ])
+    }
+
+    func testByteOrderMarkAndCRLFAreAccepted() throws {
+        var x = try ExtractFiles.fixture()
+        for name in ["youth.csv", "goals.csv"] {
+            x.files[name] = Data([0xEF, 0xBB, 0xBF]) + Data(x.lines(name).map { $0 + "\r\n" }.joined().utf8)
+        }
+        // placements.csv with CRLF and no line ending after the last record.
+        x["placements.csv"] = x.lines("placements.csv").joined(separator: "\r\n")
+        let db = try Self.makeDatabase()
+        assertAccepted(try ingest(x, into: db))
+        XCTAssertEqual(try integer(db, "SELECT count(*) FROM core.youth"), 3)
+        XCTAssertEqual(
+            try integer(db, "SELECT count(*) FROM core.goal WHERE status_on <= '2024-09-01'"), 3, "no CR left in a date"
+        )
+        XCTAssertEqual(try integer(db, "SELECT count(*) FROM core.placement"), 3)
+        XCTAssertEqual(
+            try integer(db, "SELECT count(*) FROM core.youth WHERE race_source IN ('self', 'observed', 'unknown')"), 3)
+    }
+
+    func testQuotedValuesAreAccepted() throws {
+        var x = try ExtractFiles.fixture()
+        // RFC 4180: a comma, a doubled quote and a line break inside quoted values; blank lines are skipped.
+        x.setLines(
+            "goals.csv",
+            [
+                "\"youth_key\",goal_id,domain,set_on,status,status_on",
+                "YKq7Zt01,\"G,1\",6,2024-02-01,in_progress,2024-06-01",
+                "",
+                "YKq7Zt01,\"G \"\"2\"\"\",13,2024-02-01,met,2024-09-01",
+                "YKq7Zt02,\"G",
+                "3\",1,2024-03-01,\"discontinued\",2024-03-01",
+            ])
+        let db = try Self.makeDatabase()
+        assertAccepted(try ingest(x, into: db))
+        let ids = try db.withConnection { c in
+            try c.query("SELECT rec, goal_id FROM core.goal ORDER BY rec").rows.map {
+                "\(try $0.decode(Int.self, "rec")):\(try $0.decode(String.self, "goal_id"))"
+            }
+        }
+        XCTAssertEqual(ids, ["1:G,1", "2:G \"2\"", "3:G\n3"], "blank lines are not records")
+    }
+
+    func testUnterminatedQuoteAtTheEnd() throws {
+        var x = try ExtractFiles.fixture()
+        // Record 3 opens a quote in goal_id (column 2) that never closes.
+        x.replace("goals.csv", record: 3, with: "YKq7Zt02,\"G-1,1,2024-03-01,discontinued,2024-03-01")
+        assertRejected(
+            try reject(x),
+            with: [
+                .init(
+                    "goals.csv", 3, "goal_id", nil,
+                    "a closing double quote: this quoted value runs to the end of the file")
+            ])
+    }
+
+    func testUnterminatedQuoteSwallowsTheRestOfTheFile() throws {
+        var x = try ExtractFiles.fixture()
+        // Record 1's quote runs over records 2 and 3: one record, one issue, no crash.
+        x.replace("goals.csv", record: 1, with: "YKq7Zt01,\"G-1,6,2024-02-01,in_progress,2024-06-01")
+        assertRejected(try reject(x), with: [.init("goals.csv", 1, "goal_id", nil, "a closing double quote")])
+    }
+
+    func testQuoteInsideAnUnquotedValue() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("goals.csv", record: 1, "goal_id", "G\"1")
+        assertRejected(
+            try reject(x),
+            with: [
+                .init(
+                    "goals.csv", 1, "goal_id", nil,
+                    "a value containing a double quote must be enclosed in double quotes")
+            ])
+    }
+
+    func testTextAfterAClosingQuote() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("goals.csv", record: 2, "goal_id", "\"G-2\"x")
+        x.set("goals.csv", record: 3, "status_on", "\"2024-03-01\"\rx")  // a CR that does not end the line
+        let expected = "a comma or the end of the line right after a closing double quote"
+        assertRejected(
+            try reject(x),
+            with: [.init("goals.csv", 2, "goal_id", nil, expected), .init("goals.csv", 3, "status_on", nil, expected)])
+    }
+
+    func testWrongColumnCount() throws {
+        var x = try ExtractFiles.fixture()
+        x.replace("goals.csv", record: 2, with: "YKq7Zt01,G-2,13,2024-02-01,met")  // 5 fields
+        x.replace("goals.csv", record: 3, with: "YKq7Zt02,G-1,1,2024-03-01,discontinued,2024-03-01,extra")  // 7 fields
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("goals.csv", 2, nil, nil, "6 fields as in the header (found 5)"),
+                .init("goals.csv", 3, nil, nil, "6 fields as in the header (found 7)"),
+            ])
+    }
+
+    func testEmptyFiles() throws {
+        var x = try ExtractFiles.fixture()
+        x["goals.csv"] = ""  // zero bytes
+        setBytes(&x, "cse_flags.csv", [0xEF, 0xBB, 0xBF])  // a byte-order mark and nothing else
+        x["events.csv"] = "\n\r\n\n"  // blank lines only
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("cse_flags.csv", nil, nil, nil, "a header row naming the columns; the file is empty"),
+                .init("events.csv", nil, nil, nil, "a header row naming the columns; the file is blank"),
+                .init("goals.csv", nil, nil, nil, "a header row naming the columns; the file is empty"),
+            ])
+    }
+
+    func testCarriageReturnOnlyLineEndings() throws {
+        var x = try ExtractFiles.fixture()
+        // Old Mac "CSV": the whole file reads as one header row. No value is shown (it holds youth_keys).
+        x["goals.csv"] = x.lines("goals.csv").joined(separator: "\r") + "\r"
+        let outcome = try reject(x)
+        assertRejected(
+            outcome, with: [.init("goals.csv", 0, nil, nil, "a header row on one line, and lines ending in LF or CRLF")]
+        )
+        XCTAssertFalse(outcome.issues.listed.map(\.description).joined().contains("YKq7Zt"))
+    }
+
+    func testUnterminatedQuoteInALargeFileIsCutAtTheRecordCap() throws {
+        var x = try ExtractFiles.fixture()
+        // Record 1 opens a quote in goal_id that never closes; 2 MiB of records follow inside it.
+        let filler = String(repeating: "YKq7Zt01,G-9,6,2024-02-01,met,2024-06-01\n", count: (2 << 20) / 40)
+        x["goals.csv"] = x.lines("goals.csv")[0] + "\nYKq7Zt01,\"G-1,6,2024-02-01,met,2024-06-01\n" + filler
+        assertRejected(
+            try reject(x), with: [.init("goals.csv", 1, "goal_id", nil, "a record of at most 1 MiB and 4096 fields")])
+    }
+
+    func testLongValuesAreCutInReports() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("goals.csv", record: 1, "status", String(repeating: "x", count: 5000))
+        assertRejected(
+            try reject(x),
+            with: [
+                .init(
+                    "goals.csv", 1, "status", String(repeating: "x", count: 77) + "…",
+                    "one of: in_progress, met, discontinued")
+            ])
+    }
+
+    func testMissingHeader() throws {
+        var x = try ExtractFiles.fixture()
+        // The first line is data: one issue for the header, none for the records, and no values shown.
+        x.setLines("goals.csv", Array(x.lines("goals.csv").dropFirst()))
+        let outcome = try reject(x)
+        assertRejected(
+            outcome,
+            with: [
+                .init(
+                    "goals.csv", 0, nil, nil,
+                    "a header row naming the columns (youth_key, goal_id, domain, set_on, status, status_on) as the first line"
+                )
+            ])
+    }
+
+    func testHeaderWithAQuoteFault() throws {
+        var x = try ExtractFiles.fixture()
+        x.replace("goals.csv", record: 0, with: "youth_key,goal\"id,domain,set_on,status,status_on")
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("goals.csv", 0, nil, nil, "a value containing a double quote must be enclosed in double quotes")
+            ])
+    }
+
+    // MARK: Folders
+
+    func testFolderWithASubFolder() throws {
+        let parent = try scratch()
+        let folder = try ExtractFiles.fixture().write(in: parent)
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("old"), withIntermediateDirectories: true)
+        try Data("x\n".utf8).write(to: folder.appendingPathComponent("old/goals.csv"))
+        assertRejected(
+            try rejectPath(folder),
+            with: [.init("old", nil, nil, nil, "only files directly in the extract folder (no sub-folders or links)")])
+    }
+
+    func testFolderWithASymbolicLink() throws {
+        let parent = try scratch()
+        var x = try ExtractFiles.fixture()
+        let goals = x.files.removeValue(forKey: "goals.csv")!
+        let folder = try x.write(in: parent)
+        let outside = parent.appendingPathComponent("elsewhere.csv")
+        try goals.write(to: outside)
+        try FileManager.default.createSymbolicLink(
+            at: folder.appendingPathComponent("goals.csv"), withDestinationURL: outside)
+        assertRejected(
+            try rejectPath(folder),
+            with: [
+                .init("goals.csv", nil, nil, nil, "only files directly in the extract folder (no sub-folders or links)")
+            ])
+    }
+
+    // MARK: Zips
+
+    func testZipWithAPathOutsideTheFolder() throws {
+        let parent = try scratch()
+        let evil = "evil-\(UUID().uuidString).csv"
+        var zip = StoredZip()
+        zip.add(try ExtractFiles.fixture())
+        zip.add("../\(evil)", "youth_key\n")
+        zip.add("/tmp/abs-\(evil)", "youth_key\n")
+        let url = parent.appendingPathComponent("upload.zip")
+        try zip.write(to: url)
+        let expected = "a file inside the extract folder (this path points outside it)"
+        assertRejected(
+            try rejectPath(url),
+            with: [
+                .init("upload.zip: ../\(evil)", nil, nil, nil, expected),
+                .init("upload.zip: /tmp/abs-\(evil)", nil, nil, nil, expected),
+            ])
+        let tmp = FileManager.default.temporaryDirectory
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: tmp.appendingPathComponent(evil).path), "nothing written outside")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "/tmp/abs-\(evil)"), "nothing written outside")
+    }
+
+    func testZipBombStopsAtTheCap() throws {
+        let parent = try scratch()
+        // youth.csv inflates to 3 MiB of "\n" (a few KiB compressed); the test caps are 1 MiB per file, 2 MiB in all.
+        let folder = parent.appendingPathComponent("bomb", isDirectory: true)
+        var x = try ExtractFiles.fixture()
+        x.files = x.files.filter { ["extract.json", "cse_flags.csv"].contains($0.key) }
+        x.setLines("cse_flags.csv", [x.lines("cse_flags.csv")[0]])  // no flags: they would name youth of youth.csv
+        try x.write(in: parent, name: "bomb")
+        try (Data(try ExtractFiles.fixture().lines("youth.csv")[0].utf8) + Data(repeating: 0x0A, count: 3 << 20))
+            .write(to: folder.appendingPathComponent("youth.csv"))
+        let zip = parent.appendingPathComponent("bomb.zip")
+        let made = try runTool(
+            "/usr/bin/zip", ["-q", "-9", zip.path, "extract.json", "cse_flags.csv", "youth.csv"], in: folder)
+        XCTAssertEqual(made.status, 0, made.output)
+        let size = try FileManager.default.attributesOfItem(atPath: zip.path)[.size] as? Int ?? 0
+        XCTAssertLessThan(size, 64 << 10, "the zip is small")
+        let outcome = try rejectPath(zip, limits: .init(fileBytes: 1 << 20, totalBytes: 2 << 20, entries: 64))
+        assertRejected(
+            outcome,
+            with: [
+                .init("bomb.zip: youth.csv", nil, nil, nil, "at most 1 MiB per file and 2 MiB in all once unpacked"),
+                .init("youth.csv", nil, nil, nil, "this required file in the extract (it is missing)"),
+            ])
+    }
+
+    func testZipTotalSizeCap() throws {
+        let parent = try scratch()
+        // Three files of 0.75 MiB each: under the 1 MiB file cap, over the 2 MiB total at the third.
+        let folder = parent.appendingPathComponent("big", isDirectory: true)
+        let x = try ExtractFiles.fixture()
+        try x.write(in: parent, name: "big")
+        for name in ["events.csv", "school_terms.csv", "goals.csv"] {
+            try (Data((x.lines(name).first! + "\n").utf8) + Data(repeating: 0x0A, count: 768 << 10))
+                .write(to: folder.appendingPathComponent(name))
+        }
+        let zip = parent.appendingPathComponent("big.zip")
+        let order = ["extract.json", "youth.csv", "cse_flags.csv", "events.csv", "school_terms.csv", "goals.csv"]
+        XCTAssertEqual(try runTool("/usr/bin/zip", ["-q", zip.path] + order, in: folder).status, 0)
+        let outcome = try rejectPath(zip, limits: .init(fileBytes: 1 << 20, totalBytes: 2 << 20, entries: 64))
+        assertRejected(
+            outcome,
+            with: [.init("big.zip: goals.csv", nil, nil, nil, "at most 1 MiB per file and 2 MiB in all once unpacked")])
+    }
+
+    func testZipWithASubFolder() throws {
+        let parent = try scratch()
+        var x = try ExtractFiles.fixture()
+        let goals = x.files.removeValue(forKey: "goals.csv")!
+        var zip = StoredZip()
+        zip.add(x)
+        zip.add("more/", Data(), kind: .directory)
+        zip.add("more/goals.csv", goals)
+        let url = parent.appendingPathComponent("upload.zip")
+        try zip.write(to: url)
+        assertRejected(
+            try rejectPath(url),
+            with: [
+                .init(
+                    "upload.zip: more/goals.csv", nil, nil, nil, "files directly in the extract folder (no sub-folders)"
+                )
+            ])
+    }
+
+    func testZipOfAFolderWithANestedFolder() throws {
+        let parent = try scratch()
+        var x = try ExtractFiles.fixture()
+        let goals = x.files.removeValue(forKey: "goals.csv")!
+        var zip = StoredZip()
+        zip.add(x, prefix: "extract/")
+        zip.add("extract/sub/goals.csv", goals)
+        let url = parent.appendingPathComponent("upload.zip")
+        try zip.write(to: url)
+        assertRejected(
+            try rejectPath(url),
+            with: [
+                .init(
+                    "upload.zip: extract/sub/goals.csv", nil, nil, nil,
+                    "files directly in the extract folder (no sub-folders)")
+            ])
+    }
+
+    func testZipWithFilesOtherThanTheKnownOnes() throws {
+        let parent = try scratch()
+        var zip = StoredZip()
+        zip.add(try ExtractFiles.fixture())
+        zip.add("notes.docx", "not a csv")
+        zip.add(".DS_Store", "\u{0}")
+        let url = parent.appendingPathComponent("upload.zip")
+        try zip.write(to: url)
+        let expected = "only extract.json and the files of the format"
+        assertRejected(
+            try rejectPath(url),
+            with: [.init(".DS_Store", nil, nil, nil, expected), .init("notes.docx", nil, nil, nil, expected)])
+    }
+
+    func testZipWithASymbolicLink() throws {
+        let parent = try scratch()
+        var x = try ExtractFiles.fixture()
+        x.files.removeValue(forKey: "goals.csv")
+        var zip = StoredZip()
+        zip.add(x)
+        zip.add("goals.csv", Data("/etc/passwd".utf8), kind: .symlink)
+        let url = parent.appendingPathComponent("upload.zip")
+        try zip.write(to: url)
+        assertRejected(
+            try rejectPath(url), with: [.init("upload.zip: goals.csv", nil, nil, nil, "no symbolic links in the zip")])
+    }
+
+    func testZipWithTooManyEntries() throws {
+        let parent = try scratch()
+        var zip = StoredZip()
+        zip.add(try ExtractFiles.fixture())  // 10 files
+        for i in 1...55 { zip.add("extra\(i).csv", "x\n") }  // 65 entries
+        let url = parent.appendingPathComponent("upload.zip")
+        try zip.write(to: url)
+        assertRejected(
+            try rejectPath(url),
+            with: [
+                .init("upload.zip", nil, nil, nil, "at most 64 entries in the zip (it has 65)"),
+                .init("extract.json", nil, nil, nil, "extract.json in the extract (it is missing)"),
+                .init("youth.csv", nil, nil, nil, "this required file in the extract (it is missing)"),
+                .init("cse_flags.csv", nil, nil, nil, "this required file in the extract (it is missing)"),
+            ])
+    }
+
+    func testNotAZip() throws {
+        let parent = try scratch()
+        let url = parent.appendingPathComponent("upload.zip")
+        try Data("youth_key,linkage_id\n".utf8).write(to: url)
+        assertRejected(
+            try rejectPath(url),
+            with: [
+                .init("upload.zip", nil, nil, nil, "a .zip file (this one cannot be opened as a zip archive)"),
+                .init("extract.json", nil, nil, nil, "extract.json in the extract (it is missing)"),
+                .init("youth.csv", nil, nil, nil, "this required file in the extract (it is missing)"),
+                .init("cse_flags.csv", nil, nil, nil, "this required file in the extract (it is missing)"),
+            ])
+    }
+
+    func testDamagedZipEntry() throws {
+        let parent = try scratch()
+        var zip = StoredZip()
+        zip.add(try ExtractFiles.fixture())
+        let url = parent.appendingPathComponent("upload.zip")
+        try zip.write(to: url)
+        // Flip one byte of goals.csv's stored data: its CRC no longer matches.
+        var bytes = try Data(contentsOf: url)
+        let marker = Data("G-2,13".utf8)
+        let range = bytes.range(of: marker)!
+        bytes[range.lowerBound] = UInt8(ascii: "H")
+        try bytes.write(to: url)
+        // goals.csv is optional, so its loss adds no other issue.
+        assertRejected(
+            try rejectPath(url),
+            with: [
+                .init(
+                    "upload.zip: goals.csv", nil, nil, nil,
+                    "a readable zip entry (this one is damaged: its contents do not match the checksum stored in the zip"
+                )
+            ])
+    }
+
+    // MARK: Nothing is kept, everything is explained
+
+    func testARejectedUploadKeepsItsReportAndChecksumOnly() throws {
+        var x = try ExtractFiles.fixture()
+        x["goals.csv"] = ""
+        let db = try Self.makeDatabase()
+        let outcome = try ingest(x, into: db)
+        XCTAssertEqual(outcome.status, .rejected)
+        let row = try db.withConnection { c in
+            try c.query(
+                "SELECT status, sha256, error_count, report->'errors'->0->>'file' AS file FROM core.extract WHERE id = $1",
+                [outcome.extractID]
+            ).single()
+        }
+        XCTAssertEqual(try row.decode(String.self, "status"), "rejected")
+        XCTAssertEqual(try row.decode(String.self, "sha256"), outcome.sha256)
+        XCTAssertEqual(try row.decode(Int.self, "error_count"), 1)
+        XCTAssertEqual(try row.decode(String.self, "file"), "goals.csv")
+        for table in recordTables {
+            XCTAssertEqual(try integer(db, "SELECT count(*) FROM core.\(table)"), 0, table)
+        }
+    }
+}

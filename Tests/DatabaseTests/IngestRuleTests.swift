@@ -1,0 +1,742 @@
+import Foundation
+import Ingest
+import OutcomesStore
+import PostgresClient
+import TestSupport
+import XCTest
+
+/// One database for every rejected-extract test of this file: a rejected ingest only
+/// adds a rejected core.extract row, so the tests cannot see each other's effects.
+private let rejectionDatabase = Result { try IngestTestCase.makeDatabase() }
+
+/// One test per rule of extract-format-v1. Each starts from the valid fixture
+/// (Tests/Fixtures/extracts/valid), changes what the rule forbids, and asserts the
+/// complete list of issues: file, record (1 = first data row, 0 = header), column,
+/// the value shown (nil for identifiers and empty cells) and the key part of what
+/// was expected. Values in comments are worked out by hand from the fixture.
+final class IngestRuleTests: IngestTestCase {
+    private func reject(_ extract: ExtractFiles, agency: String = "TEST-A") throws -> IngestOutcome {
+        try ingest(extract, into: try rejectionDatabase.get(), agency: agency)
+    }
+
+    func testTheValidFixtureIsAccepted() throws {
+        // The baseline of every test below: unchanged, the fixture has no issue.
+        let outcome = try ingest(try .fixture(), into: try Self.makeDatabase())
+        assertAccepted(outcome)
+    }
+
+    // MARK: Header
+
+    func testHeaderMissingARequiredColumn() throws {
+        var x = try ExtractFiles.fixture()
+        // goals.csv without its last column, status_on (required).
+        x.setLines(
+            "goals.csv", x.lines("goals.csv").map { $0.components(separatedBy: ",").dropLast().joined(separator: ",") })
+        assertRejected(
+            try reject(x), with: [.init("goals.csv", 0, "status_on", nil, "this required column in the header")])
+    }
+
+    func testHeaderMissingAnOptionalColumnIsAccepted() throws {
+        var x = try ExtractFiles.fixture()
+        // placements.csv without end_reason (optional, the 5th column).
+        x.setLines(
+            "placements.csv",
+            x.lines("placements.csv").map { $0.components(separatedBy: ",").prefix(4).joined(separator: ",") })
+        assertAccepted(try ingest(x, into: try Self.makeDatabase()))
+    }
+
+    func testHeaderUnknownColumn() throws {
+        var x = try ExtractFiles.fixture()
+        // A 7th column `first_name`: it names the position and lists the file's columns.
+        let lines = x.lines("goals.csv")
+        x.setLines("goals.csv", [lines[0] + ",first_name"] + lines.dropFirst().map { $0 + ",Ann" })
+        let outcome = try reject(x)
+        assertRejected(
+            outcome,
+            with: [
+                .init(
+                    "goals.csv", 0, "#7", "first_name",
+                    "a column of goals.csv: youth_key, goal_id, domain, set_on, status, status_on")
+            ])
+        XCTAssertFalse(outcome.issues.listed.contains { $0.value == "Ann" }, "the data of the file is not looked at")
+    }
+
+    func testHeaderDuplicateColumn() throws {
+        var x = try ExtractFiles.fixture()
+        // " Status" (trimmed, case-insensitive) repeats column 5, status.
+        let lines = x.lines("goals.csv")
+        x.setLines("goals.csv", [lines[0] + ", Status"] + lines.dropFirst().map { $0 + ",met" })
+        assertRejected(
+            try reject(x),
+            with: [.init("goals.csv", 0, "status", " Status", "each column once (it is also column 5 of the header)")])
+    }
+
+    func testHeaderNamesAreCaseInsensitiveTrimmedAndInAnyOrder() throws {
+        var x = try ExtractFiles.fixture()
+        x.setLines(
+            "goals.csv",
+            [
+                " STATUS_ON ,Status,Set_On,\tDOMAIN,Goal_Id,Youth_Key",
+                "2024-06-01,in_progress,2024-02-01,6,G-1,YKq7Zt01",
+                "2024-09-01,met,2024-02-01,13,G-2,YKq7Zt01",
+            ])
+        let db = try Self.makeDatabase()
+        assertAccepted(try ingest(x, into: db))
+        let goals = try db.withConnection { c in
+            try c.query(
+                "SELECT goal_id, domain, set_on::text AS s, status, status_on::text AS o FROM core.goal ORDER BY rec"
+            ).rows.map {
+                "\(try $0.decode(String.self, "goal_id")) \(try $0.decode(Int.self, "domain")) \(try $0.decode(String.self, "s")) "
+                    + "\(try $0.decode(String.self, "status")) \(try $0.decode(String.self, "o"))"
+            }
+        }
+        XCTAssertEqual(goals, ["G-1 6 2024-02-01 in_progress 2024-06-01", "G-2 13 2024-02-01 met 2024-09-01"])
+    }
+
+    // MARK: Cells
+
+    func testRequiredCellEmpty() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("youth.csv", record: 3, "gender", "")  // empty: no value shown
+        x.set("cse_flags.csv", record: 2, "basis", "  ")  // blanks only count as empty; the cell is shown as sent
+        x.set("events.csv", record: 2, "youth_key", "")  // identifiers are never shown
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("youth.csv", 3, "gender", nil, "a value: this column is required"),
+                .init("cse_flags.csv", 2, "basis", "  ", "a value: this column is required"),
+                .init("events.csv", 2, "youth_key", nil, "a value: this column is required"),
+            ])
+    }
+
+    func testCountyFIPS() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("youth.csv", record: 2, "county_fips", "06002")  // even: no county has it
+        x.set("youth.csv", record: 3, "county_fips", "6001")  // four digits
+        let expected = "the five-digit FIPS code of a California county, 06001 to 06115"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("youth.csv", 2, "county_fips", "06002", expected),
+                .init("youth.csv", 3, "county_fips", "6001", expected),
+            ])
+    }
+
+    func testBirthMonth() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("youth.csv", record: 1, "birth_month", "2009-13")
+        x.set("youth.csv", record: 2, "birth_month", "2008-11-01")  // a date is not a month
+        let expected = "a month written YYYY-MM"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("youth.csv", 1, "birth_month", "2009-13", expected),
+                .init("youth.csv", 2, "birth_month", "2008-11-01", expected),
+            ])
+    }
+
+    func testDates() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("cse_flags.csv", record: 1, "flagged_on", "2025-02-30")  // no such day
+        x.set("cse_flags.csv", record: 2, "flagged_on", "2024-5-01")  // month not two digits
+        x.set("cse_flags.csv", record: 3, "flagged_on", "2024-02-29")  // a leap day: fine
+        x.set("placements.csv", record: 3, "started_on", "2023-02-29")  // 2023 is not a leap year
+        x.set("absences.csv", record: 1, "left_on", "03/01/2024")
+        let expected = "a real date written YYYY-MM-DD"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("cse_flags.csv", 1, "flagged_on", "2025-02-30", expected),
+                .init("cse_flags.csv", 2, "flagged_on", "2024-5-01", expected),
+                .init("placements.csv", 3, "started_on", "2023-02-29", expected),
+                .init("absences.csv", 1, "left_on", "03/01/2024", expected),
+            ])
+    }
+
+    func testUnknownCodeNamesTheAllowedValues() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("youth.csv", record: 1, "gender", "woman")
+        x.set("placements.csv", record: 1, "setting", "foster_home")
+        x.set("goals.csv", record: 3, "status", "done")
+        assertRejected(
+            try reject(x),
+            with: [
+                .init(
+                    "youth.csv", 1, "gender", "woman",
+                    "one of: female, male, transgender_female, transgender_male, nonbinary, another, declined, unknown"),
+                .init(
+                    "placements.csv", 1, "setting", "foster_home",
+                    "one of: home_of_parent, relative_nrefm, guardian, resource_family, ffa_home, isfc, strtp, group_home, "
+                        + "shelter, juvenile_facility, transitional_housing, supervised_independent, other"),
+                .init("goals.csv", 3, "status", "done", "one of: in_progress, met, discontinued"),
+            ])
+    }
+
+    func testCodesAreMatchedCaseInsensitivelyAfterTrimmingAndStoredCanonically() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("youth.csv", record: 1, "gender", " FEMALE ")
+        x.set("youth.csv", record: 1, "race_source", "Self")
+        x.set("youth.csv", record: 1, "race_ethnicity", " white ; Hispanic ")
+        x.set("cse_flags.csv", record: 1, "flag", "Confirmed")
+        x.set("cse_flags.csv", record: 1, "exploitation_types", " Online ; THIRD_PARTY ")
+        x.set("placements.csv", record: 1, "setting", "STRTP")
+        x.set("absences.csv", record: 1, "returned_to_same_caregiver", "YES")
+        x.set("events.csv", record: 1, "event", "Document_Obtained")
+        x.set("events.csv", record: 1, "detail", " Birth_Certificate")
+        x.set("assessments.csv", record: 1, "instrument", "mspss")
+        x.set("stages_of_change.csv", record: 1, "stage", "CONTEMPLATION")
+        x.set("goals.csv", record: 2, "status", "Met")
+        let db = try Self.makeDatabase()
+        assertAccepted(try ingest(x, into: db))
+        let stored = try db.withConnection { c in
+            try c.query(
+                """
+                SELECT y.gender, y.race_source, array_to_string(y.race_categories, ',') AS race,
+                       f.flag, array_to_string(f.exploitation_types, ',') AS types, p.setting,
+                       a.returned_to_same_caregiver::text AS same, e.event, e.detail, s.instrument, c.stage, g.status
+                FROM core.youth y, core.cse_flag f, core.placement p, core.absence a, core.event e, core.assessment s,
+                     core.stage_of_change c, core.goal g
+                WHERE y.rec = 1 AND f.rec = 1 AND p.rec = 1 AND a.rec = 1 AND e.rec = 1 AND s.rec = 1 AND c.rec = 1 AND g.rec = 2
+                """
+            ).single()
+        }
+        XCTAssertEqual(try stored.decode(String.self, "gender"), "female")
+        XCTAssertEqual(try stored.decode(String.self, "race_source"), "self")
+        XCTAssertEqual(try stored.decode(String.self, "race"), "HISPANIC,WHITE")
+        XCTAssertEqual(try stored.decode(String.self, "flag"), "confirmed")
+        XCTAssertEqual(try stored.decode(String.self, "types"), "online,third_party")
+        XCTAssertEqual(try stored.decode(String.self, "setting"), "strtp")
+        XCTAssertEqual(try stored.decode(String.self, "same"), "true")
+        XCTAssertEqual(try stored.decode(String.self, "event"), "document_obtained")
+        XCTAssertEqual(try stored.decode(String.self, "detail"), "birth_certificate")
+        XCTAssertEqual(try stored.decode(String.self, "instrument"), "MSPSS")
+        XCTAssertEqual(try stored.decode(String.self, "stage"), "contemplation")
+        XCTAssertEqual(try stored.decode(String.self, "status"), "met")
+    }
+
+    func testMultiValueCells() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("cse_flags.csv", record: 1, "exploitation_types", "online;ONLINE")  // a value repeats (case-insensitive)
+        x.set("cse_flags.csv", record: 2, "exploitation_types", "survival_sex;gang")  // unknown value
+        x.append(
+            "cse_flags.csv",
+            "YKq7Zt03,suspected,2024-07-01,cse_it,online;;familial,,,",  // record 4: empty piece
+            "YKq7Zt03,suspected,2024-08-01,cse_it,familial;,,,",  // record 5: trailing separator
+            "YKq7Zt03,suspected,2024-09-01,cse_it, familial ; online ,,,")  // record 6: spaces around values are fine
+        let expected =
+            "values from: third_party, survival_sex, familial, online, commercial_sex, stripping, pornography, other; "
+            + "separated by \";\", each at most once"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("cse_flags.csv", 1, "exploitation_types", "online;ONLINE", expected),
+                .init("cse_flags.csv", 2, "exploitation_types", "survival_sex;gang", expected),
+                .init("cse_flags.csv", 4, "exploitation_types", "online;;familial", expected),
+                .init("cse_flags.csv", 5, "exploitation_types", "familial;", expected),
+            ])
+    }
+
+    func testRaceEthnicity() throws {
+        var x = try ExtractFiles.fixture()
+        // The fixture already has HISPANIC;WHITE (record 1), ASIAN.FILIPINO (2) and DECLINED (3).
+        x.set("youth.csv", record: 1, "race_ethnicity", "DECLINED;BLACK")  // DECLINED must stand alone
+        x.set("youth.csv", record: 2, "race_ethnicity", "BLACK;black")  // repeats
+        x.append(
+            "youth.csv",
+            "YKq7Zt04,,06001,2009-01,male,LATINO,self",  // 4: not a minimum category
+            "YKq7Zt05,,06001,2009-01,male,ASIAN.FILIPINO-AM,self",  // 5: detail = letters and _ only
+            "YKq7Zt06,,06001,2009-01,male,UNKNOWN;UNKNOWN,self",  // 6: UNKNOWN alone, once
+            "YKq7Zt07,,06001,2009-01,male,MENA;NHPI;AIAN;hispanic.salvadoran,self",  // 7: fine
+            "YKq7Zt08,,06001,2009-01,male,UNKNOWN,self",  // 8: fine
+            "YKq7Zt09,,06001,2009-01,male,BLACK;,self")  // 9: empty piece
+        let expected = "one or more of AIAN, ASIAN, BLACK, HISPANIC, MENA, NHPI, WHITE"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("youth.csv", 1, "race_ethnicity", "DECLINED;BLACK", expected),
+                .init("youth.csv", 2, "race_ethnicity", "BLACK;black", expected),
+                .init("youth.csv", 4, "race_ethnicity", "LATINO", expected),
+                .init("youth.csv", 5, "race_ethnicity", "ASIAN.FILIPINO-AM", expected),
+                .init("youth.csv", 6, "race_ethnicity", "UNKNOWN;UNKNOWN", expected),
+                .init("youth.csv", 9, "race_ethnicity", "BLACK;", expected),
+            ])
+    }
+
+    func testRaceCategoriesAndDetailsAreStored() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("youth.csv", record: 3, "race_ethnicity", "white;Asian.Filipino;HISPANIC.SALVADORAN")
+        let db = try Self.makeDatabase()
+        assertAccepted(try ingest(x, into: db))
+        let rows = try db.withConnection { c in
+            try c.query(
+                """
+                SELECT array_to_string(race_categories, ',') AS c, array_to_string(race_details, ',') AS d
+                FROM core.youth ORDER BY rec
+                """
+            ).rows.map { "\(try $0.decode(String.self, "c"))|\(try $0.decode(String.self, "d"))" }
+        }
+        XCTAssertEqual(
+            rows,
+            ["HISPANIC,WHITE|", "ASIAN|ASIAN.FILIPINO", "ASIAN,HISPANIC,WHITE|ASIAN.FILIPINO,HISPANIC.SALVADORAN"])
+    }
+
+    func testBooleans() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("absences.csv", record: 1, "returned_to_same_caregiver", "y")
+        x.append("absences.csv", "YKq7Zt03,2024-05-01,2024-05-02,true")  // record 3
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("absences.csv", 1, "returned_to_same_caregiver", "y", "yes or no"),
+                .init("absences.csv", 3, "returned_to_same_caregiver", "true", "yes or no"),
+            ])
+    }
+
+    func testWholeNumbers() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("school_terms.csv", record: 1, "days_enrolled", "-1")
+        x.set("school_terms.csv", record: 2, "days_attended", "89.5")
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("school_terms.csv", 1, "days_enrolled", "-1", "a whole number, 0 or more"),
+                .init("school_terms.csv", 2, "days_attended", "89.5", "a whole number, 0 or more"),
+            ])
+    }
+
+    func testNumbers() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("school_terms.csv", record: 1, "credits_earned", "-3")
+        x.set("school_terms.csv", record: 2, "credits_earned", "2.5.1")
+        x.set("assessments.csv", record: 1, "score", "six")
+        let expected = "a number, 0 or more, e.g. 4 or 2.5"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("school_terms.csv", 1, "credits_earned", "-3", expected),
+                .init("school_terms.csv", 2, "credits_earned", "2.5.1", expected),
+                .init("assessments.csv", 1, "score", "six", expected),
+            ])
+    }
+
+    func testGoalDomainIsOneToThirteen() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("goals.csv", record: 1, "domain", "0")
+        x.set("goals.csv", record: 2, "domain", "14")
+        x.set("goals.csv", record: 3, "domain", "4")  // any of 1–13 is fine
+        let expected = "an outcome domain number, 1 to 13"
+        assertRejected(
+            try reject(x),
+            with: [.init("goals.csv", 1, "domain", "0", expected), .init("goals.csv", 2, "domain", "14", expected)])
+    }
+
+    func testGoalIDAtMost64Characters() throws {
+        var x = try ExtractFiles.fixture()
+        let long = "G" + String(repeating: "x", count: 64)  // 65 characters
+        x.set("goals.csv", record: 1, "goal_id", long)
+        x.set("goals.csv", record: 2, "goal_id", String(repeating: "y", count: 64))  // 64: fine
+        assertRejected(try reject(x), with: [.init("goals.csv", 1, "goal_id", long, "at most 64 characters")])
+    }
+
+    func testItemIdentifierCharacters() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("assessments.csv", record: 4, "item", "behavioral depression")
+        assertRejected(
+            try reject(x),
+            with: [.init("assessments.csv", 4, "item", "behavioral depression", "an item identifier of the instrument")]
+        )
+    }
+
+    // MARK: Dates and their order
+
+    func testIncidentAfterFlagged() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("cse_flags.csv", record: 1, "incident_on", "2024-03-11")  // flagged_on is 2024-03-10
+        x.set("cse_flags.csv", record: 2, "incident_on", "2024-05-01")  // the same day: fine
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("cse_flags.csv", 1, "incident_on", "2024-03-11", "a date on or before flagged_on (2024-03-10)")
+            ])
+    }
+
+    func testResolvedBeforeFlagged() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("cse_flags.csv", record: 2, "resolved_on", "2024-04-30")  // flagged_on is 2024-05-01
+        assertRejected(
+            try reject(x),
+            with: [.init("cse_flags.csv", 2, "resolved_on", "2024-04-30", "a date on or after flagged_on (2024-05-01)")]
+        )
+    }
+
+    func testEndedBeforeStarted() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("placements.csv", record: 3, "ended_on", "2023-08-31")  // started_on is 2023-09-01
+        assertRejected(
+            try reject(x),
+            with: [.init("placements.csv", 3, "ended_on", "2023-08-31", "a date on or after started_on (2023-09-01)")])
+    }
+
+    func testReturnedBeforeLeft() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("absences.csv", record: 1, "returned_on", "2024-02-29")  // left_on is 2024-03-01
+        assertRejected(
+            try reject(x),
+            with: [.init("absences.csv", 1, "returned_on", "2024-02-29", "a date on or after left_on (2024-03-01)")])
+    }
+
+    func testTermEndBeforeTermStart() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("school_terms.csv", record: 2, "term_end", "2025-01-05")  // term_start is 2025-01-06
+        assertRejected(
+            try reject(x),
+            with: [.init("school_terms.csv", 2, "term_end", "2025-01-05", "a date on or after term_start (2025-01-06)")]
+        )
+    }
+
+    func testStatusOnBeforeSetOn() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("goals.csv", record: 2, "status_on", "2024-01-31")  // set_on is 2024-02-01
+        assertRejected(
+            try reject(x),
+            with: [.init("goals.csv", 2, "status_on", "2024-01-31", "a date on or after set_on (2024-02-01)")])
+    }
+
+    func testDaysAttendedAboveDaysEnrolled() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("school_terms.csv", record: 1, "days_attended", "81")  // days_enrolled is 80; record 2 has 90 of 90: fine
+        assertRejected(
+            try reject(x), with: [.init("school_terms.csv", 1, "days_attended", "81", "at most days_enrolled (80)")])
+    }
+
+    func testReturnedToSameCaregiverWithoutReturnedOn() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("absences.csv", record: 2, "returned_to_same_caregiver", "no")  // record 2 has no returned_on
+        assertRejected(
+            try reject(x),
+            with: [.init("absences.csv", 2, "returned_to_same_caregiver", "no", "empty while returned_on is empty")])
+    }
+
+    func testExploitationTypesOnAnAtRiskFlag() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("cse_flags.csv", record: 3, "exploitation_types", "online")  // record 3 is at_risk
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("cse_flags.csv", 3, "exploitation_types", "online", "no exploitation types for an at_risk flag")
+            ])
+    }
+
+    func testDetailOnAnEventWithoutADetailList() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("events.csv", record: 2, "detail", "state_id")  // record 2 is an arrest
+        assertRejected(
+            try reject(x), with: [.init("events.csv", 2, "detail", "state_id", "no detail for the event arrest")])
+    }
+
+    func testDetailOutsideTheEventsList() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("events.csv", record: 1, "detail", "passport")  // record 1 is document_obtained
+        assertRejected(
+            try reject(x),
+            with: [
+                .init(
+                    "events.csv", 1, "detail", "passport",
+                    "one of: birth_certificate, ssn_card, state_id, immunization_record, court_records")
+            ])
+    }
+
+    // MARK: References and uniqueness
+
+    func testUnknownYouthKeyInEveryOtherFile() throws {
+        var x = try ExtractFiles.fixture()
+        // YKq7Zt99 is not in youth.csv; each line becomes the file's next record.
+        x.append("cse_flags.csv", "YKq7Zt99,at_risk,2024-01-01,other,,,,")  // 4
+        x.append("placements.csv", "YKq7Zt99,2024-01-01,,shelter,")  // 4
+        x.append("absences.csv", "YKq7Zt99,2024-01-01,,")  // 3
+        x.append("events.csv", "YKq7Zt99,arrest,2024-01-01,")  // 4
+        x.append("school_terms.csv", "YKq7Zt99,2024-01-01,2024-02-01,20,20,")  // 3
+        x.append("assessments.csv", "YKq7Zt99,VOICE,2024-01-01,belonging,3")  // 7
+        x.append("stages_of_change.csv", "YKq7Zt99,2024-01-01,school,action")  // 3
+        x.append("goals.csv", "YKq7Zt99,G-1,6,2024-01-01,met,2024-02-01")  // 4
+        let expected = "the youth_key of a youth listed in youth.csv"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("cse_flags.csv", 4, "youth_key", nil, expected),
+                .init("placements.csv", 4, "youth_key", nil, expected),
+                .init("absences.csv", 3, "youth_key", nil, expected),
+                .init("events.csv", 4, "youth_key", nil, expected),
+                .init("school_terms.csv", 3, "youth_key", nil, expected),
+                .init("assessments.csv", 7, "youth_key", nil, expected),
+                .init("stages_of_change.csv", 3, "youth_key", nil, expected),
+                .init("goals.csv", 4, "youth_key", nil, expected),
+            ])
+    }
+
+    func testYouthKeyUniqueInYouthFile() throws {
+        var x = try ExtractFiles.fixture()
+        x.append("youth.csv", "YKq7Zt01,,06001,2011-02,male,BLACK,self")  // record 4 repeats record 1's key
+        assertRejected(
+            try reject(x),
+            with: [
+                .init(
+                    "youth.csv", 4, "youth_key", nil, "a youth_key used once in youth.csv (record 1 has the same one)")
+            ])
+    }
+
+    func testYouthKeysAreCaseSensitive() throws {
+        var x = try ExtractFiles.fixture()
+        x.append("youth.csv", "ykq7zt01,,06001,2011-02,male,BLACK,self")  // another youth, not a repeat
+        assertAccepted(try ingest(x, into: try Self.makeDatabase()))
+    }
+
+    func testGoalIDUniquePerYouth() throws {
+        var x = try ExtractFiles.fixture()
+        // G-1 is already used by YKq7Zt01 (record 1) and by YKq7Zt02 (record 3, another youth: fine).
+        x.append("goals.csv", "YKq7Zt01,G-1,3,2024-05-01,met,2024-05-02")  // record 4
+        assertRejected(
+            try reject(x),
+            with: [
+                .init(
+                    "goals.csv", 4, "goal_id", "G-1",
+                    "a goal_id used once per youth (record 1 has the same one for this youth)")
+            ])
+    }
+
+    func testItemOncePerAdministration() throws {
+        var x = try ExtractFiles.fixture()
+        x.append(
+            "assessments.csv",
+            "YKq7Zt01,MSPSS,2024-04-01,1,5",  // 7: item 1 again in record 1's administration
+            "YKq7Zt01,MSPSS,2024-04-02,1,5",  // 8: another day, another administration: fine
+            "YKq7Zt01,COPSE,2024-04-01,1,5")  // 9: another instrument: fine
+        assertRejected(
+            try reject(x),
+            with: [
+                .init(
+                    "assessments.csv", 7, "item", "1",
+                    "each item once per administration (youth, instrument, administered_on); record 1 has it already")
+            ])
+    }
+
+    // MARK: Placement overlap
+
+    func testPlacementEpisodesMayTouchButNotOverlap() throws {
+        var x = try ExtractFiles.fixture()
+        // Record 1 runs 2024-01-01..2024-06-30; record 2 starting 2024-06-30 is fine (the fixture
+        // is accepted), one day earlier overlaps.
+        x.set("placements.csv", record: 2, "started_on", "2024-06-29")
+        // Record 4 starts while record 3 (2023-09-01..2024-02-01) is still running.
+        x.append("placements.csv", "YKq7Zt02,2024-01-15,,shelter,")
+        assertRejected(
+            try reject(x),
+            with: [
+                .init(
+                    "placements.csv", 2, "started_on", "2024-06-29",
+                    "a start on or after the end of the same youth's earlier episode (record 1, which ends 2024-06-30)"),
+                .init("placements.csv", 4, "started_on", "2024-01-15", "(record 3, which ends 2024-02-01)"),
+            ])
+    }
+
+    func testPlacementOverlapNamesTheEpisodeItOverlaps() throws {
+        var x = try ExtractFiles.fixture()
+        x.append(
+            "placements.csv",
+            "YKq7Zt03,2020-01-01,2020-12-31,strtp,move",  // 4: a long episode
+            "YKq7Zt03,2020-02-01,2020-03-01,shelter,move",  // 5: inside record 4
+            "YKq7Zt03,2020-04-01,2020-05-01,shelter,move",  // 6: after record 5, still inside record 4
+            "YKq7Zt03,2021-01-01,,isfc,",  // 7: after record 4 ended, open-ended: fine
+            "YKq7Zt03,2021-06-01,2021-07-01,shelter,move")  // 8: inside the open-ended record 7
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("placements.csv", 5, "started_on", "2020-02-01", "(record 4, which ends 2020-12-31)"),
+                .init("placements.csv", 6, "started_on", "2020-04-01", "(record 4, which ends 2020-12-31)"),
+                .init("placements.csv", 8, "started_on", "2021-06-01", "(record 7, which has no end date)"),
+            ])
+    }
+
+    // MARK: Instruments
+
+    func testInstrumentItems() throws {
+        var x = try ExtractFiles.fixture()
+        x.append(
+            "assessments.csv",
+            "YKq7Zt02,MSPSS,2024-10-01,13,4",  // 7: MSPSS has 12 items
+            "YKq7Zt02,URICA,2024-10-01,0,3",  // 8: URICA items start at 1
+            "YKq7Zt02,CANS,2024-10-01,Behavioral.x,1",  // 9: CANS codes are lower-case
+            "YKq7Zt02,VOICE,2024-10-01,happiness,3",  // 10: not a VOICE item
+            "YKq7Zt02,COPSE,2024-10-01,27,3",  // 11: COPSE has 26 items
+            "YKq7Zt02,CANS,2024-10-01,risk.runaway,1",  // 12: fine
+            "YKq7Zt02,URICA,2024-10-01,32,3")  // 13: fine
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("assessments.csv", 7, "item", "13", "an item of MSPSS: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12"),
+                .init("assessments.csv", 8, "item", "0", "an item of URICA: 1, 2, 3,"),
+                .init(
+                    "assessments.csv", 9, "item", "Behavioral.x",
+                    "a CANS item code written domain.item in lower-case letters and _"),
+                .init(
+                    "assessments.csv", 10, "item", "happiness",
+                    "an item of VOICE: hopeful_future, sense_of_control, belonging, can_ask_for_help, trust_in_workers, connected_to_caregiver"
+                ),
+                .init("assessments.csv", 11, "item", "27", "an item of COPSE: 1, 2,"),
+            ])
+    }
+
+    func testInstrumentScoreRanges() throws {
+        var x = try ExtractFiles.fixture()
+        x.append(
+            "assessments.csv",
+            "YKq7Zt02,MSPSS,2024-10-01,1,8",  // 7
+            "YKq7Zt02,MSPSS,2024-10-01,2,0",  // 8
+            "YKq7Zt02,COPSE,2024-10-01,1,11",  // 9
+            "YKq7Zt02,COPSE,2024-10-01,2,0",  // 10: fine (0–10)
+            "YKq7Zt02,URICA,2024-10-01,1,0",  // 11
+            "YKq7Zt02,CANS,2024-10-01,behavioral.anxiety,4",  // 12
+            "YKq7Zt02,CANS,2024-10-01,strengths.resiliency,0",  // 13: fine (0–3)
+            "YKq7Zt02,VOICE,2024-10-01,belonging,6",  // 14
+            "YKq7Zt02,VOICE,2024-10-01,sense_of_control,4.5")  // 15: fine
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("assessments.csv", 7, "score", "8", "a score from 1 to 7 for MSPSS"),
+                .init("assessments.csv", 8, "score", "0", "a score from 1 to 7 for MSPSS"),
+                .init("assessments.csv", 9, "score", "11", "a score from 0 to 10 for COPSE"),
+                .init("assessments.csv", 11, "score", "0", "a score from 1 to 5 for URICA"),
+                .init("assessments.csv", 12, "score", "4", "a score from 0 to 3 for CANS"),
+                .init("assessments.csv", 14, "score", "6", "a score from 1 to 5 for VOICE"),
+            ])
+    }
+
+    // MARK: The extracted_on bound
+
+    func testNothingDatedAfterExtractedOn() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("events.csv", record: 3, "occurred_on", "2025-07-16")  // extracted_on is 2025-07-15
+        x.set("school_terms.csv", record: 2, "term_end", "2025-07-16")
+        x.set("youth.csv", record: 3, "birth_month", "2025-08")
+        x.set("youth.csv", record: 2, "birth_month", "2025-07")  // the extract's own month: fine
+        x.set("goals.csv", record: 3, "status_on", "2025-07-15")  // the extract date itself: fine
+        let bound = "a date on or before the extract date 2025-07-15 (extracted_on in extract.json)"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("youth.csv", 3, "birth_month", "2025-08", "a month not after the extract date 2025-07-15"),
+                .init("events.csv", 3, "occurred_on", "2025-07-16", bound),
+                .init("school_terms.csv", 2, "term_end", "2025-07-16", bound),
+            ])
+    }
+
+    // MARK: Agency, manifest and files
+
+    func testCountyTheAgencyMayNotReportFor() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("youth.csv", record: 2, "county_fips", "06037")  // Los Angeles: a county, but not TEST-A's
+        assertRejected(
+            try reject(x),
+            with: [
+                .init(
+                    "youth.csv", 2, "county_fips", "06037",
+                    "a county your agency is registered to report for (06001, 06075)")
+            ])
+    }
+
+    func testManifestAgencyDiffersFromTheUploadingAgency() throws {
+        var x = try ExtractFiles.fixture()
+        x.setManifest(agency: "TEST-B")  // uploaded --agency TEST-A
+        assertRejected(
+            try reject(x),
+            with: [.init("extract.json", nil, "agency_code", "TEST-B", "the agency this upload is for (TEST-A)")])
+    }
+
+    func testManifestFormatVersionThroughIngest() throws {
+        var x = try ExtractFiles.fixture()
+        x.setManifest(version: "2")
+        assertRejected(
+            try reject(x),
+            with: [.init("extract.json", nil, "format_version", "2", "a format version this release accepts: 1")])
+    }
+
+    func testMissingRequiredFile() throws {
+        var x = try ExtractFiles.fixture()
+        x["cse_flags.csv"] = nil
+        assertRejected(
+            try reject(x),
+            with: [.init("cse_flags.csv", nil, nil, nil, "this required file in the extract (it is missing)")])
+    }
+
+    func testMissingManifest() throws {
+        var x = try ExtractFiles.fixture()
+        x["extract.json"] = nil
+        assertRejected(
+            try reject(x), with: [.init("extract.json", nil, nil, nil, "extract.json in the extract (it is missing)")])
+    }
+
+    func testUnknownExtraFiles() throws {
+        var x = try ExtractFiles.fixture()
+        x["notes.txt"] = "call me\n"
+        x["placement.csv"] = x["placements.csv"]  // a typo of a known name
+        let expected = "only extract.json and the files of the format"
+        assertRejected(
+            try reject(x),
+            with: [.init("notes.txt", nil, nil, nil, expected), .init("placement.csv", nil, nil, nil, expected)])
+    }
+
+    func testOptionalFilesMayBeAbsent() throws {
+        var x = try ExtractFiles.fixture()
+        for name in [
+            "placements.csv", "absences.csv", "events.csv", "school_terms.csv", "assessments.csv",
+            "stages_of_change.csv", "goals.csv",
+        ] {
+            x[name] = nil
+        }
+        let db = try Self.makeDatabase()
+        let outcome = try ingest(x, into: db)
+        assertAccepted(outcome)
+        // Absent files are recorded as not reported (not as empty ones).
+        let files = try db.withConnection {
+            try $0.query("SELECT array_to_string(files, ',') AS f FROM core.current_extract").single().decode(
+                String.self, "f")
+        }
+        XCTAssertEqual(files, "youth.csv,cse_flags.csv")
+    }
+
+    func testEveryErrorOfAnUploadIsReportedTogether() throws {
+        var x = try ExtractFiles.fixture()
+        // Three unrelated problems in three files, one upload: all three are listed.
+        x.set("youth.csv", record: 1, "gender", "woman")
+        x.set("events.csv", record: 1, "detail", "passport")
+        x.set("goals.csv", record: 1, "domain", "0")
+        let outcome = try reject(x)
+        XCTAssertEqual(outcome.issues.total, 3)
+        XCTAssertEqual(
+            outcome.issues.listed.map(\.file), ["youth.csv", "events.csv", "goals.csv"], "in the format's file order")
+    }
+
+    func testIssueCapListsTheFirstThousandAndCountsAll() throws {
+        var x = try ExtractFiles.fixture()
+        // 1,200 events with an unknown code: 1,200 issues, 1,000 listed.
+        let lines = (1...1200).map { _ in "YKq7Zt01,dancing,2024-01-01," }
+        x.setLines("events.csv", [x.lines("events.csv")[0]] + lines)
+        let db = try rejectionDatabase.get()
+        let outcome = try ingest(x, into: db)
+        XCTAssertEqual(outcome.status, .rejected)
+        XCTAssertEqual(outcome.issues.total, 1200)
+        XCTAssertEqual(outcome.issues.listed.count, IssueList.cap)
+        XCTAssertEqual(IssueList.cap, 1000)
+        XCTAssertEqual(outcome.issues.listed.first?.record, 1)
+        XCTAssertEqual(outcome.issues.listed.last?.record, 1000)
+        let stored = try db.withConnection { c in
+            try c.query(
+                "SELECT error_count, (report->>'error_count')::int AS total, jsonb_array_length(report->'errors') AS listed FROM core.extract WHERE id = $1",
+                [outcome.extractID]
+            ).single()
+        }
+        XCTAssertEqual(try stored.decode(Int.self, "error_count"), 1200)
+        XCTAssertEqual(try stored.decode(Int.self, "total"), 1200)
+        XCTAssertEqual(try stored.decode(Int.self, "listed"), 1000)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Ingest
+import OutcomesStore
+import PostgresClient
+import TestSupport
+import XCTest
+
+/// youth_key and linkage_id are stored only as HMAC-SHA256 with the deployment secret:
+/// after a real `outcomes ingest`, no raw value is in any text column of any table,
+/// in the CLI's output or report, or in the server's log; the stored hashes equal
+/// HMAC-SHA256 computed outside the project.
+final class IngestSecretHashingTests: IngestTestCase {
+    /// HMAC-SHA256(key "test-secret-0123", value), computed independently with
+    /// python3 -c 'import hmac,hashlib;print(hmac.new(b"test-secret-0123",b"YKq7Zt01",hashlib.sha256).hexdigest())'
+    static let expectedHashes = [
+        "YKq7Zt01": "4cf71e8afe3355807d71c19d4460443c167adc2963238c2066506715cddf3dad",
+        "YKq7Zt02": "47b3b50469042a4737fdff8f0407f52e524d5ad8f358aef8183207450f5f3d86",
+        "YKq7Zt03": "9ef481408bcdc8110f374a3232dc26700056fd59ad180e37e960ba1631845f38",
+        "LZw9Px01": "a5fa21bbccf0c7cb8cae7afc4c2cf4b8559021b96889b16d247cf88690477304",
+        "LZw9Px03": "eb7ee46eeaf0b7ab07e4e6e71f192087fcc2eb851ec7d8183b2ba7c9c7f02667",
+    ]
+
+    func testNoRawIdentifierIsStoredAndHashesAreKeyedWithTheSecret() throws {
+        let db = try Self.makeDatabase()
+        let parent = try scratch()
+        let folder = try ExtractFiles.fixture().write(in: parent)
+        let secret = parent.appendingPathComponent("secret.key")
+        try Data((testSecret + "\n").utf8).write(to: secret)
+        let reportFile = parent.appendingPathComponent("report.json")
+
+        let run = try runTool(
+            outcomesBinary.path,
+            [
+                "ingest", folder.path, "--agency", "TEST-A", "--database", db.conninfo, "--report", reportFile.path,
+                "--verbose",
+            ],
+            environment: ["OUTCOMES_SECRET_FILE": secret.path])
+        XCTAssertEqual(run.status, 0, run.output)
+        XCTAssertTrue(run.output.contains("accepted as extract"), run.output)
+
+        // Stored hashes are the independently computed HMACs; rows of other files join on them.
+        let hashes = try db.withConnection { c in
+            try c.query("SELECT rec, youth_hash, linkage_hash FROM core.youth ORDER BY rec").rows.map {
+                [try $0.decode(String.self, "youth_hash"), try $0.decode(String?.self, "linkage_hash") ?? "-"]
+            }
+        }
+        let expected = Self.expectedHashes
+        XCTAssertEqual(
+            hashes,
+            [
+                [expected["YKq7Zt01"]!, expected["LZw9Px01"]!], [expected["YKq7Zt02"]!, "-"],
+                [expected["YKq7Zt03"]!, expected["LZw9Px03"]!],
+            ])
+        XCTAssertEqual(
+            try integer(
+                db, "SELECT count(*) FROM core.cse_flag WHERE rec = 1 AND youth_hash = $1", [expected["YKq7Zt01"]!]), 1)
+        XCTAssertEqual(
+            try integer(
+                db,
+                "SELECT count(*) FROM core.goal g JOIN core.youth y USING (extract_id, youth_hash) WHERE y.rec = 1"), 2)
+
+        // The raw values are nowhere: not in any table, output, report or server log.
+        let raw = fixtureYouthKeys + fixtureLinkageIDs
+        XCTAssertEqual(try columnsContaining(db, raw), [])
+        let report = try String(contentsOf: reportFile, encoding: .utf8)
+        let serverLog = try String(contentsOf: try TestCluster.shared.cluster.logFile, encoding: .utf8)
+        for value in raw {
+            XCTAssertFalse(run.output.contains(value), "\(value) in the CLI's output")
+            XCTAssertFalse(report.contains(value), "\(value) in the report file")
+            XCTAssertFalse(serverLog.contains(value), "\(value) in the server log")
+        }
+        XCTAssertTrue(report.contains("\"status\" : \"accepted\""), report)
+    }
+
+    func testTheSecretIsCreatedOwnerOnlyOnFirstUse() throws {
+        let db = try Self.makeDatabase()
+        let parent = try scratch()
+        let folder = try ExtractFiles.fixture().write(in: parent)
+        let secret = parent.appendingPathComponent("keys/secret.key")
+        let run = try runTool(
+            outcomesBinary.path, ["ingest", folder.path, "--agency", "TEST-A", "--database", db.conninfo],
+            environment: ["OUTCOMES_SECRET_FILE": secret.path])
+        XCTAssertEqual(run.status, 0, run.output)
+
+        let attributes = try FileManager.default.attributesOfItem(atPath: secret.path)
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        let value = try String(contentsOf: secret, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(value.count, 64, "32 random bytes in hex")
+
+        // The stored hash is HMAC-SHA256 with that secret, as openssl computes it.
+        let openssl = try runTool(
+            "/bin/sh", ["-c", "printf %s YKq7Zt01 | /usr/bin/openssl dgst -sha256 -hmac \"$KEY\""],
+            environment: ["KEY": value])
+        XCTAssertEqual(openssl.status, 0, openssl.output)
+        let digest = openssl.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").last.map(
+            String.init)
+        let stored = try db.withConnection {
+            try $0.query("SELECT youth_hash FROM core.youth WHERE rec = 1").single().decode(String.self, "youth_hash")
+        }
+        XCTAssertEqual(stored, digest)
+        XCTAssertNotEqual(stored, Self.expectedHashes["YKq7Zt01"], "another secret, another hash")
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import Ingest
+import OutcomesStore
+import PostgresClient
+import TestSupport
+import XCTest
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A process killed at any moment of an ingest leaves the database as if the ingest had
+/// not started. The test runs the real CLI (`.build/debug/outcomes ingest`, built by
+/// `swift build --build-tests`) on a large valid extract and SIGKILLs it in three
+/// phases: while it streams a file with COPY, while the set-based validation runs, and
+/// while accept.sql copies the records into the core tables.
+final class KilledIngestTests: IngestTestCase {
+    static let youthCount = 100_000
+
+    /// A valid extract of `youthCount` youth, each with one at_risk flag, written line by line.
+    private func writeLargeExtract(in parent: URL) throws -> URL {
+        let folder = parent.appendingPathComponent("large", isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data(#"{"format_version": 1, "agency_code": "TEST-A", "extracted_on": "2025-07-15"}"#.utf8)
+            .write(to: folder.appendingPathComponent("extract.json"))
+        func write(_ name: String, header: String, row: (Int) -> String) throws {
+            let url = folder.appendingPathComponent(name)
+            FileManager.default.createFile(atPath: url.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: url)
+            defer { try? handle.close() }
+            var chunk = header + "\n"
+            for i in 1...Self.youthCount {
+                chunk += row(i)
+                if chunk.utf8.count > 1 << 20 {
+                    try handle.write(contentsOf: Data(chunk.utf8))
+                    chunk = ""
+                }
+            }
+            try handle.write(contentsOf: Data(chunk.utf8))
+        }
+        try write("youth.csv", header: "youth_key,linkage_id,county_fips,birth_month,gender,race_ethnicity,race_source")
+        {
+            "Y\($0),L\($0),\($0 % 2 == 0 ? "06001" : "06075"),2009-04,female,HISPANIC;WHITE,self\n"
+        }
+        try write(
+            "cse_flags.csv",
+            header: "youth_key,flag,flagged_on,basis,exploitation_types,incident_on,last_occurrence_on,resolved_on"
+        ) { "Y\($0),at_risk,2024-01-01,other,,,,\n" }
+        return folder
+    }
+
+    private struct Phase {
+        var name: String
+        /// How the statement of that phase starts in pg_stat_activity.query.
+        var queryPrefix: String
+    }
+
+    func testKillingARealIngestLeavesNoTrace() throws {
+        let binary = outcomesBinary
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            XCTFail("\(binary.path) is missing: run `swift build --build-tests` first")
+            return
+        }
+        let db = try Self.makeDatabase()
+        let agency = try agencyID(db, "TEST-A")
+        let parent = try scratch()
+        let folder = try writeLargeExtract(in: parent)
+        let secret = parent.appendingPathComponent("secret.key")
+        try Data((testSecret + "\n").utf8).write(to: secret)
+        let databaseName = try db.withConnection {
+            try $0.query("SELECT current_database()").single().decode(String.self, at: 0)
+        }
+
+        let phases = [
+            Phase(name: "COPY into staging", queryPrefix: "COPY pg_temp.stage_"),
+            Phase(name: "validation", queryPrefix: "-- Set-based validation"),
+            Phase(name: "acceptance", queryPrefix: "-- Copies a validated extract"),
+        ]
+        for phase in phases {
+            let log = parent.appendingPathComponent("ingest-\(phase.name.prefix(4)).log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let output = try FileHandle(forWritingTo: log)
+            defer { try? output.close() }
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = ["ingest", folder.path, "--agency", "TEST-A", "--database", db.conninfo]
+            process.environment = ProcessInfo.processInfo.environment.merging(["OUTCOMES_SECRET_FILE": secret.path]) {
+                _, new in new
+            }
+            process.standardOutput = output
+            process.standardError = output
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+
+            // Wait until the ingest's backend is running the statement of this phase.
+            var backend: Int?
+            let deadline = Date().addingTimeInterval(300)
+            try db.withConnection { watcher in
+                while backend == nil, process.isRunning, Date() < deadline {
+                    backend = try watcher.query(
+                        """
+                        SELECT pid FROM pg_stat_activity
+                        WHERE datname = $1 AND pid <> pg_backend_pid() AND state = 'active' AND starts_with(query, $2)
+                        """, [databaseName, phase.queryPrefix]
+                    ).rows.first?.decode(Int.self, "pid")
+                    if backend == nil { usleep(5_000) }
+                }
+            }
+            guard let backend else {
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+                process.waitUntilExit()
+                XCTFail("never saw the \(phase.name) phase: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+                return
+            }
+
+            XCTAssertEqual(kill(process.processIdentifier, SIGKILL), 0)
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationReason, .uncaughtSignal, phase.name)
+            XCTAssertEqual(process.terminationStatus, SIGKILL, phase.name)
+
+            // The server notices the dead client and ends its backend, rolling back.
+            let gone = Date().addingTimeInterval(60)
+            while try integer(db, "SELECT count(*) FROM pg_stat_activity WHERE pid = $1", [backend]) > 0, Date() < gone
+            {
+                usleep(20_000)
+            }
+            XCTAssertEqual(
+                try integer(db, "SELECT count(*) FROM pg_stat_activity WHERE pid = $1", [backend]), 0, "backend gone")
+
+            XCTAssertEqual(
+                try integer(db, "SELECT count(*) FROM core.extract WHERE agency_id = $1", [agency]), 0, phase.name)
+            for table in recordTables {
+                XCTAssertEqual(
+                    try integer(db, "SELECT count(*) FROM core.\(table) WHERE agency_id = $1", [agency]), 0,
+                    "\(phase.name): \(table)")
+            }
+            XCTAssertEqual(
+                try integer(db, "SELECT count(*) FROM pg_class WHERE relpersistence = 't' AND relname LIKE 'stage_%'"),
+                0,
+                "\(phase.name): no staging table left")
+        }
+
+        // Not killed, the same extract is accepted: the kills above really interrupted a valid ingest.
+        let finished = try runTool(
+            binary.path, ["ingest", folder.path, "--agency", "TEST-A", "--database", db.conninfo],
+            environment: ["OUTCOMES_SECRET_FILE": secret.path])
+        XCTAssertEqual(finished.status, 0, finished.output)
+        XCTAssertEqual(
+            try integer(db, "SELECT count(*) FROM core.youth WHERE agency_id = $1", [agency]), Self.youthCount)
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Ingest
+import PostgresClient
+import XCTest
+
+/// extract.json (Sources/Ingest/ExtractManifest.swift): every problem is reported at once,
+/// each naming the field, the value found and what was expected.
+final class ExtractManifestTests: XCTestCase {
+    private func parse(_ text: String) -> Result<ExtractManifest, IssueList> { ExtractManifest.parse(Data(text.utf8)) }
+
+    /// The issues of a manifest that must fail, as (column, value, expected).
+    private func issues(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> [IngestIssue] {
+        switch parse(text) {
+        case .success(let manifest):
+            XCTFail("accepted: \(manifest)", file: file, line: line)
+            return []
+        case .failure(let list):
+            XCTAssertEqual(list.total, list.listed.count, file: file, line: line)
+            for issue in list.listed {
+                XCTAssertEqual(issue.file, "extract.json", file: file, line: line)
+                XCTAssertNil(issue.record, "extract.json has no records", file: file, line: line)
+            }
+            return list.listed
+        }
+    }
+
+    func testValid() throws {
+        let manifest = try parse(#"{"format_version": 1, "agency_code": "LA-DCFS", "extracted_on": "2025-07-15"}"#)
+            .get()
+        XCTAssertEqual(manifest.formatVersion, 1)
+        XCTAssertEqual(manifest.agencyCode, "LA-DCFS")
+        XCTAssertEqual(manifest.extractedOn, PostgresDate(year: 2025, month: 7, day: 15))
+    }
+
+    func testValidWithSpacesAndAnyKeyOrder() throws {
+        let manifest = try parse(
+            "\n{ \"extracted_on\" : \"2024-02-29\",\n  \"agency_code\": \" LA-DCFS \", \"format_version\": 1 }\n"
+        ).get()
+        XCTAssertEqual(manifest.agencyCode, "LA-DCFS", "trimmed")
+        XCTAssertEqual(manifest.extractedOn, PostgresDate(year: 2024, month: 2, day: 29))
+    }
+
+    func testFormatVersion2NamesTheAcceptedVersions() {
+        let found = issues(#"{"format_version": 2, "agency_code": "LA-DCFS", "extracted_on": "2025-07-15"}"#)
+        XCTAssertEqual(found.count, 1)
+        XCTAssertEqual(found.first?.column, "format_version")
+        XCTAssertEqual(found.first?.value, "2")
+        XCTAssertEqual(found.first?.expected, "a format version this release accepts: 1")
+    }
+
+    func testTrueIsNotVersion1() {
+        let found = issues(#"{"format_version": true, "agency_code": "LA-DCFS", "extracted_on": "2025-07-15"}"#)
+        XCTAssertEqual(found.map(\.column), ["format_version"])
+        XCTAssertEqual(found.first?.value, "true", "the value as written, not 1")
+        XCTAssertTrue(found.first?.expected.contains("accepts: 1") ?? false)
+    }
+
+    func testVersionAsAStringOrFractionIsRejected() {
+        let string = issues(#"{"format_version": "1", "agency_code": "LA-DCFS", "extracted_on": "2025-07-15"}"#)
+        XCTAssertEqual(string.map(\.column), ["format_version"])
+        XCTAssertEqual(string.first?.value, "\"1\"", "a string, shown quoted")
+        let null = issues(#"{"format_version": null, "agency_code": null, "extracted_on": "2025-07-15"}"#)
+        XCTAssertEqual(null.map(\.column), ["format_version", "agency_code"])
+        XCTAssertEqual(null.map(\.value), ["null", "null"])
+        let fraction = issues(#"{"format_version": 1.5, "agency_code": "LA-DCFS", "extracted_on": "2025-07-15"}"#)
+        XCTAssertEqual(fraction.map(\.column), ["format_version"])
+        XCTAssertEqual(fraction.first?.value, "1.5")
+    }
+
+    func testMissingFieldsAreAllReported() {
+        let found = issues("{}")
+        XCTAssertEqual(found.map(\.column), ["format_version", "agency_code", "extracted_on"])
+        XCTAssertEqual(found.map(\.value), [nil, nil, nil])
+        XCTAssertTrue(found[0].expected.contains("format_version is required"))
+        XCTAssertTrue(found[1].expected.contains("agency_code is required"))
+        XCTAssertTrue(found[2].expected.contains("extracted_on is required"))
+    }
+
+    func testEmptyOrNonStringAgencyCode() {
+        let empty = issues(#"{"format_version": 1, "agency_code": "  ", "extracted_on": "2025-07-15"}"#)
+        XCTAssertEqual(empty.map(\.column), ["agency_code"])
+        let number = issues(#"{"format_version": 1, "agency_code": 12, "extracted_on": "2025-07-15"}"#)
+        XCTAssertEqual(number.map(\.column), ["agency_code"])
+        XCTAssertEqual(number.first?.value, "12")
+        XCTAssertTrue(number.first?.expected.contains("as a string") ?? false)
+    }
+
+    func testBadDates() {
+        for (text, shown) in [
+            ("\"2025-02-30\"", "2025-02-30"), ("\"15/07/2025\"", "15/07/2025"), ("\"2025-7-15\"", "2025-7-15"),
+            ("\"\"", ""),
+        ] {
+            let found = issues(#"{"format_version": 1, "agency_code": "LA-DCFS", "extracted_on": "# + text + "}")
+            XCTAssertEqual(found.map(\.column), ["extracted_on"], text)
+            XCTAssertEqual(found.first?.value, shown, text)
+            XCTAssertEqual(found.first?.expected, "a date YYYY-MM-DD", text)
+        }
+        let number = issues(#"{"format_version": 1, "agency_code": "LA-DCFS", "extracted_on": 20250715}"#)
+        XCTAssertEqual(number.map(\.column), ["extracted_on"])
+        XCTAssertEqual(number.first?.expected, "a date YYYY-MM-DD, as a string")
+    }
+
+    func testUnknownField() {
+        let found = issues(
+            #"{"format_version": 1, "agency_code": "LA-DCFS", "extracted_on": "2025-07-15", "agency_name": "LA"}"#)
+        XCTAssertEqual(found.map(\.column), ["agency_name"])
+        XCTAssertEqual(found.first?.expected, "only format_version, agency_code and extracted_on; remove this field")
+    }
+
+    func testEveryProblemAtOnce() {
+        let found = issues(#"{"format_version": 3, "extracted_on": "2025-13-01", "notes": "x"}"#)
+        XCTAssertEqual(Set(found.compactMap(\.column)), ["notes", "format_version", "agency_code", "extracted_on"])
+    }
+
+    func testNotJSON() {
+        for text in ["", "hello", "format_version=1", "[1, 2]", "\"text\"", "{\"format_version\": 1,"] {
+            let found = issues(text)
+            XCTAssertEqual(found.count, 1, text)
+            XCTAssertNil(found.first?.column, text)
+            XCTAssertTrue(found.first?.expected.hasPrefix("a JSON object such as") ?? false, text)
+        }
+    }
+
+    func testNotUTF8() {
+        let found = ExtractManifest.parse(Data([0x7B, 0xFF, 0xFE, 0x7D]))
+        guard case .failure(let list) = found else { return XCTFail("accepted") }
+        XCTAssertEqual(list.total, 1)
+    }
+
+    func testTooLarge() {
+        let padding = String(repeating: " ", count: 70 * 1024)
+        let found = issues(#"{"format_version": 1, "agency_code": "LA-DCFS", "extracted_on": "2025-07-15"}"# + padding)
+        XCTAssertEqual(found.count, 1)
+        XCTAssertTrue(found.first?.expected.contains("larger than 64 KiB") ?? false)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Ingest
+import XCTest
+
+/// Keyed hashing of youth_key and linkage_id (Sources/Ingest/IdentifierHasher.swift).
+final class IdentifierHasherTests: XCTestCase {
+    // Expected digests computed outside the project, e.g.
+    // python3 -c 'import hmac,hashlib;print(hmac.new(b"k",b"Y1",hashlib.sha256).hexdigest())'
+    func testKnownHMACSHA256Vectors() {
+        XCTAssertEqual(
+            IdentifierHasher(secret: "k").hash(Array("Y1".utf8)),
+            "16579f87e21275b4b4d53e241e0130683071d9057a21e2ede7d303fea510e5be")
+        XCTAssertEqual(
+            IdentifierHasher(secret: "test-secret-0123").hash(Array("YKq7Zt01".utf8)),
+            "4cf71e8afe3355807d71c19d4460443c167adc2963238c2066506715cddf3dad")
+        // A 64-character secret, as the deployment creates (one HMAC block exactly).
+        XCTAssertEqual(
+            IdentifierHasher(secret: String(repeating: "0123456789abcdef", count: 4)).hash(Array("YKq7Zt01".utf8)),
+            "330bfe3698e6c051834abe7f7931a6d2d00e8b4e8d46c49b1b875ffcf46e491b")
+        // A secret longer than the block is hashed first (RFC 2104).
+        XCTAssertEqual(
+            IdentifierHasher(secret: String(repeating: "a", count: 100)).hash(Array("Y1".utf8)),
+            "7cc6500d0a8c1f532b8ead2c3eda78ff375f85a5f64f645ad06750f3e77286c8")
+        // The secret is used as UTF-8 bytes.
+        XCTAssertEqual(
+            IdentifierHasher(secret: "k").hash(Array("ké".utf8)),
+            "a8d7ada4680f27f142ec2fc033f92b53802745984e063d44b51165fa6de03f10")
+    }
+
+    func testHashIsLowercaseHexAndDependsOnTheSecret() {
+        let one = IdentifierHasher(secret: "one").hash(Array("Y1".utf8))
+        let two = IdentifierHasher(secret: "two").hash(Array("Y1".utf8))
+        XCTAssertNotEqual(one, two)
+        XCTAssertEqual(one.count, 64)
+        XCTAssertTrue(one.allSatisfy { "0123456789abcdef".contains($0) })
+        // Works on a slice of a larger buffer (how the loader calls it).
+        let line = Array("xxY1,".utf8)
+        XCTAssertEqual(IdentifierHasher(secret: "one").hash(line[2..<4]), one)
+    }
+
+    func testValidityRule() {
+        func valid(_ text: String) -> Bool { IdentifierHasher.isValid(Array(text.utf8)[...]) }
+        XCTAssertTrue(valid("A"))
+        XCTAssertTrue(valid("Y1"))
+        XCTAssertTrue(valid("abc_XYZ-0189"))
+        XCTAssertTrue(valid("_-"))
+        XCTAssertTrue(valid(String(repeating: "a", count: 64)), "64 characters")
+        XCTAssertFalse(valid(String(repeating: "a", count: 65)), "65 characters")
+        XCTAssertFalse(valid(""), "empty")
+        for bad in ["a b", " a", "a.b", "a/b", "a:b", "a,b", "a;b", "é", "a+b", "a@b", "a\"b", "a\tb", "ÿ", "a\u{0}"] {
+            XCTAssertFalse(valid(bad), bad)
+        }
+        // Every ASCII byte: only A-Z a-z 0-9 _ - are allowed.
+        let allowed = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-".utf8))
+        for byte in UInt8(0)...UInt8(255) {
+            XCTAssertEqual(IdentifierHasher.isValid([byte][...]), allowed.contains(byte), "byte \(byte)")
+        }
+    }
+}
