@@ -26,7 +26,9 @@ DECLARE
     f record;
     c record;
     checks text[];
+    failing text[];
     cell text;
+    cell_problem text;
     problem text;
     allowed text[];
     extracted_on text := current_setting('outcomes.extracted_on');
@@ -36,6 +38,7 @@ BEGIN
                   ELSE 'a date on or before the extract date ' || extracted_on || ' (extracted_on in extract.json)' END;
     FOR f IN SELECT file, ord, 'stage_' || replace(file, '.csv', '') AS stage FROM ref.extract_file ORDER BY ord LOOP
         checks := '{}';
+        failing := '{}';
         FOR c IN SELECT * FROM ref.extract_column WHERE file = f.file ORDER BY ord LOOP
             cell := format('trim(s.%I)', c.name);
             allowed := NULL;
@@ -76,20 +79,25 @@ BEGIN
                 WHEN 'text' THEN format('WHEN length(%s) > 64 THEN %L', cell, 'at most 64 characters')
                 WHEN 'domain' THEN format('WHEN %s !~ ''^(1[0-3]|[1-9])$'' THEN %L', cell, 'an outcome domain number, 1 to 13')
             END;
-            checks := checks || format(
-                '(%L, %s, %s, CASE WHEN nullif(%s, '''') IS NULL THEN %s %s END)',
-                c.name, c.ord,
-                CASE WHEN c.kind = 'identifier' THEN 'NULL::text' ELSE format('s.%I', c.name) END,
-                cell,
+            cell_problem := format(
+                'CASE WHEN nullif(%s, '''') IS NULL THEN %s %s END', cell,
                 CASE WHEN c.required THEN quote_literal('a value: this column is required') ELSE 'NULL' END,
                 problem);
+            checks := checks || format(
+                '(%L, %s, %s, %s)', c.name, c.ord,
+                CASE WHEN c.kind = 'identifier' THEN 'NULL::text' ELSE format('s.%I', c.name) END,
+                cell_problem);
+            failing := failing || (cell_problem || ' IS NOT NULL');
         END LOOP;
+        -- The filter finds the failing records in one pass over plain expressions; only
+        -- those are split into one row per cell to name each problem (most records pass).
         EXECUTE format(
             'INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
              SELECT %L, %s, s.rec, v.col, v.ord, v.value, v.problem
-             FROM pg_temp.%I s CROSS JOIN LATERAL (VALUES %s) AS v(col, ord, value, problem)
+             FROM (SELECT * FROM pg_temp.%I s WHERE %s OFFSET 0) s
+             CROSS JOIN LATERAL (VALUES %s) AS v(col, ord, value, problem)
              WHERE v.problem IS NOT NULL',
-            f.file, f.ord, f.stage, array_to_string(checks, ', '));
+            f.file, f.ord, f.stage, array_to_string(failing, ' OR '), array_to_string(checks, ', '));
     END LOOP;
 END
 $$;
@@ -240,12 +248,14 @@ FROM (
       AND NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'school_terms.csv' AND b.rec = s.rec)
 ) x JOIN pg_temp.issue_place p ON p.file = 'school_terms.csv' AND p.col = x.col;
 
-CREATE TEMP VIEW ok_assessments AS
+-- Materialised once: the checks below read it four times.
+CREATE TEMP TABLE ok_assessments ON COMMIT DROP AS
 SELECT s.rec, s.youth_key, upper(trim(s.instrument)) AS instrument, ingest.to_date(s.administered_on) AS administered_on,
        trim(s.item) AS item, ingest.to_num(s.score) AS score
 FROM pg_temp.stage_assessments s
 WHERE NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'assessments.csv' AND b.rec = s.rec);
 
+-- Joins (not a lookup per row): assessments are most of an extract's rows.
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
 FROM (
@@ -255,20 +265,24 @@ FROM (
                 ELSE 'an item of ' || i.code || ': '
                      || (SELECT string_agg(item, ', ' ORDER BY ord) FROM ref.instrument_item WHERE instrument = i.code) END
            AS expected
-    FROM pg_temp.ok_assessments a JOIN ref.instrument i ON i.code = a.instrument
-    WHERE CASE WHEN i.item_pattern IS NOT NULL THEN a.item !~ i.item_pattern
-               ELSE NOT EXISTS (SELECT FROM ref.instrument_item ii WHERE ii.instrument = i.code AND ii.item = a.item) END
+    FROM pg_temp.ok_assessments a
+    JOIN ref.instrument i ON i.code = a.instrument
+    LEFT JOIN ref.instrument_item ii ON ii.instrument = a.instrument AND ii.item = a.item
+    WHERE CASE WHEN i.item_pattern IS NOT NULL THEN a.item !~ i.item_pattern ELSE ii.item IS NULL END
     UNION ALL
     SELECT a.rec, 'score', a.score::text,
            'a score from ' || i.min_score || ' to ' || i.max_score || ' for ' || i.code
     FROM pg_temp.ok_assessments a JOIN ref.instrument i ON i.code = a.instrument
     WHERE a.score NOT BETWEEN i.min_score AND i.max_score
     UNION ALL
-    SELECT rec, 'item', item,
-           'each item once per administration (youth, instrument, administered_on); record ' || first_rec || ' has it already'
-    FROM (SELECT rec, item, min(rec) OVER (PARTITION BY youth_key, instrument, administered_on, item) AS first_rec
-          FROM pg_temp.ok_assessments) d
-    WHERE rec <> first_rec
+    SELECT a.rec, 'item', a.item,
+           'each item once per administration (youth, instrument, administered_on); record ' || d.first_rec || ' has it already'
+    FROM pg_temp.ok_assessments a
+    JOIN (SELECT youth_key, instrument, administered_on, item, min(rec) AS first_rec
+          FROM pg_temp.ok_assessments
+          GROUP BY youth_key, instrument, administered_on, item HAVING count(*) > 1) d
+      ON (d.youth_key, d.instrument, d.administered_on, d.item) = (a.youth_key, a.instrument, a.administered_on, a.item)
+    WHERE a.rec <> d.first_rec
 ) x JOIN pg_temp.issue_place p ON p.file = 'assessments.csv' AND p.col = x.col;
 
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)

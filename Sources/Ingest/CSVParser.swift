@@ -74,10 +74,12 @@ public struct CSVParser {
             atFileStart = false
             let carried = pendingBOM == [0xEF, 0xBB, 0xBF] ? [] : pendingBOM
             pendingBOM = []
-            for byte in carried { try consume(byte, emit) }
+            for byte in carried where consume(byte) { try emitRecord(emit) }
         }
+        // The hot loop takes no closure: passing `emit` per byte made Swift retain
+        // and release its captured context for every byte.
         while index < chunk.endIndex {
-            try consume(chunk[index], emit)
+            if consume(chunk[index]) { try emitRecord(emit) }
             index += 1
         }
     }
@@ -88,21 +90,22 @@ public struct CSVParser {
             let carried = pendingBOM == [0xEF, 0xBB, 0xBF] ? [] : pendingBOM
             atFileStart = false
             pendingBOM = []
-            for byte in carried { try consume(byte, emit) }
+            for byte in carried where consume(byte) { try emitRecord(emit) }
         }
         switch state {
         case .quoted:
             if fault == nil { fault = .unterminatedQuote(column: ends.count + 1) }
-            try endRecord(emit)
+            if endRecord() { try emitRecord(emit) }
         case .fieldStart where ends.isEmpty && bytes.isEmpty:
             break  // the file ended with a newline
         default:
-            try endRecord(emit)
+            if endRecord() { try emitRecord(emit) }
         }
     }
 
+    /// Advances the state machine by one byte; true when a record is complete and waiting in the buffers.
     @inline(__always)
-    private mutating func consume(_ byte: UInt8, _ emit: (Record) throws -> Void) rethrows {
+    private mutating func consume(_ byte: UInt8) -> Bool {
         sawContent = true
         switch state {
         case .fieldStart:
@@ -113,7 +116,7 @@ public struct CSVParser {
             case UInt8(ascii: ","):
                 endField()
             case UInt8(ascii: "\n"):
-                try endRecord(emit)
+                return endRecord()
             default:
                 store(byte)
                 state = .unquoted
@@ -123,7 +126,7 @@ public struct CSVParser {
             case UInt8(ascii: ","):
                 endField()
             case UInt8(ascii: "\n"):
-                try endRecord(emit)
+                return endRecord()
             case UInt8(ascii: "\""):
                 if fault == nil { fault = .quoteInUnquotedField(column: ends.count + 1) }
                 store(byte)
@@ -144,7 +147,7 @@ public struct CSVParser {
             case UInt8(ascii: ","):
                 endField()
             case UInt8(ascii: "\n"):
-                try endRecord(emit)
+                return endRecord()
             case UInt8(ascii: "\r"):
                 state = .afterQuoteCR
             default:
@@ -154,14 +157,15 @@ public struct CSVParser {
             }
         case .afterQuoteCR:
             if byte == UInt8(ascii: "\n") {
-                try endRecord(emit)
+                return endRecord()
             } else {
                 if fault == nil { fault = .textAfterClosingQuote(column: ends.count + 1) }
                 store(UInt8(ascii: "\r"))
                 state = .unquoted
-                try consume(byte, emit)
+                return consume(byte)
             }
         }
+        return false
     }
 
     /// Keeps one byte of the current field, up to the record cap.
@@ -185,22 +189,33 @@ public struct CSVParser {
         fieldQuoted = false
     }
 
-    private mutating func endRecord(_ emit: (Record) throws -> Void) rethrows {
+    /// Closes the record; true when it is a record to emit (a blank line is not).
+    private mutating func endRecord() -> Bool {
         // A CR before LF belongs to the line ending, not to an unquoted last field.
         if state == .unquoted, bytes.last == UInt8(ascii: "\r") {
             bytes.removeLast()
         }
         ends.append(bytes.count)
-        defer {
-            bytes.removeAll(keepingCapacity: true)
-            ends.removeAll(keepingCapacity: true)
-            fault = nil
-            state = .fieldStart
-            fieldQuoted = false
-        }
         // A line with nothing on it (or only a CR) is not a record.
-        if ends == [0], fault == nil, !fieldQuoted { return }
-        try emit(Record(number: recordNumber, fieldCount: ends.count, fault: fault, bytes: bytes, ends: ends))
+        if ends == [0], fault == nil, !fieldQuoted {
+            reset()
+            return false
+        }
+        return true
+    }
+
+    private mutating func emitRecord(_ emit: (Record) throws -> Void) rethrows {
+        defer { reset() }
+        let record = Record(number: recordNumber, fieldCount: ends.count, fault: fault, bytes: bytes, ends: ends)
         recordNumber += 1
+        try emit(record)
+    }
+
+    private mutating func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        fault = nil
+        state = .fieldStart
+        fieldQuoted = false
     }
 }

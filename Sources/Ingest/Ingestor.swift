@@ -59,7 +59,10 @@ public struct Ingestor {
         let acceptSQL = try String(contentsOf: sqlDirectory.appendingPathComponent("ingest/accept.sql"), encoding: .utf8)
 
         return try database.withTransaction(as: .ingest) { connection in
-            try connection.query("SELECT set_config('outcomes.agency_id', $1, true)", [String(agencyID)])
+            // Staging tables are temporary: give them room in memory (must precede their first use).
+            try connection.query(
+                "SELECT set_config('outcomes.agency_id', $1, true), set_config('temp_buffers', '256MB', true)",
+                [String(agencyID)])
             let earlier = try connection.query(
                 "SELECT id FROM core.extract WHERE agency_id = $1 AND sha256 = $2 AND status = 'accepted'",
                 [agencyID, source.sha256])

@@ -42,3 +42,9 @@ func fail(_ message: String, code: Int32) -> Never {
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
+
+/// Prints a progress line at once, even when standard output is a pipe (print alone buffers it).
+func progress(_ line: String) {
+    print(line)
+    fflush(nil)
+}

@@ -71,6 +71,10 @@ public struct EmbeddedCluster: Sendable {
             try createServiceDatabase(port: port)
             return conninfo(port: port)
         }
+        if let port = try waitForStartingServer() {
+            try createServiceDatabase(port: port)
+            return conninfo(port: port)
+        }
         removeStaleLockFile()
         let port = try FreePort.find()
         var options = [
@@ -196,6 +200,20 @@ public struct EmbeddedCluster: Sendable {
     }
 
     /// After a crash the pid file may name a dead process or one that reused its pid.
+    /// Another process may be starting the server right now: its pid file exists
+    /// and names a live postgres, but has no port line yet. Wait for it (up to 30 s).
+    private func waitForStartingServer() throws -> Int? {
+        for _ in 0..<300 {
+            guard let pid = postmasterPID(), processIsPostgres(pid) else { return nil }
+            if case .running(let port) = try status() { return port }
+            usleep(100_000)
+        }
+        throw StoreError(
+            .unavailable,
+            "The embedded PostgreSQL server in \(dataDirectory.path) has been starting for 30 s; see \(logFile.path).")
+    }
+
+    /// Removes a pid file left by a server that is gone (after a crash or a kill).
     private func removeStaleLockFile() {
         let pidFile = dataDirectory.appendingPathComponent("postmaster.pid")
         if FileManager.default.fileExists(atPath: pidFile.path) {

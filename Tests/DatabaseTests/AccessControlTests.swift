@@ -149,13 +149,7 @@ final class AccessControlTests: IngestTestCase {
         // The counties an agency may report for are set by the owner (`outcomes agency add`); an ingest
         // session that could add one would get past the county rule of validate.sql.
         let s = try twoAgencies()
-        // KNOWN HOLE (reported to the lead): 0002_records.sql grants SELECT, INSERT on every table of its
-        // loop, agency_county included. The test runs once that grant is gone.
-        try XCTSkipIf(
-            try integer(s.db, "SELECT has_table_privilege('outcomes_ingest', 'core.agency_county', 'INSERT')::int")
-                == 1,
-            "outcomes_ingest still has INSERT on core.agency_county (0002_records.sql): an ingest session can add counties"
-        )
+        // Closed by 0005_ingest_hardening.sql (REVOKE INSERT ON core.agency_county).
         try asIngest(s.db, agency: s.a) { c in
             assertDenied("add Los Angeles to A's counties") {
                 try c.query("INSERT INTO core.agency_county (agency_id, county_fips) VALUES ($1, '06037')", [s.a])
@@ -168,18 +162,7 @@ final class AccessControlTests: IngestTestCase {
         // Row-level security checks agency_id; the extract a row belongs to must be of the same agency,
         // or A could add rows to B's current snapshot.
         let s = try twoAgencies()
-        // KNOWN HOLE (reported to the lead): the record tables reference core.extract by id alone and the
-        // ingest policy checks agency_id alone. The test runs once either ties extract_id to the agency.
-        try XCTSkipIf(
-            try integer(
-                s.db,
-                """
-                SELECT (NOT EXISTS (SELECT FROM pg_constraint WHERE conrelid = 'core.youth'::regclass AND contype = 'f'
-                                     AND confrelid = 'core.extract'::regclass AND cardinality(conkey) = 2)
-                        AND NOT EXISTS (SELECT FROM pg_policies WHERE schemaname = 'core' AND tablename = 'youth'
-                                         AND with_check LIKE '%extract%'))::int
-                """) == 1,
-            "core.youth (and the other record tables) accept an extract_id of another agency (0002_records.sql)")
+        // Closed by 0005_ingest_hardening.sql (a statement-level trigger ties extract_id to the agency).
         try asIngest(s.db, agency: s.a) { c in
             XCTAssertThrowsError(
                 try c.query(

@@ -1,0 +1,205 @@
+import ArgumentParser
+import Foundation
+import Indicators
+import Ingest
+import OutcomesStore
+import PostgresClient
+import Publish
+import Synth
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure ingest, computation and publishing on synthetic data, each against its floor.",
+        discussion: """
+            Each benchmark runs in a scratch embedded cluster (default durability) in a new temporary folder that \
+            is removed afterwards, so it never touches the service's data. Use a release build.
+            """,
+        subcommands: [Ingest.self, Compute.self, Publish.self]
+    )
+
+    /// Options every benchmark shares.
+    struct Options: ParsableArguments {
+        @Option(help: "Number of synthetic youth.") var youth = 100_000
+        @Option(help: "Seed of the synthetic data.") var seed: UInt64 = 7
+        @Option(help: ArgumentHelp("Folder holding the project's SQL (default: found beside the program).", valueName: "path"))
+        var sqlDir: String?
+
+        func validate() throws {
+            guard youth >= 1 else { throw ValidationError("--youth must be at least 1.") }
+        }
+    }
+
+    struct Ingest: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ingest throughput against a plain COPY of the same CSV files into unlogged text tables.")
+        @OptionGroup var options: Options
+
+        func run() throws {
+            try reportingFailures {
+                try BenchEnvironment.with(options) { env in
+                    let data = try env.synthesize()
+                    let ours = try env.pipeline.ingestAll(data.agencies, from: data.folder)
+                    let floor = try env.plainCopy(data)
+                    let oursRate = Double(ours.rows) / ours.seconds
+                    let floorRate = Double(floor.rows) / floor.seconds
+                    print("bench ingest: \(options.youth) youth, \(data.agencies.count) extracts")
+                    print(String(format: "  ours (validated, all or nothing): %d rows in %.2f s = %.0f rows/s", ours.rows, ours.seconds, oursRate))
+                    print(String(format: "  floor (plain COPY, unlogged text): %d rows in %.2f s = %.0f rows/s", floor.rows, floor.seconds, floorRate))
+                    print(String(format: "  ratio (ours / floor throughput): %.2f", oursRate / floorRate))
+                    print(String(format: "  peak resident memory of this process: %.1f MB", BenchEnvironment.peakResidentMB()))
+                }
+            }
+        }
+    }
+
+    struct Compute: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Seconds to compute one quarter for all counties and strata, against reading every input table once.")
+        @OptionGroup var options: Options
+        @Option(help: ArgumentHelp("Quarter to compute.", valueName: "period")) var period = Period("SFY2025Q4")!
+
+        func run() throws {
+            try reportingFailures {
+                try BenchEnvironment.with(options) { env in
+                    let data = try env.synthesize()
+                    _ = try env.pipeline.ingestAll(data.agencies, from: data.folder)
+                    let summary = try IndicatorEngine(database: env.database, sqlDirectory: env.sqlDirectory).compute(period)
+                    let floor = try env.readInputsOnce()
+                    print("bench compute: \(options.youth) youth, \(period), \(summary.cells) cells (\(summary.suppressed) suppressed)")
+                    print(String(format: "  compute + suppression: %.2f s", summary.seconds))
+                    print(String(format: "  floor (read every input table once): %.2f s", floor))
+                    print(String(format: "  ratio (compute / floor): %.1f", summary.seconds / floor))
+                }
+            }
+        }
+    }
+
+    struct Publish: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Seconds to render every file of the site for N youth's results.")
+        @OptionGroup var options: Options
+        @Option(help: ArgumentHelp("Quarter to publish (its trend quarters are computed too).", valueName: "period"))
+        var period = Period("SFY2025Q4")!
+        @Option(help: ArgumentHelp("Folder holding templates/ and style.css.", valueName: "path")) var reportsDir: String?
+
+        func run() throws {
+            try reportingFailures {
+                let reports = try Resources.directory(named: "Reports", explicit: reportsDir, environmentKey: "OUTCOMES_REPORTS_DIR")
+                try BenchEnvironment.with(options) { env in
+                    let data = try env.synthesize()
+                    _ = try env.pipeline.ingestAll(data.agencies, from: data.folder)
+                    let engine = IndicatorEngine(database: env.database, sqlDirectory: env.sqlDirectory)
+                    for target in period.trend { _ = try engine.compute(target) }
+                    let site = env.scratch.appendingPathComponent("site")
+                    let timing = try PublishBench.run(
+                        database: env.database, reportsDirectory: reports, period: period, directory: site)
+                    print("bench publish: \(options.youth) youth, \(period) with \(period.trend.count - 1) trend quarters")
+                    print(
+                        String(
+                            format: "  %d published rows -> %d files (%.1f MB): read %.2f s, render and write %.2f s, total %.2f s",
+                            timing.rows, timing.files, Double(timing.bytes) / 1_000_000, timing.loadSeconds,
+                            timing.renderSeconds, timing.totalSeconds))
+                }
+            }
+        }
+    }
+}
+
+/// A scratch cluster with the schema, the secret and synthetic data, removed afterwards.
+struct BenchEnvironment {
+    let scratch: URL
+    let database: Database
+    let sqlDirectory: URL
+    let pipeline: Pipeline
+    let options: BenchCommand.Options
+
+    struct SynthData {
+        var folder: URL
+        var agencies: [SynthAgency]
+    }
+
+    static func with(_ options: BenchCommand.Options, _ body: (BenchEnvironment) throws -> Void) throws {
+        let scratch = URL(fileURLWithPath: "/tmp/ob-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        // The server account (when run as root) must be able to enter the folder.
+        chmod(scratch.path, 0o711)
+        let cluster = EmbeddedCluster(home: scratch)
+        defer { try? cluster.destroy() }
+        let database = Database(conninfo: try cluster.start())
+        let sqlDirectory = try Resources.directory(named: "SQL", explicit: options.sqlDir, environmentKey: "OUTCOMES_SQL_DIR")
+        let migrator = try Migrator(directory: sqlDirectory.appendingPathComponent("migrations"))
+        try database.withConnection { _ = try migrator.migrate(on: $0) }
+        let hasher = IdentifierHasher(secret: try SecretFile.readOrCreate(at: scratch.appendingPathComponent("secret.key"), bytes: 32))
+        try body(
+            BenchEnvironment(
+                scratch: scratch, database: database, sqlDirectory: sqlDirectory,
+                pipeline: Pipeline(database: database, sqlDirectory: sqlDirectory, hasher: hasher), options: options))
+    }
+
+    func synthesize() throws -> SynthData {
+        let folder = scratch.appendingPathComponent("extracts")
+        let summary = try pipeline.synthesize(youth: options.youth, seed: options.seed, to: folder)
+        try pipeline.register(summary.agencies)
+        return SynthData(folder: folder, agencies: summary.agencies)
+    }
+
+    /// The floor for ingest: COPY of the same CSV files into unlogged all-text tables, nothing else.
+    func plainCopy(_ data: SynthData) throws -> (rows: Int, seconds: Double) {
+        try database.withConnection { connection in
+            var rows = 0
+            var seconds = 0.0
+            var tables = 0
+            for agency in data.agencies {
+                let folder = data.folder.appendingPathComponent(agency.code)
+                for file in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() where file.hasSuffix(".csv") {
+                    let url = folder.appendingPathComponent(file)
+                    let columns = try BenchEnvironment.headerColumnCount(url)
+                    tables += 1
+                    let table = "floor_\(tables)"
+                    try connection.query(
+                        "CREATE UNLOGGED TABLE \(table) (\((1...columns).map { "c\($0) text" }.joined(separator: ", ")))")
+                    let started = Date()
+                    rows += try connection.copyIn("COPY \(table) FROM STDIN (FORMAT csv, HEADER true)", fileAt: url.path)
+                    seconds += Date().timeIntervalSince(started)
+                    try connection.query("DROP TABLE \(table)")
+                }
+            }
+            return (rows, seconds)
+        }
+    }
+
+    /// The floor for computation: the seconds PostgreSQL takes to read every input table once.
+    func readInputsOnce() throws -> Double {
+        try database.withConnection { connection in
+            let tables = ["youth", "cse_flag", "placement", "absence", "event", "school_term", "assessment", "stage_of_change", "goal"]
+            let started = Date()
+            for table in tables {
+                try connection.query("SELECT count(*) FROM (SELECT * FROM core.\(table) OFFSET 0) AS t")
+            }
+            return Date().timeIntervalSince(started)
+        }
+    }
+
+    static func headerColumnCount(_ url: URL) throws -> Int {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        defer { try? handle.close() }
+        let head = try handle.read(upToCount: 4096) ?? Data()
+        let line = String(decoding: head.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
+        return line.split(separator: ",", omittingEmptySubsequences: false).count
+    }
+
+    /// VmHWM of this process (Linux), in MB.
+    static func peakResidentMB() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return kb / 1024
+    }
+}
