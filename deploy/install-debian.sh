@@ -12,7 +12,7 @@ want_test=0
 
 packages=(postgresql postgresql-contrib libpq-dev pkg-config zlib1g-dev)
 if [ "$want_test" = 1 ]; then
-  packages+=(chromium chromium-driver default-jre-headless python3-pip)
+  packages+=(chromium chromium-driver default-jre-headless python3-pip zip openssl)
 fi
 
 missing=()
