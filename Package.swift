@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         // C shim: the system's libpq (Debian libpq-dev).
@@ -49,10 +50,25 @@ let package = Package(
             name: "Indicators",
             dependencies: ["OutcomesStore", "PostgresClient", .product(name: "Logging", package: "swift-log")]
         ),
+        // Published reports: static HTML (Mustache templates in Reports/) + CSV + manifest, from result.published only.
+        .target(
+            name: "Publish",
+            dependencies: [
+                "OutcomesStore", "PostgresClient", "Indicators",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Synthetic statewide extracts and the sample extract (deterministic, streaming).
+        .target(
+            name: "Synth",
+            dependencies: ["OutcomesStore", "PostgresClient", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "outcomes",
             dependencies: [
-                "OutcomesStore", "PostgresClient", "Ingest", "Indicators",
+                "OutcomesStore", "PostgresClient", "Ingest", "Synth", "Indicators", "Publish",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -66,12 +82,12 @@ let package = Package(
         // Pure logic: no database needed.
         .testTarget(
             name: "UnitTests",
-            dependencies: ["OutcomesStore", "PostgresClient", "Ingest", "Indicators"]
+            dependencies: ["OutcomesStore", "PostgresClient", "Ingest", "Indicators", "Publish", "Synth"]
         ),
         // Against a real PostgreSQL cluster that TestSupport starts and removes.
         .testTarget(
             name: "DatabaseTests",
-            dependencies: ["TestSupport", "OutcomesStore", "PostgresClient", "Ingest", "Indicators"]
+            dependencies: ["TestSupport", "OutcomesStore", "PostgresClient", "Ingest", "Indicators", "Publish", "Synth"]
         ),
     ]
 )

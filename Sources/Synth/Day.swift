@@ -1,0 +1,123 @@
+/// A calendar date as a day number (days since 1970-01-01), with the civil
+/// calendar conversions of Howard Hinnant's `days_from_civil` / `civil_from_days`.
+/// Pure integer arithmetic: no time zones, no clock, no Foundation calendars.
+public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var number: Int
+
+    public init(number: Int) { self.number = number }
+
+    public init(year: Int, month: Int, day: Int) {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        number = era * 146_097 + doe - 719_468
+    }
+
+    /// Parses `YYYY-MM-DD` strictly (a real calendar date).
+    public init?(iso text: String) {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+        func digits(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for i in range {
+                let b = bytes[i]
+                guard b >= 0x30, b <= 0x39 else { return nil }
+                value = value * 10 + Int(b - 0x30)
+            }
+            return value
+        }
+        guard let y = digits(0..<4), let m = digits(5..<7), let d = digits(8..<10),
+            (1...12).contains(m), d >= 1, d <= Day.daysIn(month: m, year: y)
+        else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    public var components: (year: Int, month: Int, day: Int) {
+        let z = number + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    public var year: Int { components.year }
+
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// The first day of this day's month.
+    public var firstOfMonth: Day {
+        let c = components
+        return Day(year: c.year, month: c.month, day: 1)
+    }
+
+    /// Whole years from `birth` to this day (age on this day).
+    public func years(since birth: Day) -> Int {
+        let a = components, b = birth.components
+        var age = a.year - b.year
+        if a.month < b.month || (a.month == b.month && a.day < b.day) { age -= 1 }
+        return age
+    }
+
+    /// The same month and day `years` later (29 February becomes 28 February).
+    public func adding(years: Int) -> Day {
+        let c = components
+        let y = c.year + years
+        return Day(year: y, month: c.month, day: min(c.day, Day.daysIn(month: c.month, year: y)))
+    }
+
+    public static func + (lhs: Day, rhs: Int) -> Day { Day(number: lhs.number + rhs) }
+    public static func - (lhs: Day, rhs: Int) -> Day { Day(number: lhs.number - rhs) }
+    public static func - (lhs: Day, rhs: Day) -> Int { lhs.number - rhs.number }
+    public static func < (lhs: Day, rhs: Day) -> Bool { lhs.number < rhs.number }
+
+    /// `YYYY-MM-DD`.
+    public var description: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(10)
+        appendISO(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `YYYY-MM`.
+    public var monthText: String {
+        var bytes: [UInt8] = []
+        appendISO(to: &bytes, withDay: false)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    @inline(__always)
+    func appendISO(to bytes: inout [UInt8], withDay: Bool = true) {
+        let c = components
+        let y = c.year
+        bytes.append(UInt8(0x30 + (y / 1000) % 10))
+        bytes.append(UInt8(0x30 + (y / 100) % 10))
+        bytes.append(UInt8(0x30 + (y / 10) % 10))
+        bytes.append(UInt8(0x30 + y % 10))
+        bytes.append(UInt8(ascii: "-"))
+        bytes.append(UInt8(0x30 + c.month / 10))
+        bytes.append(UInt8(0x30 + c.month % 10))
+        if withDay {
+            bytes.append(UInt8(ascii: "-"))
+            bytes.append(UInt8(0x30 + c.day / 10))
+            bytes.append(UInt8(0x30 + c.day % 10))
+        }
+    }
+
+    /// Uniform day in the closed interval (the lower bound when it is empty).
+    static func random(_ from: Day, _ to: Day, _ rng: inout SynthRandom) -> Day {
+        to <= from ? from : Day(number: rng.int(from.number...to.number))
+    }
+}
