@@ -1,0 +1,360 @@
+-- Disclosure control: decides, once and in this one place, which cells of the
+-- period's computation are published. Run right after compute.sql in the same
+-- transaction (role outcomes_compute, setting outcomes.period). Renderers read
+-- result.published, which shows a computation only after this script has set
+-- result.computation.suppressed_at, and blanks every number of a suppressed
+-- row.
+--
+-- Rules (measures.md, "Disclosure control", numbered as there):
+--  1. primary: a cell with a published count from 1 to 10 (numerator,
+--     denominator, persons compared, improved, unchanged, worse) is
+--     suppressed, with every figure derived from it (the whole row is
+--     blanked). Zero is never suppressed by this rule.
+--  3. mean_under_11: a mean-like value over 1-10 persons (means, the pooled
+--     attendance rate; medians are over `compared`, already covered by 1).
+--  2. complementary and extra_cell, repeated until a pass changes nothing:
+--     in every additive group no suppressed count may be recoverable by
+--     subtraction; a group with exactly one hidden member gets another one
+--     (the smallest published member, zero included; between equal members
+--     not the group's total); a group whose hidden members are all <= 3 or
+--     sum to < 11 gets one more (extra_cell). The extra-cell rule applies
+--     while the group's total is published, i.e. while the sum of its hidden
+--     members can be worked out; with the total hidden too it would only add
+--     zeros one by one.
+--
+-- What is additive. Suppression blanks whole rows, but the row's counts are
+-- checked one quantity at a time, because each adds up on its own:
+--   numerator (persons, events, days attended, goals; for means the sum of
+--   the scores, which is not published but is value x persons), denominator
+--   (persons, events, placement days, days enrolled, persons compared), and
+--   unchanged / worse of incremental measures (improved is the numerator).
+-- Groups, for each such quantity:
+--   S  one county (or the state), measure, category: the `all` cell and the
+--      values of one additive stratification (tier, concern, age_group,
+--      gender, race_alone);
+--   C  one measure, category and stratum: the 58 counties and the state
+--      (persons belong to one county, so the state is their sum; a county
+--      that does not report the measure adds nothing);
+--   D  one county and stratum of a distribution measure (URICA stage): the
+--      category counts and the denominator they sum to.
+-- Shared counts. Some counts are published in several cells: the in-scope
+-- population is also the denominator of most percentages, the placement days
+-- are the exposure of three rates, the numerator of substance_actionable_need
+-- is the denominator of substance_treatment_access, and so on. compute.sql
+-- labels each count with a key of the set of persons (or person-days) it is
+-- made of. Within one county and stratum, a count is hidden only if every
+-- cell that publishes it (same key, same value) is suppressed, and hiding one
+-- as a complement suppresses every such cell (reason `derived`). Shared
+-- zeros of one county and stratum are linked too (an empty population makes
+-- every population drawn from it empty). Equal sets in different strata or
+-- counties (e.g. a county holding all of the state's at_risk persons) are
+-- left to the groups' subtraction rule.
+
+SET LOCAL client_min_messages = warning;
+SET LOCAL work_mem = '128MB';
+SET LOCAL jit = off;
+
+-- Cells of the period's computation, with the primary decision.
+DROP TABLE IF EXISTS pg_temp.s_c;
+CREATE TEMP TABLE s_c ON COMMIT DROP AS
+SELECT row_number() OVER (ORDER BY x.county_fips, m.ord, x.category, s.ord)::integer AS cid,
+       x.ctid AS tid,  -- the cell's row, to write the decision back (nothing else updates it meanwhile)
+       x.county_fips, x.measure, x.category, x.stratification, x.stratum,
+       m.unit, m.stratified, m.categories[1] AS first_category,
+       -- integer coordinates for the group ids
+       x.county_fips::bigint AS county_n, m.ord::bigint AS measure_n,
+       coalesce(array_position(m.categories, x.category), 0)::bigint AS category_n,
+       s.ord AS stratum_n, sn.n AS stratification_n,
+       x.numerator, x.denominator, x.unchanged, x.worse, x.numerator_key, x.denominator_key,
+       CASE WHEN (m.unit <> 'mean' AND x.numerator BETWEEN 1 AND 10)
+              OR x.denominator BETWEEN 1 AND 10
+              OR x.unchanged BETWEEN 1 AND 10
+              OR x.worse BETWEEN 1 AND 10 THEN 'primary'
+            WHEN x.persons BETWEEN 1 AND 10 THEN 'mean_under_11'
+       END AS reason
+FROM result.cell x
+JOIN result.computation comp ON comp.id = x.computation_id
+JOIN ref.measure m ON m.code = x.measure
+JOIN ref.stratum s ON s.stratification = x.stratification AND s.stratum = x.stratum
+JOIN (SELECT stratification, dense_rank() OVER (ORDER BY min(ord)) AS n
+      FROM ref.stratum GROUP BY stratification) AS sn ON sn.stratification = x.stratification
+WHERE comp.period = current_setting('outcomes.period');
+ALTER TABLE s_c ADD PRIMARY KEY (cid);
+
+-- One row per published quantity of a cell. A quantity is hidden when its
+-- cell is suppressed and no published cell shows the same count (same key
+-- and value in the county and stratum).
+DROP TABLE IF EXISTS pg_temp.s_q;
+CREATE TEMP TABLE s_q ON COMMIT DROP AS
+WITH b AS (
+    SELECT c.cid, q.qty, q.qty_n, q.v,
+           -- shared counts are linked within one county and stratum: the same
+           -- set of persons (or an empty set) there is the same published number
+           CASE WHEN q.k IS NOT NULL
+                THEN hashtextextended(concat_ws('|', c.county_fips, c.stratification, c.stratum, q.k), 0)
+           END AS k,
+           q.is_count,
+           c.stratification = 'all' OR c.county_fips = '06000' AS is_total,
+           -- sensitive: a count from 1 to 10, every quantity of a mean-like value
+           -- over 1-10 persons, the score sum of a suppressed mean
+           coalesce((q.is_count AND q.v BETWEEN 1 AND 10)
+                    OR c.reason = 'mean_under_11'
+                    OR (NOT q.is_count AND c.reason IS NOT NULL), false) AS sens,
+           c.reason IS NOT NULL AS supp
+    FROM s_c c
+    CROSS JOIN LATERAL (VALUES
+        ('num', 1, c.numerator,           c.numerator_key,   c.unit <> 'mean'),
+        ('den', 2, c.denominator,         c.denominator_key, true),
+        ('unc', 3, c.unchanged::numeric,  NULL::bigint,      true),
+        ('wor', 4, c.worse::numeric,      NULL::bigint,      true)
+    ) AS q (qty, qty_n, v, k, is_count)
+    WHERE q.v IS NOT NULL
+)
+SELECT row_number() OVER (ORDER BY cid, qty_n)::integer AS qid, cid, qty, qty_n, v, k, is_count, is_total, sens,
+       supp AND NOT (k IS NOT NULL AND coalesce(bool_or(NOT supp) OVER (PARTITION BY k, v), false)) AS hidden
+FROM b;
+ALTER TABLE s_q ADD PRIMARY KEY (qid);
+CREATE INDEX ON s_q (k, v) WHERE k IS NOT NULL;
+CREATE INDEX ON s_q (cid);
+ANALYZE s_q;
+
+-- Group membership; group ids are built from the integer coordinates (the
+-- field widths hold: ref.measure.ord and ref.stratum.ord are below 10,000):
+--   S  1 | county | measure | category | quantity | stratification
+--   C  2 | measure | category | quantity | stratum
+--   D  3 | county | measure | stratum
+-- `total` marks the group's total (the `all` row, the state, the common
+-- denominator).
+DROP TABLE IF EXISTS pg_temp.s_gm;
+CREATE TEMP TABLE s_gm ON COMMIT DROP AS
+SELECT 1000000000000000 + c.county_n::bigint * 100000000000 + c.measure_n * 10000000
+       + c.category_n * 1000000 + q.qty_n * 100000 + a.stratification_n AS gid,
+       q.qid, c.stratification = 'all' AS total
+FROM s_q q
+JOIN s_c c USING (cid)
+JOIN (SELECT DISTINCT c2.stratification, c2.stratification_n
+      FROM s_c c2 JOIN ref.stratum s2 ON s2.stratification = c2.stratification AND s2.additive) AS a
+  ON a.stratification = c.stratification OR c.stratification = 'all'
+WHERE c.stratified
+UNION ALL
+SELECT 2000000000000000 + c.measure_n::bigint * 100000000000 + c.category_n * 10000000
+       + q.qty_n * 1000000 + c.stratum_n,
+       q.qid, c.county_fips = '06000'
+FROM s_q q
+JOIN s_c c USING (cid)
+UNION ALL
+SELECT 3000000000000000 + c.county_n::bigint * 100000000000 + c.measure_n * 10000000 + c.stratum_n,
+       q.qid, q.qty = 'den'
+FROM s_q q
+JOIN s_c c USING (cid)
+WHERE c.unit = 'distribution'
+  AND (q.qty = 'num' OR (q.qty = 'den' AND c.category = c.first_category));
+CREATE INDEX ON s_gm (qid);
+CREATE INDEX ON s_gm (gid);
+ANALYZE s_gm;
+
+-- Working state of the loop: which quantities changed since their groups
+-- were last examined, those groups, and the picks of a pass.
+DROP TABLE IF EXISTS pg_temp.s_dirty;
+CREATE TEMP TABLE s_dirty (qid integer PRIMARY KEY) ON COMMIT DROP;
+DROP TABLE IF EXISTS pg_temp.s_touch;
+CREATE TEMP TABLE s_touch (gid bigint PRIMARY KEY) ON COMMIT DROP;
+DROP TABLE IF EXISTS pg_temp.s_pick;
+CREATE TEMP TABLE s_pick (gid bigint, why text, cid integer, k bigint, v numeric, qid integer) ON COMMIT DROP;
+DROP TABLE IF EXISTS pg_temp.s_next;
+CREATE TEMP TABLE s_next (qid integer PRIMARY KEY) ON COMMIT DROP;
+DROP TABLE IF EXISTS pg_temp.s_new;
+CREATE TEMP TABLE s_new (cid integer PRIMARY KEY) ON COMMIT DROP;
+
+INSERT INTO s_dirty SELECT qid FROM s_q WHERE hidden;
+
+-- Complementary suppression and the extra-cell rule, until a pass changes
+-- nothing. A hidden quantity is *sensitive* when it must not be recovered: a
+-- count from 1 to 10 (or any quantity of a mean over 1-10 persons), a member
+-- hidden to protect a sensitive one (every hidden member of a group that holds
+-- a sensitive hidden member), and the same count published elsewhere in the
+-- county and stratum. A group acts only if it holds a sensitive hidden member:
+-- a zero hidden only because its row went (e.g. no events among 3 persons)
+-- may be recovered, zero is never suppressed for itself.
+-- Sensitivity spreads one step per pass, so the loop ends only when a pass
+-- neither hides nor sensitises anything.
+-- A group that acts takes, in one pass, as many of its smallest published
+-- members as it needs: one with exactly one hidden member; and while its
+-- total is published and the hidden members are all <= 3 or sum to < 11,
+-- one more. Each pass hides at least one more quantity, so the loop ends;
+-- only groups with a member that changed in the previous pass are examined.
+-- (Dynamic SQL: the working tables change size from pass to pass, so every
+-- statement is planned afresh.)
+DO $$
+DECLARE
+    picked integer;
+    grown integer;
+    passes integer := 0;
+BEGIN
+    LOOP
+        passes := passes + 1;
+        IF passes > 10000 THEN
+            RAISE EXCEPTION 'suppression did not converge';
+        END IF;
+
+        EXECUTE 'TRUNCATE s_touch';
+        EXECUTE 'ANALYZE s_dirty';
+        EXECUTE 'INSERT INTO s_touch SELECT DISTINCT gm.gid FROM s_dirty d JOIN s_gm gm USING (qid)';
+        EXECUTE 'ANALYZE s_touch';
+
+        EXECUTE 'TRUNCATE s_next';
+        -- Sensitivity spreads to the other hidden members of a touched group
+        -- that holds a sensitive hidden member, and to the copies of a count
+        -- (one step per pass; their own groups are examined next pass).
+        EXECUTE $q$
+            WITH gs AS (
+                SELECT DISTINCT t.gid
+                FROM s_touch t JOIN s_gm gm USING (gid) JOIN s_q q USING (qid)
+                WHERE q.hidden AND q.sens
+            ), up AS (
+                UPDATE s_q q SET sens = true
+                FROM (SELECT DISTINCT gm.qid FROM gs JOIN s_gm gm USING (gid)) AS x
+                WHERE q.qid = x.qid AND q.hidden AND NOT q.sens
+                RETURNING q.qid, q.k, q.v
+            ), up2 AS (
+                UPDATE s_q q SET sens = true
+                FROM (SELECT DISTINCT k, v FROM up WHERE k IS NOT NULL) AS x
+                WHERE q.k = x.k AND q.v = x.v AND NOT q.sens
+                RETURNING q.qid
+            )
+            INSERT INTO s_next (qid)
+            SELECT qid FROM up UNION SELECT qid FROM up2
+        $q$;
+        GET DIAGNOSTICS grown = ROW_COUNT;
+
+        -- Groups that need more hidden members, and the members to hide: the
+        -- smallest published ones (between equal ones, not a total - the
+        -- `all` stratum or the state -, then in cell order: county, measure,
+        -- category, stratum), as many as the group needs.
+        EXECUTE 'TRUNCATE s_pick';
+        EXECUTE $q$
+            INSERT INTO s_pick (gid, why, cid, k, v, qid)
+            WITH g AS (
+                SELECT gm.gid,
+                       count(*)                                  AS n,
+                       count(*) FILTER (WHERE q.hidden)          AS nh,
+                       coalesce(max(q.v) FILTER (WHERE q.hidden), 0) AS mx,
+                       coalesce(sum(q.v) FILTER (WHERE q.hidden), 0) AS sm,
+                       bool_or(q.hidden AND q.sens)              AS has_sens,
+                       bool_or(gm.total AND q.hidden)            AS total_hidden,
+                       bool_and(q.is_count)                      AS is_count
+                FROM s_touch t
+                JOIN s_gm gm USING (gid)
+                JOIN s_q q USING (qid)
+                GROUP BY gm.gid
+            ), need AS (
+                SELECT * FROM g
+                WHERE has_sens AND n > nh
+                  AND (nh = 1 OR (is_count AND NOT total_hidden AND (mx <= 3 OR sm < 11)))
+            ), cand AS (
+                SELECT need.gid, need.nh, q.cid, q.k, q.v, q.qid,
+                       row_number() OVER w AS r,
+                       -- is the group satisfied once this candidate is hidden too?
+                       need.nh + row_number() OVER w >= 2
+                       AND (NOT need.is_count OR need.total_hidden OR bool_or(gm.total) OVER w
+                            OR NOT (greatest(need.mx, max(q.v) OVER w) <= 3
+                                    OR need.sm + sum(q.v) OVER w < 11)) AS done
+                FROM need
+                JOIN s_gm gm USING (gid)
+                JOIN s_q q USING (qid)
+                WHERE NOT q.hidden
+                WINDOW w AS (PARTITION BY need.gid ORDER BY q.v, q.is_total, q.cid
+                             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+            )
+            SELECT gid, CASE WHEN nh = 1 AND r = 1 THEN 'complementary' ELSE 'extra_cell' END,
+                   cid, k, v, qid
+            FROM (SELECT cand.*, coalesce(lag(done) OVER (PARTITION BY gid ORDER BY r), false) AS prev_done
+                  FROM cand) AS c
+            WHERE NOT prev_done
+        $q$;
+        GET DIAGNOSTICS picked = ROW_COUNT;
+        EXIT WHEN picked = 0 AND grown = 0;
+        EXECUTE 'ANALYZE s_pick';
+        EXECUTE 'TRUNCATE s_dirty';
+        EXECUTE 'TRUNCATE s_new';
+        EXECUTE 'INSERT INTO s_dirty (qid) SELECT qid FROM s_next';
+
+        -- The picked counts (and their copies) become sensitive; their cells,
+        -- and every cell showing the same count, are suppressed.
+        EXECUTE $q$
+            WITH up AS (
+                UPDATE s_q q SET sens = true
+                FROM (SELECT qid FROM s_pick
+                      UNION
+                      SELECT q2.qid FROM s_pick p JOIN s_q q2 ON q2.k = p.k AND q2.v = p.v) AS p
+                WHERE q.qid = p.qid AND NOT q.sens
+                RETURNING q.qid
+            )
+            INSERT INTO s_dirty (qid) SELECT qid FROM up ON CONFLICT DO NOTHING
+        $q$;
+        EXECUTE $q$
+            WITH up AS (
+                UPDATE s_c c SET reason = p.why
+                FROM (SELECT DISTINCT ON (cid) cid, why FROM s_pick ORDER BY cid, why) AS p
+                WHERE c.cid = p.cid AND c.reason IS NULL
+                RETURNING c.cid
+            )
+            INSERT INTO s_new (cid) SELECT cid FROM up
+        $q$;
+        EXECUTE $q$
+            WITH up AS (
+                UPDATE s_c c SET reason = 'derived'
+                FROM (SELECT DISTINCT q.cid FROM s_pick p JOIN s_q q ON q.k = p.k AND q.v = p.v) AS d
+                WHERE c.cid = d.cid AND c.reason IS NULL
+                RETURNING c.cid
+            )
+            INSERT INTO s_new (cid) SELECT cid FROM up
+        $q$;
+        EXECUTE 'ANALYZE s_new';
+
+        -- Quantities whose hidden state may change: those of the newly
+        -- suppressed cells and the other copies of their counts.
+        EXECUTE $q$
+            WITH nq AS (
+                SELECT q.qid, q.k, q.v FROM s_new n JOIN s_q q USING (cid)
+            ), cand AS (
+                SELECT qid FROM nq
+                UNION
+                SELECT q2.qid FROM nq JOIN s_q q2 ON q2.k = nq.k AND q2.v = nq.v
+            ), still_published AS (
+                SELECT DISTINCT q3.k, q3.v
+                FROM (SELECT DISTINCT k, v FROM nq WHERE k IS NOT NULL) AS nk
+                JOIN s_q q3 ON q3.k = nk.k AND q3.v = nk.v
+                JOIN s_c c3 ON c3.cid = q3.cid
+                WHERE c3.reason IS NULL
+            ), up AS (
+                UPDATE s_q q SET hidden = true
+                FROM cand, s_c c
+                WHERE q.qid = cand.qid AND c.cid = q.cid AND NOT q.hidden AND c.reason IS NOT NULL
+                  AND (q.k IS NULL OR (q.k, q.v) NOT IN (SELECT k, v FROM still_published))
+                RETURNING q.qid
+            )
+            INSERT INTO s_dirty (qid) SELECT qid FROM up ON CONFLICT DO NOTHING
+        $q$;
+    END LOOP;
+END
+$$;
+
+-- Record the decision.
+UPDATE result.cell x
+SET suppressed = c.reason IS NOT NULL,
+    suppression_reason = c.reason
+FROM s_c c
+WHERE x.ctid = c.tid;
+
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM result.cell x JOIN result.computation comp ON comp.id = x.computation_id
+               WHERE comp.period = current_setting('outcomes.period') AND x.suppressed IS NULL) THEN
+        RAISE EXCEPTION 'suppression left cells of % undecided', current_setting('outcomes.period');
+    END IF;
+END
+$$;
+
+UPDATE result.computation SET suppressed_at = now()
+WHERE period = current_setting('outcomes.period');
