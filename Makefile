@@ -3,6 +3,7 @@
 #   make test   the whole test suite, against throwaway PostgreSQL clusters it starts and removes
 # Both install missing Debian packages first (deploy/install-debian.sh).
 
+SHELL := /bin/bash
 SWIFT ?= swift
 RELEASE_BIN := .build/release/outcomes
 export OUTCOMES_HOME ?= $(CURDIR)/.outcomes
@@ -26,11 +27,17 @@ release: deps
 demo: release
 	$(RELEASE_BIN) demo
 
+# The suite is XCTest only; its summary is repeated as one plain closing line.
 test: test-deps
 	@$(MAKE) --no-print-directory clean-test-clusters
 	$(SWIFT) build --build-tests
-	status=0; $(SWIFT) test --skip-build || status=$$?; \
-	  $(MAKE) --no-print-directory clean-test-clusters; exit $$status
+	@set -o pipefail; status=0; $(SWIFT) test --skip-build --disable-swift-testing 2>&1 | tee .build/test.log || status=$$?; \
+	  $(MAKE) --no-print-directory clean-test-clusters; \
+	  summary=$$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1); \
+	  total=$$(echo "$$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); \
+	  failed=$$(echo "$$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/'); \
+	  if [ -n "$$summary" ]; then echo "tests: $$((total - failed)) passed, $$failed failed"; fi; \
+	  exit $$status
 
 # Stops and removes clusters a crashed test run may have left (the harness removes its own on exit).
 clean-test-clusters:
