@@ -51,7 +51,7 @@ public struct IndicatorEngine: Sendable {
             let summary = Summary(
                 period: period, cells: try counts.decode(Int.self, "cells"), suppressed: try counts.decode(Int.self, "suppressed"),
                 seconds: Date().timeIntervalSince(started))
-            logger.info("computed \(period): \(summary.cells) cells, \(summary.suppressed) suppressed")
+            logger.debug("computed \(period): \(summary.cells) cells, \(summary.suppressed) suppressed")
             return summary
         }
     }

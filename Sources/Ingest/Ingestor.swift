@@ -102,7 +102,7 @@ public struct Ingestor {
                 let loader = StagingLoader(file: file, hasher: hasher)
                 counts[file.name] = try loader.load(
                     from: source.folder.appendingPathComponent(file.name), into: connection, issues: &issues)
-                logger.info("staged \(counts[file.name] ?? 0) records of \(file.name)")
+                logger.debug("staged \(counts[file.name] ?? 0) records of \(file.name)")
             }
 
             try connection.query(

@@ -45,7 +45,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func bootstrapLogging() {
-        let level: Logger.Level = verbose ? .info : .warning
+        let level: Logger.Level = verbose ? .debug : .warning
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level

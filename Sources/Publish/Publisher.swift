@@ -55,7 +55,7 @@ public struct Publisher: Sendable {
         let summary = Summary(
             directory: directory, files: files.count, bytes: files.reduce(0) { $0 + $1.data.count },
             loadSeconds: loaded.timeIntervalSince(loadStarted), renderSeconds: Date().timeIntervalSince(loaded))
-        logger.info("published \(period): \(summary.files) files in \(directory.path)")
+        logger.debug("published \(period): \(summary.files) files in \(directory.path)")
         return summary
     }
 
