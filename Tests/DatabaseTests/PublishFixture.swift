@@ -165,21 +165,8 @@ enum PublishFixture {
 
     /// Runs a program to completion, its output (stdout and stderr) collected through a file.
     static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Run {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        return Run(status: process.terminationStatus, output: (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+        let run = try runTool("/usr/bin/env", [executable] + arguments, environment: environment)
+        return Run(status: run.status, output: run.output)
     }
 
     /// Parses a CSV file with Python's standard csv module (an independent RFC 4180 reader).

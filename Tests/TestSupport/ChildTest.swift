@@ -18,25 +18,7 @@ public enum ChildTest {
     /// Runs `Module.Class/testMethod` in a new process of this executable and waits for it.
     public static func run(test: String, environment: [String: String]) throws -> Outcome {
         let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString).log")
-        guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: log.path])
-        }
-        defer { try? FileManager.default.removeItem(at: log) }
-        let output = try FileHandle(forWritingTo: log)
-        defer { try? output.close() }
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [test]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        // A file, not a pipe: a pipe nobody reads fills up and blocks the child.
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        return Outcome(status: process.terminationStatus, output: text)
+        let run = try runTool(executable, [test], environment: environment)
+        return Outcome(status: run.status, output: run.output)
     }
 }
