@@ -72,7 +72,7 @@ public final class ExtractSource {
         let fm = FileManager.default
         var issues = IssueList()
         var files: [String] = []
-        for name in try fm.contentsOfDirectory(atPath: url.path).sorted() {
+        for name in try fm.contentsOfDirectory(atPath: url.path).sorted() where name != ".DS_Store" {
             var isDirectory: ObjCBool = false
             let path = url.appendingPathComponent(name).path
             _ = fm.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -122,7 +122,11 @@ public final class ExtractSource {
             reject("a .zip file (this one cannot be opened as a zip archive)")
             return ExtractSource(displayName: name, folder: temporary, sha256: sha, files: [], issues: issues, temporary: temporary)
         }
-        let entries = Array(archive)
+        // macOS's Finder adds resource forks (__MACOSX/…) and .DS_Store files to every zip; they are not data.
+        let entries = Array(archive).filter { entry in
+            let parts = entry.path.split(separator: "/")
+            return parts.first != "__MACOSX" && parts.last != ".DS_Store"
+        }
         // A zip of the folder itself has one top-level folder; its contents are the extract.
         let fileEntries = entries.filter { $0.type == .file }
         let topFolders = Set(fileEntries.map { $0.path.split(separator: "/", omittingEmptySubsequences: false).first.map(String.init) ?? "" })

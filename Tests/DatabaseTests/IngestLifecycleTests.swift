@@ -102,6 +102,24 @@ final class IngestLifecycleTests: IngestTestCase {
         XCTAssertEqual(try values.decode(String.self, "goals"), "G-1:6,G-2:13,G-1:1")
     }
 
+    func testAcceptsAZipMadeByMacOSFinder() throws {
+        // Finder's "Compress" adds __MACOSX/._<name> resource forks and .DS_Store files beside the folder's
+        // files; they are skipped, and the extract folder inside is still recognised as the extract.
+        let db = try Self.makeDatabase()
+        let parent = try scratch()
+        try ExtractFiles.fixture().write(in: parent, name: "extract")
+        let fm = FileManager.default
+        try fm.createDirectory(at: parent.appendingPathComponent("__MACOSX/extract"), withIntermediateDirectories: true)
+        try Data("fork".utf8).write(to: parent.appendingPathComponent("__MACOSX/extract/._youth.csv"))
+        try Data("finder".utf8).write(to: parent.appendingPathComponent("extract/.DS_Store"))
+        let zip = parent.appendingPathComponent("finder.zip")
+        let made = try runTool("/usr/bin/zip", ["-q", "-r", zip.path, "extract", "__MACOSX"], in: parent)
+        XCTAssertEqual(made.status, 0, made.output)
+        let outcome = try ingestor(db).ingest(path: zip.path, agencyCode: "TEST-A")
+        assertAccepted(outcome)
+        XCTAssertEqual(try recordCounts(db, extract: outcome.extractID), Self.fixtureCounts)
+    }
+
     func testAcceptsAZipOfTheFolderAndAZipOfItsContents() throws {
         let db = try Self.makeDatabase()
         let parent = try scratch()

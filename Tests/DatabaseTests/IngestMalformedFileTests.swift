@@ -367,13 +367,15 @@ final class IngestMalformedFileTests: IngestTestCase {
         var zip = StoredZip()
         zip.add(try ExtractFiles.fixture())
         zip.add("notes.docx", "not a csv")
+        zip.add("youth_old.csv", "youth_key\n")
+        // macOS metadata is not an agency's file: skipped, not reported (see testAcceptsAZipMadeByMacOSFinder).
         zip.add(".DS_Store", "\u{0}")
         let url = parent.appendingPathComponent("upload.zip")
         try zip.write(to: url)
         let expected = "only extract.json and the files of the format"
         assertRejected(
             try rejectPath(url),
-            with: [.init(".DS_Store", nil, nil, nil, expected), .init("notes.docx", nil, nil, nil, expected)])
+            with: [.init("notes.docx", nil, nil, nil, expected), .init("youth_old.csv", nil, nil, nil, expected)])
     }
 
     func testZipWithASymbolicLink() throws {
