@@ -87,7 +87,9 @@ let package = Package(
         // Against a real PostgreSQL cluster that TestSupport starts and removes.
         .testTarget(
             name: "DatabaseTests",
-            dependencies: ["TestSupport", "OutcomesStore", "PostgresClient", "Ingest", "Indicators", "Publish", "Synth"]
+            dependencies: [
+                "TestSupport", "OutcomesStore", "PostgresClient", "Ingest", "Indicators", "Publish", "Synth",
+            ]
         ),
     ]
 )

@@ -49,7 +49,8 @@ public struct IndicatorEngine: Sendable {
                 """, [period.description]
             ).single()
             let summary = Summary(
-                period: period, cells: try counts.decode(Int.self, "cells"), suppressed: try counts.decode(Int.self, "suppressed"),
+                period: period, cells: try counts.decode(Int.self, "cells"),
+                suppressed: try counts.decode(Int.self, "suppressed"),
                 seconds: Date().timeIntervalSince(started))
             logger.debug("computed \(period): \(summary.cells) cells, \(summary.suppressed) suppressed")
             return summary

@@ -56,7 +56,8 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The period of the same kind just before this one.
     public var previous: Period {
         guard let quarter else { return Period(fiscalYear: fiscalYear - 1)! }
-        return quarter == 1 ? Period(fiscalYear: fiscalYear - 1, quarter: 4)! : Period(fiscalYear: fiscalYear, quarter: quarter - 1)!
+        return quarter == 1
+            ? Period(fiscalYear: fiscalYear - 1, quarter: 4)! : Period(fiscalYear: fiscalYear, quarter: quarter - 1)!
     }
 
     /// The trend window, oldest first, ending with this period (8 quarters or 5 years).
@@ -68,8 +69,10 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// A human label, e.g. "April–June 2025 (SFY 2024–25, Q4)".
     public var displayName: String {
-        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                      "October", "November", "December"]
+        let months = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September",
+            "October", "November", "December",
+        ]
         let fy = "SFY \(fiscalYear - 1)–\(String(fiscalYear % 100).leftPadded(2))"
         guard let quarter else { return "July \(fiscalYear - 1) – June \(fiscalYear) (\(fy))" }
         return "\(months[start.month - 1])–\(months[end.month - 1]) \(start.year) (\(fy), Q\(quarter))"

@@ -21,7 +21,8 @@ public struct AgencyRegistry: Sendable {
             if !unknown.rows.isEmpty {
                 let codes = try unknown.rows.map { try $0.decode(String.self, at: 0) }
                 throw IngestFailure(
-                    description: "Unknown county FIPS code \(codes.joined(separator: ", ")): use California's five-digit codes "
+                    description:
+                        "Unknown county FIPS code \(codes.joined(separator: ", ")): use California's five-digit codes "
                         + "06001 to 06115 (see `docs/reference.md`).")
             }
             do {

@@ -68,7 +68,9 @@ public struct CSVParser {
                 index += 1
                 if pendingBOM != Array([0xEF, 0xBB, 0xBF].prefix(pendingBOM.count)) { break }
             }
-            if pendingBOM.count < 3, pendingBOM == Array([0xEF, 0xBB, 0xBF].prefix(pendingBOM.count)), index == chunk.endIndex {
+            if pendingBOM.count < 3, pendingBOM == Array([0xEF, 0xBB, 0xBF].prefix(pendingBOM.count)),
+                index == chunk.endIndex
+            {
                 return  // wait for more bytes
             }
             atFileStart = false

@@ -19,11 +19,16 @@ public struct ExtractManifest: Equatable, Sendable {
             issues.append(IngestIssue(file: fileName, column: column, value: value, expected: expected))
         }
         guard data.count <= maximumSize else {
-            issue(nil, nil, "extract.json is larger than 64 KiB; it should hold only format_version, agency_code and extracted_on")
+            issue(
+                nil, nil,
+                "extract.json is larger than 64 KiB; it should hold only format_version, agency_code and extracted_on")
             return .failure(issues)
         }
         guard let object = try? JSONSerialization.jsonObject(with: data), let fields = object as? [String: Any] else {
-            issue(nil, nil, "a JSON object such as {\"format_version\": 1, \"agency_code\": \"LA-DCFS\", \"extracted_on\": \"2025-07-15\"}")
+            issue(
+                nil, nil,
+                "a JSON object such as {\"format_version\": 1, \"agency_code\": \"LA-DCFS\", \"extracted_on\": \"2025-07-15\"}"
+            )
             return .failure(issues)
         }
         let known: Set = ["format_version", "agency_code", "extracted_on"]

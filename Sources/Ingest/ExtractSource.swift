@@ -42,7 +42,8 @@ public final class ExtractSource {
     public let issues: IssueList
     private let temporary: URL?
 
-    private init(displayName: String, folder: URL, sha256: String, files: [String], issues: IssueList, temporary: URL?) {
+    private init(displayName: String, folder: URL, sha256: String, files: [String], issues: IssueList, temporary: URL?)
+    {
         self.displayName = displayName
         self.folder = folder
         self.sha256 = sha256
@@ -78,7 +79,9 @@ public final class ExtractSource {
             _ = fm.fileExists(atPath: path, isDirectory: &isDirectory)
             let attributes = try fm.attributesOfItem(atPath: path)
             if isDirectory.boolValue || attributes[.type] as? FileAttributeType == .typeSymbolicLink {
-                issues.append(IngestIssue(file: name, expected: "only files directly in the extract folder (no sub-folders or links)"))
+                issues.append(
+                    IngestIssue(
+                        file: name, expected: "only files directly in the extract folder (no sub-folders or links)"))
             } else {
                 files.append(name)
             }
@@ -89,7 +92,8 @@ public final class ExtractSource {
             hasher.update(data: data)
             hasher.update(data: [0])
             guard let handle = FileHandle(forReadingAtPath: url.appendingPathComponent(name).path) else {
-                throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: url.appendingPathComponent(name).path])
+                throw CocoaError(
+                    .fileReadNoPermission, userInfo: [NSFilePathErrorKey: url.appendingPathComponent(name).path])
             }
             defer { try? handle.close() }
             while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
@@ -112,7 +116,8 @@ public final class ExtractSource {
 
         let fm = FileManager.default
         let temporary = fm.temporaryDirectory.appendingPathComponent("outcomes-extract-\(UUID().uuidString)")
-        try fm.createDirectory(at: temporary, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        try fm.createDirectory(
+            at: temporary, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         var issues = IssueList()
         var files: [String] = []
         func reject(_ expected: String, entry: String? = nil) {
@@ -120,7 +125,8 @@ public final class ExtractSource {
         }
         guard let archive = try? Archive(url: url, accessMode: .read) else {
             reject("a .zip file (this one cannot be opened as a zip archive)")
-            return ExtractSource(displayName: name, folder: temporary, sha256: sha, files: [], issues: issues, temporary: temporary)
+            return ExtractSource(
+                displayName: name, folder: temporary, sha256: sha, files: [], issues: issues, temporary: temporary)
         }
         // macOS's Finder adds resource forks (__MACOSX/…) and .DS_Store files to every zip; they are not data.
         let entries = Array(archive).filter { entry in
@@ -129,12 +135,17 @@ public final class ExtractSource {
         }
         // A zip of the folder itself has one top-level folder; its contents are the extract.
         let fileEntries = entries.filter { $0.type == .file }
-        let topFolders = Set(fileEntries.map { $0.path.split(separator: "/", omittingEmptySubsequences: false).first.map(String.init) ?? "" })
+        let topFolders = Set(
+            fileEntries.map {
+                $0.path.split(separator: "/", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            })
         let prefix: String? =
-            topFolders.count == 1 && fileEntries.allSatisfy({ $0.path.contains("/") }) ? topFolders.first.map { $0 + "/" } : nil
+            topFolders.count == 1 && fileEntries.allSatisfy({ $0.path.contains("/") })
+            ? topFolders.first.map { $0 + "/" } : nil
         guard entries.count <= limits.entries else {
             reject("at most \(limits.entries) entries in the zip (it has \(entries.count))")
-            return ExtractSource(displayName: name, folder: temporary, sha256: sha, files: [], issues: issues, temporary: temporary)
+            return ExtractSource(
+                displayName: name, folder: temporary, sha256: sha, files: [], issues: issues, temporary: temporary)
         }
         var total: UInt64 = 0
         for entry in entries {
@@ -156,7 +167,8 @@ public final class ExtractSource {
                 continue
             }
             let target = temporary.appendingPathComponent(relative)
-            guard fm.createFile(atPath: target.path, contents: nil), let out = FileHandle(forWritingAtPath: target.path) else {
+            guard fm.createFile(atPath: target.path, contents: nil), let out = FileHandle(forWritingAtPath: target.path)
+            else {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path])
             }
             var written: UInt64 = 0
@@ -200,7 +212,9 @@ public final class ExtractSource {
             try out.close()
             files.append(relative)
         }
-        return ExtractSource(displayName: name, folder: temporary, sha256: sha, files: files.sorted(), issues: issues, temporary: temporary)
+        return ExtractSource(
+            displayName: name, folder: temporary, sha256: sha, files: files.sorted(), issues: issues,
+            temporary: temporary)
     }
 
     /// "2 GiB", "1 MiB", "512 bytes": a cap as people read it.

@@ -44,7 +44,10 @@ public struct Ingestor {
     /// Caps on what an uploaded zip may unpack to (tests lower them to build small zip bombs).
     public var zipLimits = ExtractSource.Limits.standard
 
-    public init(database: Database, hasher: IdentifierHasher, sqlDirectory: URL, logger: Logger = Logger(label: "outcomes.ingest")) {
+    public init(
+        database: Database, hasher: IdentifierHasher, sqlDirectory: URL,
+        logger: Logger = Logger(label: "outcomes.ingest")
+    ) {
         self.database = database
         self.hasher = hasher
         self.sqlDirectory = sqlDirectory
@@ -55,8 +58,10 @@ public struct Ingestor {
         let source = try ExtractSource.open(path: path, limits: zipLimits)
         defer { source.close() }
         let agencyID = try AgencyRegistry(database: database).id(of: agencyCode)
-        let validateSQL = try String(contentsOf: sqlDirectory.appendingPathComponent("ingest/validate.sql"), encoding: .utf8)
-        let acceptSQL = try String(contentsOf: sqlDirectory.appendingPathComponent("ingest/accept.sql"), encoding: .utf8)
+        let validateSQL = try String(
+            contentsOf: sqlDirectory.appendingPathComponent("ingest/validate.sql"), encoding: .utf8)
+        let acceptSQL = try String(
+            contentsOf: sqlDirectory.appendingPathComponent("ingest/accept.sql"), encoding: .utf8)
 
         return try database.withTransaction(as: .ingest) { connection in
             // Staging tables are temporary: give them room in memory (must precede their first use).
@@ -80,21 +85,26 @@ public struct Ingestor {
                 issues.append(
                     IngestIssue(
                         file: name,
-                        expected: "only extract.json and the files of the format (\(format.files.map(\.name).joined(separator: ", "))); "
+                        expected:
+                            "only extract.json and the files of the format (\(format.files.map(\.name).joined(separator: ", "))); "
                             + "remove this file or correct its name"))
             }
             if !source.files.contains(ExtractManifest.fileName) {
-                issues.append(IngestIssue(file: ExtractManifest.fileName, expected: "extract.json in the extract (it is missing)"))
+                issues.append(
+                    IngestIssue(file: ExtractManifest.fileName, expected: "extract.json in the extract (it is missing)")
+                )
             }
 
             var counts: [String: Int] = [:]
             var present: [String] = []
             for file in format.files {
                 let columns = file.columns.map { "\"\($0.name)\" text" }.joined(separator: ", ")
-                try connection.query("CREATE TEMP TABLE \(file.stageTable) (rec integer NOT NULL, \(columns)) ON COMMIT DROP")
+                try connection.query(
+                    "CREATE TEMP TABLE \(file.stageTable) (rec integer NOT NULL, \(columns)) ON COMMIT DROP")
                 guard source.files.contains(file.name) else {
                     if file.required {
-                        issues.append(IngestIssue(file: file.name, expected: "this required file in the extract (it is missing)"))
+                        issues.append(
+                            IngestIssue(file: file.name, expected: "this required file in the extract (it is missing)"))
                     }
                     continue
                 }
@@ -151,9 +161,11 @@ public struct Ingestor {
         }
     }
 
-    private func readManifest(_ source: ExtractSource, agencyCode: String, issues: inout IssueList) -> ExtractManifest? {
+    private func readManifest(_ source: ExtractSource, agencyCode: String, issues: inout IssueList) -> ExtractManifest?
+    {
         guard source.files.contains(ExtractManifest.fileName),
-            let data = FileManager.default.contents(atPath: source.folder.appendingPathComponent(ExtractManifest.fileName).path)
+            let data = FileManager.default.contents(
+                atPath: source.folder.appendingPathComponent(ExtractManifest.fileName).path)
         else { return nil }
         switch ExtractManifest.parse(data) {
         case .failure(let problems):
@@ -164,7 +176,8 @@ public struct Ingestor {
                 issues.append(
                     IngestIssue(
                         file: ExtractManifest.fileName, column: "agency_code", value: manifest.agencyCode,
-                        expected: "the agency this upload is for (\(agencyCode)); an agency uploads only its own extracts"))
+                        expected:
+                            "the agency this upload is for (\(agencyCode)); an agency uploads only its own extracts"))
             }
             return manifest
         }

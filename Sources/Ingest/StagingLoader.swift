@@ -87,7 +87,8 @@ struct StagingLoader {
         }
         for position in 0..<record.fieldCount {
             guard let raw = record.string(position) else {
-                headerIssues.append(IngestIssue(file: file.name, record: 0, column: "#\(position + 1)", expected: "UTF-8 text"))
+                headerIssues.append(
+                    IngestIssue(file: file.name, record: 0, column: "#\(position + 1)", expected: "UTF-8 text"))
                 mapping.append(nil)
                 continue
             }
@@ -121,14 +122,17 @@ struct StagingLoader {
         }
         for (index, column) in file.columns.enumerated() where column.required && !mapping.contains(index) {
             headerIssues.append(
-                IngestIssue(file: file.name, record: 0, column: column.name, expected: "this required column in the header"))
+                IngestIssue(
+                    file: file.name, record: 0, column: column.name, expected: "this required column in the header"))
         }
         for issue in headerIssues { issues.append(issue) }
         return headerIssues.isEmpty ? mapping : nil
     }
 
     /// Appends one record in COPY text format; returns false (with issues) when it cannot be staged.
-    private func stage(_ record: CSVParser.Record, mapping: [Int?], into output: inout [UInt8], issues: inout IssueList) -> Bool {
+    private func stage(_ record: CSVParser.Record, mapping: [Int?], into output: inout [UInt8], issues: inout IssueList)
+        -> Bool
+    {
         if let fault = record.fault {
             let column: String? = {
                 switch fault {
@@ -138,7 +142,9 @@ struct StagingLoader {
                 }
             }()
             issues.append(
-                IngestIssue(file: file.name, record: record.number, column: column, expected: StagingLoader.explain(fault, header: false)))
+                IngestIssue(
+                    file: file.name, record: record.number, column: column,
+                    expected: StagingLoader.explain(fault, header: false)))
             return false
         }
         guard record.fieldCount == mapping.count else {
@@ -197,7 +203,8 @@ struct StagingLoader {
         case .unterminatedQuote:
             return "a closing double quote: this quoted value runs to the end of the file"
         case .recordTooLong:
-            return "a record of at most \(CSVParser.maximumRecordBytes >> 20) MiB and \(CSVParser.maximumFields) fields "
+            return
+                "a record of at most \(CSVParser.maximumRecordBytes >> 20) MiB and \(CSVParser.maximumFields) fields "
                 + "(this one is longer: look for a double quote that is never closed, "
                 + "or line endings other than LF or CRLF)"
         }

@@ -10,7 +10,8 @@ struct AgencyCommand: ParsableCommand {
     )
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Register an agency and the counties it may report for.")
+        static let configuration = CommandConfiguration(
+            abstract: "Register an agency and the counties it may report for.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Agency code used in extract.json, e.g. LA-DCFS (capital letters, digits, - and _).")
         var code: String
@@ -20,13 +21,17 @@ struct AgencyCommand: ParsableCommand {
         var counties: [String] = []
 
         func validate() throws {
-            guard !counties.isEmpty else { throw ValidationError("Give at least one --county FIPS code (e.g. --county 06037).") }
+            guard !counties.isEmpty else {
+                throw ValidationError("Give at least one --county FIPS code (e.g. --county 06037).")
+            }
         }
 
         func run() throws {
             try reportingFailures {
-                try AgencyRegistry(database: global.database()).add(code: code.uppercased(), name: name, counties: counties)
-                print("Registered \(code.uppercased()) for \(counties.count) count\(counties.count == 1 ? "y" : "ies").")
+                try AgencyRegistry(database: global.database()).add(
+                    code: code.uppercased(), name: name, counties: counties)
+                print(
+                    "Registered \(code.uppercased()) for \(counties.count) count\(counties.count == 1 ? "y" : "ies").")
             }
         }
     }

@@ -26,7 +26,9 @@ struct BenchCommand: ParsableCommand {
     struct Options: ParsableArguments {
         @Option(help: "Number of synthetic youth.") var youth = 100_000
         @Option(help: "Seed of the synthetic data.") var seed: UInt64 = 7
-        @Option(help: ArgumentHelp("Folder holding the project's SQL (default: found beside the program).", valueName: "path"))
+        @Option(
+            help: ArgumentHelp(
+                "Folder holding the project's SQL (default: found beside the program).", valueName: "path"))
         var sqlDir: String?
 
         func validate() throws {
@@ -48,10 +50,19 @@ struct BenchCommand: ParsableCommand {
                     let oursRate = Double(ours.rows) / ours.seconds
                     let floorRate = Double(floor.rows) / floor.seconds
                     print("bench ingest: \(options.youth) youth, \(data.agencies.count) extracts")
-                    print(String(format: "  ours (validated, all or nothing): %d rows in %.2f s = %.0f rows/s", ours.rows, ours.seconds, oursRate))
-                    print(String(format: "  floor (plain COPY, unlogged text): %d rows in %.2f s = %.0f rows/s", floor.rows, floor.seconds, floorRate))
+                    print(
+                        String(
+                            format: "  ours (validated, all or nothing): %d rows in %.2f s = %.0f rows/s", ours.rows,
+                            ours.seconds, oursRate))
+                    print(
+                        String(
+                            format: "  floor (plain COPY, unlogged text): %d rows in %.2f s = %.0f rows/s", floor.rows,
+                            floor.seconds, floorRate))
                     print(String(format: "  ratio (ours / floor throughput): %.2f", oursRate / floorRate))
-                    print(String(format: "  peak resident memory of this process: %.1f MB", BenchEnvironment.peakResidentMB()))
+                    print(
+                        String(
+                            format: "  peak resident memory of this process: %.1f MB", BenchEnvironment.peakResidentMB()
+                        ))
                 }
             }
         }
@@ -59,7 +70,8 @@ struct BenchCommand: ParsableCommand {
 
     struct Compute: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Seconds to compute one quarter for all counties and strata, against reading every input table once.")
+            abstract:
+                "Seconds to compute one quarter for all counties and strata, against reading every input table once.")
         @OptionGroup var options: Options
         @Option(help: ArgumentHelp("Quarter to compute.", valueName: "period")) var period = Period("SFY2025Q4")!
 
@@ -68,12 +80,18 @@ struct BenchCommand: ParsableCommand {
                 try BenchEnvironment.with(options) { env in
                     let data = try env.synthesize()
                     _ = try env.pipeline.ingestAll(data.agencies, from: data.folder)
-                    let summary = try IndicatorEngine(database: env.database, sqlDirectory: env.sqlDirectory).compute(period)
+                    let summary = try IndicatorEngine(database: env.database, sqlDirectory: env.sqlDirectory).compute(
+                        period)
                     let floor = try env.readInputsOnce()
-                    print("bench compute: \(options.youth) youth, \(period), \(summary.cells) cells (\(summary.suppressed) suppressed)")
+                    print(
+                        "bench compute: \(options.youth) youth, \(period), \(summary.cells) cells (\(summary.suppressed) suppressed)"
+                    )
                     print(String(format: "  compute + suppression: %.2f s", summary.seconds))
                     print(String(format: "  floor (read every value of every input table once): %.2f s", floor.values))
-                    print(String(format: "  (for reference: count(*) of each input table, which reads no values: %.2f s)", floor.count))
+                    print(
+                        String(
+                            format: "  (for reference: count(*) of each input table, which reads no values: %.2f s)",
+                            floor.count))
                     print(String(format: "  ratio (compute / floor): %.1f", summary.seconds / floor.values))
                 }
             }
@@ -81,15 +99,18 @@ struct BenchCommand: ParsableCommand {
     }
 
     struct Publish: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Seconds to render every file of the site for N youth's results.")
+        static let configuration = CommandConfiguration(
+            abstract: "Seconds to render every file of the site for N youth's results.")
         @OptionGroup var options: Options
         @Option(help: ArgumentHelp("Quarter to publish (its trend quarters are computed too).", valueName: "period"))
         var period = Period("SFY2025Q4")!
-        @Option(help: ArgumentHelp("Folder holding templates/ and style.css.", valueName: "path")) var reportsDir: String?
+        @Option(help: ArgumentHelp("Folder holding templates/ and style.css.", valueName: "path")) var reportsDir:
+            String?
 
         func run() throws {
             try reportingFailures {
-                let reports = try Resources.directory(named: "Reports", explicit: reportsDir, environmentKey: "OUTCOMES_REPORTS_DIR")
+                let reports = try Resources.directory(
+                    named: "Reports", explicit: reportsDir, environmentKey: "OUTCOMES_REPORTS_DIR")
                 try BenchEnvironment.with(options) { env in
                     let data = try env.synthesize()
                     _ = try env.pipeline.ingestAll(data.agencies, from: data.folder)
@@ -98,10 +119,13 @@ struct BenchCommand: ParsableCommand {
                     let site = env.scratch.appendingPathComponent("site")
                     let timing = try PublishBench.run(
                         database: env.database, reportsDirectory: reports, period: period, directory: site)
-                    print("bench publish: \(options.youth) youth, \(period) with \(period.trend.count - 1) trend quarters")
+                    print(
+                        "bench publish: \(options.youth) youth, \(period) with \(period.trend.count - 1) trend quarters"
+                    )
                     print(
                         String(
-                            format: "  %d published rows -> %d files (%.1f MB): read %.2f s, render and write %.2f s, total %.2f s",
+                            format:
+                                "  %d published rows -> %d files (%.1f MB): read %.2f s, render and write %.2f s, total %.2f s",
                             timing.rows, timing.files, Double(timing.bytes) / 1_000_000, timing.loadSeconds,
                             timing.renderSeconds, timing.totalSeconds))
                 }
@@ -131,10 +155,12 @@ struct BenchEnvironment {
         let cluster = EmbeddedCluster(home: scratch)
         defer { try? cluster.destroy() }
         let database = Database(conninfo: try cluster.start())
-        let sqlDirectory = try Resources.directory(named: "SQL", explicit: options.sqlDir, environmentKey: "OUTCOMES_SQL_DIR")
+        let sqlDirectory = try Resources.directory(
+            named: "SQL", explicit: options.sqlDir, environmentKey: "OUTCOMES_SQL_DIR")
         let migrator = try Migrator(directory: sqlDirectory.appendingPathComponent("migrations"))
         try database.withConnection { _ = try migrator.migrate(on: $0) }
-        let hasher = IdentifierHasher(secret: try SecretFile.readOrCreate(at: scratch.appendingPathComponent("secret.key"), bytes: 32))
+        let hasher = IdentifierHasher(
+            secret: try SecretFile.readOrCreate(at: scratch.appendingPathComponent("secret.key"), bytes: 32))
         try body(
             BenchEnvironment(
                 scratch: scratch, database: database, sqlDirectory: sqlDirectory,
@@ -156,15 +182,18 @@ struct BenchEnvironment {
             var tables = 0
             for agency in data.agencies {
                 let folder = data.folder.appendingPathComponent(agency.code)
-                for file in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() where file.hasSuffix(".csv") {
+                for file in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+                where file.hasSuffix(".csv") {
                     let url = folder.appendingPathComponent(file)
                     let columns = try BenchEnvironment.headerColumnCount(url)
                     tables += 1
                     let table = "floor_\(tables)"
                     try connection.query(
-                        "CREATE UNLOGGED TABLE \(table) (\((1...columns).map { "c\($0) text" }.joined(separator: ", ")))")
+                        "CREATE UNLOGGED TABLE \(table) (\((1...columns).map { "c\($0) text" }.joined(separator: ", ")))"
+                    )
                     let started = Date()
-                    rows += try connection.copyIn("COPY \(table) FROM STDIN (FORMAT csv, HEADER true)", fileAt: url.path)
+                    rows += try connection.copyIn(
+                        "COPY \(table) FROM STDIN (FORMAT csv, HEADER true)", fileAt: url.path)
                     seconds += Date().timeIntervalSince(started)
                     try connection.query("DROP TABLE \(table)")
                 }
@@ -179,7 +208,10 @@ struct BenchEnvironment {
     /// `count` only counts rows, which never unpacks a value, and is printed for reference.
     func readInputsOnce() throws -> (values: Double, count: Double) {
         try database.withConnection { connection in
-            let tables = ["youth", "cse_flag", "placement", "absence", "event", "school_term", "assessment", "stage_of_change", "goal"]
+            let tables = [
+                "youth", "cse_flag", "placement", "absence", "event", "school_term", "assessment", "stage_of_change",
+                "goal",
+            ]
             // num_nonnulls over every column touches each value once without converting it.
             var reads: [String] = []
             for table in tables {

@@ -49,8 +49,10 @@ struct MeasuresCommand: ParsableCommand {
             for row in rows {
                 let domain = try row.decode(Int?.self, "domain").map(String.init) ?? "-"
                 print(
-                    [try row.decode(String.self, "code"), domain, try row.decode(String.self, "unit"),
-                     try row.decode(String.self, "direction"), try row.decode(String.self, "name")].joined(separator: "\t"))
+                    [
+                        try row.decode(String.self, "code"), domain, try row.decode(String.self, "unit"),
+                        try row.decode(String.self, "direction"), try row.decode(String.self, "name"),
+                    ].joined(separator: "\t"))
                 if definitions { print("    " + (try row.decode(String.self, "definition"))) }
             }
         }

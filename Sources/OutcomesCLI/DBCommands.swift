@@ -14,7 +14,8 @@ struct DB: ParsableCommand {
     static func requireEmbedded(_ global: GlobalOptions, command: String) throws {
         if global.externalDatabase != nil {
             throw ValidationError(
-                "`db \(command)` manages the embedded cluster only; it does nothing with --database or OUTCOMES_DATABASE_URL.")
+                "`db \(command)` manages the embedded cluster only; it does nothing with --database or OUTCOMES_DATABASE_URL."
+            )
         }
     }
 

@@ -18,9 +18,11 @@ struct DemoCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "Number of synthetic youth.") var youth = 20_000
     @Option(help: "Seed of the synthetic data.") var seed: UInt64 = 2025
-    @Option(help: ArgumentHelp("Quarter to publish (the synthetic extracts are dated 2025-08-15).", valueName: "period"))
+    @Option(
+        help: ArgumentHelp("Quarter to publish (the synthetic extracts are dated 2025-08-15).", valueName: "period"))
     var period = Period("SFY2025Q4")!
-    @Option(help: ArgumentHelp("Folder for the site (default: Reports/site in the checkout or install).", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp("Folder for the site (default: Reports/site in the checkout or install).", valueName: "dir"))
     var out: String?
 
     func validate() throws {
@@ -30,11 +32,16 @@ struct DemoCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let database = try global.database()
-            progress("1/5 PostgreSQL ready (\(global.externalDatabase == nil ? "embedded cluster in \(global.homeURL.path)" : "given server")).")
-            let pipeline = Pipeline(database: database, sqlDirectory: try global.sqlDirectory(), hasher: try global.identifierHasher())
+            progress(
+                "1/5 PostgreSQL ready (\(global.externalDatabase == nil ? "embedded cluster in \(global.homeURL.path)" : "given server"))."
+            )
+            let pipeline = Pipeline(
+                database: database, sqlDirectory: try global.sqlDirectory(), hasher: try global.identifierHasher())
             let data = global.homeURL.appendingPathComponent("demo-extracts-\(seed)-\(youth)")
             let summary = try pipeline.synthesize(youth: youth, seed: seed, to: data)
-            progress("2/5 Synthesized \(summary.persons) youth for \(summary.agencies.count) agencies in 58 counties: \(data.path)")
+            progress(
+                "2/5 Synthesized \(summary.persons) youth for \(summary.agencies.count) agencies in 58 counties: \(data.path)"
+            )
             try pipeline.register(summary.agencies)
             let totals = try pipeline.ingestAll(summary.agencies, from: data)
             progress(
@@ -45,12 +52,19 @@ struct DemoCommand: ParsableCommand {
             for target in period.trend {
                 let summary = try engine.compute(target)
                 cells += summary.cells
-                progress(String(format: "    %@: %d cells, %d suppressed, %.1f s", target.description, summary.cells, summary.suppressed, summary.seconds))
+                progress(
+                    String(
+                        format: "    %@: %d cells, %d suppressed, %.1f s", target.description, summary.cells,
+                        summary.suppressed, summary.seconds))
             }
-            progress("4/5 Computed \(period.trend.count) quarters (\(period.trend.first!) … \(period)): \(cells) result cells, suppression decided.")
-            let reports = try Resources.directory(named: "Reports", explicit: nil, environmentKey: "OUTCOMES_REPORTS_DIR")
+            progress(
+                "4/5 Computed \(period.trend.count) quarters (\(period.trend.first!) … \(period)): \(cells) result cells, suppression decided."
+            )
+            let reports = try Resources.directory(
+                named: "Reports", explicit: nil, environmentKey: "OUTCOMES_REPORTS_DIR")
             let site = out.map { URL(fileURLWithPath: $0) } ?? reports.appendingPathComponent("site")
-            let published = try Publisher(database: database, reportsDirectory: reports).publish(period: period, to: site)
+            let published = try Publisher(database: database, reportsDirectory: reports).publish(
+                period: period, to: site)
             progress("5/5 Published \(published.files) files.")
             print(published.index.path)
         }

@@ -10,13 +10,15 @@ struct DocsCommand: ParsableCommand {
 
     struct ExtractFormat: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "extract-format", abstract: "The extract format for agencies (docs/extract-format.md), as Markdown.")
+            commandName: "extract-format",
+            abstract: "The extract format for agencies (docs/extract-format.md), as Markdown.")
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
             try reportingFailures {
                 let sql = try String(
-                    contentsOf: global.sqlDirectory().appendingPathComponent("docs/extract-format.sql"), encoding: .utf8)
+                    contentsOf: global.sqlDirectory().appendingPathComponent("docs/extract-format.sql"), encoding: .utf8
+                )
                 let text = try global.database().withConnection(as: .analyst) { connection in
                     try connection.query(sql).single().decode(String.self, at: 0)
                 }

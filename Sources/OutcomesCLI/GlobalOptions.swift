@@ -14,10 +14,14 @@ struct GlobalOptions: ParsableArguments {
             valueName: "url"))
     var databaseURL: String?
 
-    @Option(help: ArgumentHelp("Folder of the embedded cluster and the secret (default: $OUTCOMES_HOME or ./.outcomes).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Folder of the embedded cluster and the secret (default: $OUTCOMES_HOME or ./.outcomes).", valueName: "path"
+        ))
     var home: String?
 
-    @Option(help: ArgumentHelp("Folder holding the project's SQL (default: found beside the program).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp("Folder holding the project's SQL (default: found beside the program).", valueName: "path"))
     var sqlDir: String?
 
     @Flag(name: .shortAndLong, help: "Print progress and server notices.")
@@ -65,7 +69,9 @@ struct GlobalOptions: ParsableArguments {
 
     /// Hashes identifiers with the deployment secret ($OUTCOMES_SECRET_FILE, else `secret.key` in the home folder).
     func identifierHasher() throws -> IdentifierHasher {
-        let file = environment["OUTCOMES_SECRET_FILE"].map { URL(fileURLWithPath: $0) } ?? homeURL.appendingPathComponent("secret.key")
+        let file =
+            environment["OUTCOMES_SECRET_FILE"].map { URL(fileURLWithPath: $0) }
+            ?? homeURL.appendingPathComponent("secret.key")
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         return IdentifierHasher(secret: try SecretFile.readOrCreate(at: file, bytes: 32))
     }

@@ -21,7 +21,8 @@ struct IngestCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let database = try global.database()
-            let ingestor = Ingestor(database: database, hasher: try global.identifierHasher(), sqlDirectory: try global.sqlDirectory())
+            let ingestor = Ingestor(
+                database: database, hasher: try global.identifierHasher(), sqlDirectory: try global.sqlDirectory())
             let outcome = try ingestor.ingest(path: path, agencyCode: agency)
             if let report {
                 try IngestReportFile(outcome: outcome).write(to: URL(fileURLWithPath: report))
@@ -31,13 +32,17 @@ struct IngestCommand: ParsableCommand {
                 print("\(outcome.source): already accepted as extract \(outcome.extractID); nothing changed.")
             case .accepted:
                 let records = outcome.recordCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-                print("\(outcome.source): accepted as extract \(outcome.extractID) for \(outcome.agencyCode) (\(records.joined(separator: ", "))).")
+                print(
+                    "\(outcome.source): accepted as extract \(outcome.extractID) for \(outcome.agencyCode) (\(records.joined(separator: ", ")))."
+                )
             case .rejected:
                 printError("\(outcome.source): rejected (extract \(outcome.extractID)); nothing from it was kept.")
                 printError("\(outcome.issues.total) error\(outcome.issues.total == 1 ? "" : "s") found:")
                 for issue in outcome.issues.listed { printError("  \(issue)") }
                 if outcome.issues.total > outcome.issues.listed.count {
-                    printError("  … and \(outcome.issues.total - outcome.issues.listed.count) more (only the first \(IssueList.cap) are listed).")
+                    printError(
+                        "  … and \(outcome.issues.total - outcome.issues.listed.count) more (only the first \(IssueList.cap) are listed)."
+                    )
                 }
                 throw ExitCode(Exit.dataError)
             }
@@ -92,7 +97,8 @@ struct ExtractsCommand: ParsableCommand {
     )
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List uploads, newest first; * marks each agency's current snapshot.")
+        static let configuration = CommandConfiguration(
+            abstract: "List uploads, newest first; * marks each agency's current snapshot.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only this agency's uploads.") var agency: String?
 

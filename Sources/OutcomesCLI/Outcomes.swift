@@ -15,6 +15,10 @@ struct Outcomes: ParsableCommand {
             $OUTCOMES_HOME (default ./.outcomes), starting it when needed.
             """,
         version: version,
-        subcommands: [DB.self, AgencyCommand.self, IngestCommand.self, ExtractsCommand.self, ComputeCommand.self, MeasuresCommand.self, DocsCommand.self, PublishCommand.self, SynthCommand.self, DemoCommand.self, BenchCommand.self]
+        subcommands: [
+            DB.self, AgencyCommand.self, IngestCommand.self, ExtractsCommand.self, ComputeCommand.self,
+            MeasuresCommand.self, DocsCommand.self, PublishCommand.self, SynthCommand.self, DemoCommand.self,
+            BenchCommand.self,
+        ]
     )
 }

@@ -40,7 +40,8 @@ struct Pipeline {
         var totals = IngestTotals()
         let started = Date()
         for agency in agencies {
-            let outcome = try ingestor.ingest(path: folder.appendingPathComponent(agency.code).path, agencyCode: agency.code)
+            let outcome = try ingestor.ingest(
+                path: folder.appendingPathComponent(agency.code).path, agencyCode: agency.code)
             totals.extracts += 1
             switch outcome.status {
             case .accepted:
@@ -51,7 +52,9 @@ struct Pipeline {
             case .rejected:
                 let first = outcome.issues.listed.prefix(5).map { "  \($0)" }.joined(separator: "\n")
                 throw IngestFailure(
-                    description: "The synthetic extract of \(agency.code) was rejected (\(outcome.issues.total) errors):\n\(first)")
+                    description:
+                        "The synthetic extract of \(agency.code) was rejected (\(outcome.issues.total) errors):\n\(first)"
+                )
             }
         }
         totals.seconds = Date().timeIntervalSince(started)

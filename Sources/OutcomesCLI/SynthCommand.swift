@@ -32,7 +32,10 @@ struct SynthCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Folder to write into (created if missing).", valueName: "dir"))
     var out: String
 
-    @Option(help: ArgumentHelp("extracted_on of every extract; no record is dated after it (default 2025-08-15).", valueName: "YYYY-MM-DD"))
+    @Option(
+        help: ArgumentHelp(
+            "extracted_on of every extract; no record is dated after it (default 2025-08-15).", valueName: "YYYY-MM-DD")
+    )
     var extractedOn: String?
 
     @Flag(help: "Write the small sample extract (one agency, SAMPLE-CWS) instead of statewide extracts.")
@@ -42,8 +45,12 @@ struct SynthCommand: ParsableCommand {
     var force = false
 
     func validate() throws {
-        if !sample, youth == nil { throw ValidationError("Give --youth N (the number of youth to generate), or --sample.") }
-        if !sample, seed == nil { throw ValidationError("Give --seed S (any whole number from 0 to 18446744073709551615).") }
+        if !sample, youth == nil {
+            throw ValidationError("Give --youth N (the number of youth to generate), or --sample.")
+        }
+        if !sample, seed == nil {
+            throw ValidationError("Give --seed S (any whole number from 0 to 18446744073709551615).")
+        }
         if let youth, youth < 1 { throw ValidationError("--youth must be at least 1 (got \(youth)).") }
         if let youth, youth > 10_000_000 { throw ValidationError("--youth must be at most 10000000 (got \(youth)).") }
         if let extractedOn {
@@ -54,7 +61,9 @@ struct SynthCommand: ParsableCommand {
                 throw ValidationError("--extracted-on must be a date between 2000 and 2100 (got \(extractedOn)).")
             }
         }
-        guard !out.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--out must name a folder.") }
+        guard !out.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ValidationError("--out must name a folder.")
+        }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw ValidationError("--out \(out) exists and is not a folder.") }
@@ -74,12 +83,17 @@ struct SynthCommand: ParsableCommand {
             let started = DispatchTime.now().uptimeNanoseconds
             do {
                 if sample {
-                    let synthesizer = Synthesizer(reference: reference, seed: seed ?? Synthesizer.sampleSeed, extractedOn: day)
+                    let synthesizer = Synthesizer(
+                        reference: reference, seed: seed ?? Synthesizer.sampleSeed, extractedOn: day)
                     let summary = try synthesizer.writeSample(youth: youth ?? Synthesizer.sampleYouth, to: url)
-                    print("Wrote the sample extract of \(Synthesizer.sampleAgencyCode) (\(summary.persons) youth) to \(url.path).")
+                    print(
+                        "Wrote the sample extract of \(Synthesizer.sampleAgencyCode) (\(summary.persons) youth) to \(url.path)."
+                    )
                     printRows(summary)
                     print("Register and load it with:")
-                    print("  outcomes agency add --code \(Synthesizer.sampleAgencyCode) --name 'Sample agency' --county \(Synthesizer.sampleCountyFIPS)")
+                    print(
+                        "  outcomes agency add --code \(Synthesizer.sampleAgencyCode) --name 'Sample agency' --county \(Synthesizer.sampleCountyFIPS)"
+                    )
                     print("  outcomes ingest \(url.path) --agency \(Synthesizer.sampleAgencyCode)")
                 } else {
                     let synthesizer = Synthesizer(reference: reference, seed: seed!, extractedOn: day)

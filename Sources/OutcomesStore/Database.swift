@@ -35,7 +35,8 @@ public struct Database: Sendable {
     }
 
     /// Runs `body` in one transaction acting as `role`; it rolls back when `body` throws.
-    public func withTransaction<T>(as role: ServiceRole = .owner, _ body: (PostgresConnection) throws -> T) throws -> T {
+    public func withTransaction<T>(as role: ServiceRole = .owner, _ body: (PostgresConnection) throws -> T) throws -> T
+    {
         try withConnection(as: role) { connection in try connection.withTransaction(body) }
     }
 }

@@ -85,8 +85,10 @@ public struct EmbeddedCluster: Sendable {
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
         }
         let result = try account.run(
-            [tools.pgCtl, "start", "-D", dataDirectory.path, "-l", logFile.path, "-w", "-t", "60", "-s",
-             "-o", options.joined(separator: " ")],
+            [
+                tools.pgCtl, "start", "-D", dataDirectory.path, "-l", logFile.path, "-w", "-t", "60", "-s",
+                "-o", options.joined(separator: " "),
+            ],
             in: dataDirectory)
         guard result.status == 0 else {
             throw StoreError(
@@ -131,7 +133,8 @@ public struct EmbeddedCluster: Sendable {
         let fm = FileManager.default
         try fm.createDirectory(at: home, withIntermediateDirectories: true)
         for folder in [dataDirectory, socketDirectory, logDirectory] where !fm.fileExists(atPath: folder.path) {
-            try fm.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try fm.createDirectory(
+                at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
     }
 
@@ -140,7 +143,8 @@ public struct EmbeddedCluster: Sendable {
         // Initialise into an empty folder; an interrupted earlier initdb leaves debris to clear.
         if let leftovers = try? fm.contentsOfDirectory(atPath: dataDirectory.path), !leftovers.isEmpty {
             try fm.removeItem(at: dataDirectory)
-            try fm.createDirectory(at: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try fm.createDirectory(
+                at: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
         let password = try SecretFile.readOrCreate(at: passwordFile, bytes: 24)
         // initdb reads the password from a file the server account can read; it is removed at once.
@@ -238,7 +242,8 @@ struct PostgresBinaries {
         for dir in candidates {
             let initdb = "\(dir)/initdb"
             let pgCtl = "\(dir)/pg_ctl"
-            if FileManager.default.isExecutableFile(atPath: initdb), FileManager.default.isExecutableFile(atPath: pgCtl) {
+            if FileManager.default.isExecutableFile(atPath: initdb), FileManager.default.isExecutableFile(atPath: pgCtl)
+            {
                 return PostgresBinaries(initdb: initdb, pgCtl: pgCtl)
             }
         }
@@ -266,7 +271,8 @@ struct ServerAccount {
             ])
             guard result.status == 0 || getpwnam(systemUser) != nil else {
                 throw StoreError(
-                    .configuration, "Could not create the system user '\(systemUser)' to run PostgreSQL: \(result.output)")
+                    .configuration,
+                    "Could not create the system user '\(systemUser)' to run PostgreSQL: \(result.output)")
             }
         }
         return ServerAccount(runAsUser: systemUser)
@@ -274,7 +280,8 @@ struct ServerAccount {
 
     func run(_ arguments: [String], in directory: URL) throws -> Subprocess.Outcome {
         guard let runAsUser else { return try Subprocess.run(arguments, workingDirectory: directory) }
-        return try Subprocess.run(["/usr/sbin/runuser", "-u", runAsUser, "--"] + arguments, workingDirectory: directory)
+        return try Subprocess.run(
+            ["/usr/sbin/runuser", "-u", runAsUser, "--"] + arguments, workingDirectory: directory)
     }
 
     /// Hands folders and files to the server account (root only).
@@ -288,12 +295,15 @@ struct ServerAccount {
         // The server account must be able to reach the folders through their parents.
         var parent = urls.first?.deletingLastPathComponent()
         while let folder = parent, folder.path != "/" {
-            let result = try Subprocess.run(["/usr/sbin/runuser", "-u", runAsUser, "--", "/usr/bin/test", "-x", folder.path])
+            let result = try Subprocess.run([
+                "/usr/sbin/runuser", "-u", runAsUser, "--", "/usr/bin/test", "-x", folder.path,
+            ])
             if result.status != 0 {
                 throw StoreError(
                     .configuration,
                     "The PostgreSQL account '\(runAsUser)' cannot enter \(folder.path). Choose a home folder it can reach "
-                        + "(set OUTCOMES_HOME, e.g. /var/lib/outcomes) or make the parent folders searchable (chmod o+x).")
+                        + "(set OUTCOMES_HOME, e.g. /var/lib/outcomes) or make the parent folders searchable (chmod o+x)."
+                )
             }
             parent = folder.deletingLastPathComponent()
         }

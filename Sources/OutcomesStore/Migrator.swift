@@ -52,10 +52,12 @@ public struct Migrator: Sendable {
             guard let parsed = Migration.parse(fileName: name) else {
                 throw StoreError(
                     .migration,
-                    "\(directory.path)/\(name) is not a valid migration name; use NNNN_lower_case_name.sql (four digits).")
+                    "\(directory.path)/\(name) is not a valid migration name; use NNNN_lower_case_name.sql (four digits)."
+                )
             }
             if let other = seen[parsed.id] {
-                throw StoreError(.migration, "Migrations \(other) and \(name) share the number \(parsed.id); renumber one.")
+                throw StoreError(
+                    .migration, "Migrations \(other) and \(name) share the number \(parsed.id); renumber one.")
             }
             seen[parsed.id] = name
             let sql = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)

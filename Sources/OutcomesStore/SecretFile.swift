@@ -16,7 +16,8 @@ public enum SecretFile {
             return value
         }
         var generator = SystemRandomNumberGenerator()
-        let value = (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let value = (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }
+            .joined()
         let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else {
             throw StoreError(.configuration, "Could not create the secret file \(url.path) (errno \(errno)).")

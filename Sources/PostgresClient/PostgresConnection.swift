@@ -17,7 +17,9 @@ public final class PostgresConnection {
     public init(conninfo: String, logger: Logger = Logger(label: "outcomes.postgres")) throws {
         noticeSink = NoticeSink(logger: logger)
         let keys = ["dbname", "client_encoding", "options", "application_name", "connect_timeout"]
-        let values = [conninfo, "UTF8", "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=iso_8601", "outcomes", "10"]
+        let values = [
+            conninfo, "UTF8", "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=iso_8601", "outcomes", "10",
+        ]
         let conn = withArrayOfCStrings(keys) { k in
             withArrayOfCStrings(values) { v in PQconnectdbParams(k, v, 1) }
         }
@@ -120,7 +122,8 @@ public final class PostgresConnection {
             } else if failure == nil {
                 failure =
                     status == PGRES_FATAL_ERROR
-                    ? PostgresConnection.error(from: result) : PostgresConnection.unexpected(status, expecting: "COPY end")
+                    ? PostgresConnection.error(from: result)
+                    : PostgresConnection.unexpected(status, expecting: "COPY end")
             }
         }
         if let bodyError { throw bodyError }
@@ -154,7 +157,9 @@ public final class PostgresConnection {
             let length = PQgetCopyData(conn, &buffer, 0)
             if length > 0, let buffer {
                 if bodyError == nil {
-                    do { try body(UnsafeRawBufferPointer(start: buffer, count: Int(length))) } catch { bodyError = error }
+                    do { try body(UnsafeRawBufferPointer(start: buffer, count: Int(length))) } catch {
+                        bodyError = error
+                    }
                 }
                 PQfreemem(buffer)
             } else if length == -1 {

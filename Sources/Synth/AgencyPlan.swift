@@ -63,7 +63,8 @@ public enum AgencyPlan {
         let bytes = Array(code.utf8)
         guard (1...maximumCodeLength).contains(bytes.count) else { return false }
         func alnum(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) }
-        return alnum(bytes[0]) && bytes.dropFirst().allSatisfy { alnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
+        return alnum(bytes[0])
+            && bytes.dropFirst().allSatisfy { alnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
     }
 
     /// Counties (by alphabetical number) where no agency reports school terms, so
@@ -99,7 +100,8 @@ public enum AgencyPlan {
             case .provider, .dropIn: share = 0.15 / Double(providerCount)
             }
             return SynthAgency(
-                code: agencyCode(slug: county.slug, suffix: kind.rawValue), name: kind.name(county: county.name), kind: kind,
+                code: agencyCode(slug: county.slug, suffix: kind.rawValue), name: kind.name(county: county.name),
+                kind: kind,
                 countyFIPS: county.fips, countyNumber: county.number, omits: omits, share: share)
         }
     }

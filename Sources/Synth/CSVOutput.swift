@@ -15,7 +15,9 @@ final class BufferedFile {
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
             throw SynthError("cannot create \(url.path)")
         }
-        guard let handle = FileHandle(forWritingAtPath: url.path) else { throw SynthError("cannot open \(url.path) for writing") }
+        guard let handle = FileHandle(forWritingAtPath: url.path) else {
+            throw SynthError("cannot open \(url.path) for writing")
+        }
         self.handle = handle
         buffer.reserveCapacity(BufferedFile.capacity + 4096)
     }
@@ -158,7 +160,8 @@ final class CSVTable {
         for (position, index) in order.enumerated() {
             if position > 0 { line.append(UInt8(ascii: ",")) }
             let cell = scratch[starts[index]..<ends[index]]
-            if cell.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) {
+            if cell.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D })
+            {
                 line.append(UInt8(ascii: "\""))
                 for b in cell {
                     if b == UInt8(ascii: "\"") { line.append(b) }

@@ -96,7 +96,8 @@ public struct SynthReference: Sendable {
     public var instruments: [Instrument]
     public var files: [ExtractFile]
 
-    public init(counties: [County], lists: [CodeList], domains: [Int], instruments: [Instrument], files: [ExtractFile]) {
+    public init(counties: [County], lists: [CodeList], domains: [Int], instruments: [Instrument], files: [ExtractFile])
+    {
         self.counties = counties
         self.lists = lists
         self.domains = domains
@@ -132,7 +133,11 @@ public struct SynthReference: Sendable {
             let code = CodeList.Code(
                 code: try row.decode(String.self, "code"), rank: try row.decode(Int?.self, "rank"),
                 domain: try row.decode(Int?.self, "domain"), detailList: try row.decode(String?.self, "detail_list"))
-            if lists.last?.name == name { lists[lists.count - 1].codes.append(code) } else { lists.append(CodeList(name: name, codes: [code])) }
+            if lists.last?.name == name {
+                lists[lists.count - 1].codes.append(code)
+            } else {
+                lists.append(CodeList(name: name, codes: [code]))
+            }
         }
 
         let domains = try connection.query("SELECT number FROM ref.domain ORDER BY number").rows.map {
@@ -145,8 +150,11 @@ public struct SynthReference: Sendable {
         var items: [(String, Instrument.Item)] = []
         for row in itemRows {
             items.append(
-                (try row.decode(String.self, "instrument"),
-                 Instrument.Item(item: try row.decode(String.self, "item"), subscale: try row.decode(String?.self, "subscale"))))
+                (
+                    try row.decode(String.self, "instrument"),
+                    Instrument.Item(
+                        item: try row.decode(String.self, "item"), subscale: try row.decode(String?.self, "subscale"))
+                ))
         }
         // Instruments in the order of the `instrument` code list.
         let instruments = try connection.query(
@@ -158,22 +166,27 @@ public struct SynthReference: Sendable {
         ).rows.map { row in
             let code = try row.decode(String.self, "code")
             return Instrument(
-                code: code, minScore: try row.decode(Int.self, "min_score"), maxScore: try row.decode(Int.self, "max_score"),
+                code: code, minScore: try row.decode(Int.self, "min_score"),
+                maxScore: try row.decode(Int.self, "max_score"),
                 itemPattern: try row.decode(String?.self, "item_pattern"),
                 items: items.filter { $0.0 == code }.map(\.1))
         }
 
         var files = try connection.query("SELECT file, required FROM ref.extract_file ORDER BY ord").rows.map { row in
-            ExtractFile(name: try row.decode(String.self, "file"), required: try row.decode(Bool.self, "required"), columns: [])
+            ExtractFile(
+                name: try row.decode(String.self, "file"), required: try row.decode(Bool.self, "required"), columns: [])
         }
         for row in try connection.query("SELECT file, name FROM ref.extract_column ORDER BY file, ord").rows {
             let file = try row.decode(String.self, "file")
-            if let i = files.firstIndex(where: { $0.name == file }) { files[i].columns.append(try row.decode(String.self, "name")) }
+            if let i = files.firstIndex(where: { $0.name == file }) {
+                files[i].columns.append(try row.decode(String.self, "name"))
+            }
         }
         guard counties.count > 0, !files.isEmpty else {
             throw SynthError("the reference tables are empty; migrate the database first (outcomes db migrate)")
         }
-        return SynthReference(counties: counties, lists: lists, domains: domains, instruments: instruments, files: files)
+        return SynthReference(
+            counties: counties, lists: lists, domains: domains, instruments: instruments, files: files)
     }
 }
 

@@ -51,7 +51,8 @@ public struct Synthesizer {
     public func writeStatewide(youth total: Int, to directory: URL) throws -> SynthSummary {
         guard total >= 1 else { throw SynthError("the number of youth must be at least 1") }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let generator = try YouthGenerator(reference: reference, extractedOn: extractedOn, seed: seed, coverage: Coverage(force: 0.05))
+        let generator = try YouthGenerator(
+            reference: reference, extractedOn: extractedOn, seed: seed, coverage: Coverage(force: 0.05))
         let perCounty = youthPerCounty(total)
         var counts = Array(repeating: 0, count: reference.files.count)
         var shared = 0
@@ -60,7 +61,9 @@ public struct Synthesizer {
         for (c, county) in reference.counties.enumerated() {
             let agencies = AgencyPlan.agencies(for: county)
             all += agencies
-            let writers = try agencies.map { try AgencyWriter(agency: $0, reference: reference, root: directory, seed: seed) }
+            let writers = try agencies.map {
+                try AgencyWriter(agency: $0, reference: reference, root: directory, seed: seed)
+            }
             for _ in 0..<perCounty[c] {
                 let youth = generator.make(index: index, county: county, agencies: agencies)
                 writers[youth.primary].write(youth, secondary: false, generator: generator)
@@ -92,7 +95,8 @@ public struct Synthesizer {
             throw SynthError("the reference tables have no county \(Synthesizer.sampleCountyFIPS)")
         }
         return SynthAgency(
-            code: Synthesizer.sampleAgencyCode, name: "Sample County Child Welfare Services (\(county.name), sample extract)",
+            code: Synthesizer.sampleAgencyCode,
+            name: "Sample County Child Welfare Services (\(county.name), sample extract)",
             kind: .childWelfare, countyFIPS: county.fips, countyNumber: county.number, omits: [], share: 1)
     }
 
@@ -101,10 +105,13 @@ public struct Synthesizer {
         guard total >= 1 else { throw SynthError("the number of youth must be at least 1") }
         let agency = try sampleAgency()
         let county = reference.counties.first { $0.fips == agency.countyFIPS }!
-        let generator = try YouthGenerator(reference: reference, extractedOn: extractedOn, seed: seed, coverage: Coverage(force: 1))
+        let generator = try YouthGenerator(
+            reference: reference, extractedOn: extractedOn, seed: seed, coverage: Coverage(force: 1))
         let writer = try AgencyWriter(agency: agency, reference: reference, folder: directory, seed: seed)
         for index in 0..<total {
-            writer.write(generator.make(index: index, county: county, agencies: [agency]), secondary: false, generator: generator)
+            writer.write(
+                generator.make(index: index, county: county, agencies: [agency]), secondary: false, generator: generator
+            )
         }
         try writer.finish(extractedOn: extractedOn)
         return SynthSummary(
@@ -117,14 +124,19 @@ public struct Synthesizer {
 final class AgencyWriter {
     /// The generator's columns per file (the header order comes from the reference tables).
     static let columns: [String: [String]] = [
-        "youth.csv": ["youth_key", "linkage_id", "county_fips", "birth_month", "gender", "race_ethnicity", "race_source"],
+        "youth.csv": [
+            "youth_key", "linkage_id", "county_fips", "birth_month", "gender", "race_ethnicity", "race_source",
+        ],
         "cse_flags.csv": [
-            "youth_key", "flag", "flagged_on", "basis", "exploitation_types", "incident_on", "last_occurrence_on", "resolved_on",
+            "youth_key", "flag", "flagged_on", "basis", "exploitation_types", "incident_on", "last_occurrence_on",
+            "resolved_on",
         ],
         "placements.csv": ["youth_key", "started_on", "ended_on", "setting", "end_reason"],
         "absences.csv": ["youth_key", "left_on", "returned_on", "returned_to_same_caregiver"],
         "events.csv": ["youth_key", "event", "occurred_on", "detail"],
-        "school_terms.csv": ["youth_key", "term_start", "term_end", "days_enrolled", "days_attended", "credits_earned"],
+        "school_terms.csv": [
+            "youth_key", "term_start", "term_end", "days_enrolled", "days_attended", "credits_earned",
+        ],
         "assessments.csv": ["youth_key", "instrument", "administered_on", "item", "score"],
         "stages_of_change.csv": ["youth_key", "assessed_on", "behavior", "stage"],
         "goals.csv": ["youth_key", "goal_id", "domain", "set_on", "status", "status_on"],
@@ -143,7 +155,9 @@ final class AgencyWriter {
 
     /// Statewide runs: the folder `root/<CODE>/`.
     convenience init(agency: SynthAgency, reference: SynthReference, root: URL, seed: UInt64) throws {
-        try self.init(agency: agency, reference: reference, folder: root.appendingPathComponent(agency.code, isDirectory: true), seed: seed)
+        try self.init(
+            agency: agency, reference: reference, folder: root.appendingPathComponent(agency.code, isDirectory: true),
+            seed: seed)
     }
 
     init(agency: SynthAgency, reference: SynthReference, folder: URL, seed: UInt64) throws {
@@ -158,7 +172,9 @@ final class AgencyWriter {
             let url = folder.appendingPathComponent(file.name)
             let writes = file.required || agency.reports(file.name)
             guard writes, let known = AgencyWriter.columns[file.name] else {
-                if file.required { throw SynthError("the format requires \(file.name), which the generator does not know") }
+                if file.required {
+                    throw SynthError("the format requires \(file.name), which the generator does not know")
+                }
                 // A file this agency does not report must not linger from an earlier run (--force).
                 if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
                 tables.append(nil)

@@ -48,10 +48,13 @@ enum Tuning {
         ],
     ]
     /// Minimum age for a setting.
-    static let settingMinimumAge: [String: Int] = ["transitional_housing": 16, "supervised_independent": 17, "juvenile_facility": 10]
+    static let settingMinimumAge: [String: Int] = [
+        "transitional_housing": 16, "supervised_independent": 17, "juvenile_facility": 10,
+    ]
     /// Shortest and longest stay, in days.
     static let settingStay: [String: ClosedRange<Int>] = [
-        "shelter": 2...45, "juvenile_facility": 7...200, "home_of_parent": 60...500, "strtp": 30...300, "group_home": 30...300,
+        "shelter": 2...45, "juvenile_facility": 7...200, "home_of_parent": 60...500, "strtp": 30...300,
+        "group_home": 30...300,
     ]
     static let finalEndReason: [String: Double] = [
         "reunified": 45, "adoption": 4, "guardianship": 12, "aged_out": 20, "other": 19,
@@ -127,11 +130,15 @@ enum Tuning {
         ("strengths.educational_setting", 0.3),
     ]
 
-    static let behavior: [String: Double] = ["exploitation": 0.85, "runaway": 0.45, "substance_use": 0.1, "school": 0.3, "other": 0.1]
+    static let behavior: [String: Double] = [
+        "exploitation": 0.85, "runaway": 0.45, "substance_use": 0.1, "school": 0.3, "other": 0.1,
+    ]
     static let goalDomain: [Int: Double] = [1: 20, 3: 12, 4: 10, 6: 15, 7: 8, 8: 8, 13: 8]
     static let goalStatus: [String: Double] = ["in_progress": 35, "met": 40, "discontinued": 25]
 
-    static func weights(_ list: SynthReference.CodeList, _ table: [String: Double], default value: Double = 1) -> [Double] {
+    static func weights(_ list: SynthReference.CodeList, _ table: [String: Double], default value: Double = 1)
+        -> [Double]
+    {
         list.codes.map { table[$0.code] ?? value }
     }
 }

@@ -26,10 +26,13 @@ final class YouthGenerator {
     let eventDetails: [CodeList?]
 
     // Internal choice lists (not format codes): they let the coverage nudges show every situation.
-    let transitions = CodeList(name: "synth.transition", codes: ["same_day", "next_day", "absence", "exit"].map { .init(code: $0) })
-    let directions = CodeList(name: "synth.direction", codes: ["down", "up", "lateral", "unranked", "any"].map { .init(code: $0) })
+    let transitions = CodeList(
+        name: "synth.transition", codes: ["same_day", "next_day", "absence", "exit"].map { .init(code: $0) })
+    let directions = CodeList(
+        name: "synth.direction", codes: ["down", "up", "lateral", "unranked", "any"].map { .init(code: $0) })
     let termKinds = CodeList(name: "synth.term", codes: ["full", "partial", "zero", "split"].map { .init(code: $0) })
-    let raceShapes = CodeList(name: "synth.race", codes: ["single", "multiracial", "detailed", "special"].map { .init(code: $0) })
+    let raceShapes = CodeList(
+        name: "synth.race", codes: ["single", "multiracial", "detailed", "special"].map { .init(code: $0) })
     let completeness = CodeList(name: "synth.completeness", codes: ["complete", "incomplete"].map { .init(code: $0) })
 
     private let genderWeights: [Double], raceWeights: [Double], raceSourceWeights: [Double], typeWeights: [Double]
@@ -95,7 +98,9 @@ final class YouthGenerator {
         // Severity order comes from the flag list's rank (lowest first).
         let ranked = flag.codes.indices.filter { flag.codes[$0].rank != nil }
             .sorted { flag.codes[$0].rank! < flag.codes[$1].rank! }
-        guard ranked.count >= 2 else { throw SynthError("the flag code list needs ranks (at_risk < suspected < confirmed)") }
+        guard ranked.count >= 2 else {
+            throw SynthError("the flag code list needs ranks (at_risk < suspected < confirmed)")
+        }
         flagBySeverity = ranked
         let tables = Tuning.basisBySeverity
         basisWeights = ranked.indices.map { severity in
@@ -121,7 +126,9 @@ final class YouthGenerator {
         }
 
         eventRates = event.codes.map { Tuning.events[$0.code] ?? Tuning.defaultEvent }
-        let rankedStages = stage.codes.indices.filter { stage.codes[$0].rank != nil }.sorted { stage.codes[$0].rank! < stage.codes[$1].rank! }
+        let rankedStages = stage.codes.indices.filter { stage.codes[$0].rank != nil }.sorted {
+            stage.codes[$0].rank! < stage.codes[$1].rank!
+        }
         self.rankedStages = rankedStages
         relapseStages = stage.codes.indices.filter { stage.codes[$0].rank == nil }
         guard !rankedStages.isEmpty else { throw SynthError("the stage code list has no ranked stages") }
@@ -130,13 +137,17 @@ final class YouthGenerator {
         inProgress = goalStatus.index(of: "in_progress")
         domainWeights = reference.domains.map { Tuning.goalDomain[$0] ?? 3 }
         gendersThatMayBePregnant = Set(
-            ["female", "transgender_male", "nonbinary", "another", "declined", "unknown"].compactMap { gender.index(of: $0) })
+            ["female", "transgender_male", "nonbinary", "another", "declined", "unknown"].compactMap {
+                gender.index(of: $0)
+            })
     }
 
     // MARK: Choices
 
     /// A weighted choice from a list, restricted to `allowed`, nudged towards codes not seen yet.
-    func pick(_ list: CodeList, _ weights: [Double], _ rng: inout SynthRandom, allowed: (Int) -> Bool = { _ in true }) -> Int {
+    func pick(_ list: CodeList, _ weights: [Double], _ rng: inout SynthRandom, allowed: (Int) -> Bool = { _ in true })
+        -> Int
+    {
         if let coverage, let unseen = coverage.firstUnseen(list, allowed: allowed), rng.chance(coverage.force) {
             coverage.mark(list, unseen)
             return unseen
@@ -159,7 +170,7 @@ final class YouthGenerator {
 
     func make(index: Int, county: SynthReference.County, agencies: [SynthAgency]) -> SynthYouth {
         var rng = SynthRandom.derived(seed: seed, stream: 1, index: UInt64(index))
-        let E = extractedOn
+        let lastDay = extractedOn
 
         // Who reports the youth.
         let primary = rng.weighted(agencies.map(\.share))
@@ -202,15 +213,16 @@ final class YouthGenerator {
         }
         var gaps = (1..<max(1, path.count)).map { _ in rng.int(20...420) }
         if path.count == 1 { gaps = [] }
-        let room = (E - 14) - historyStart
+        let room = (lastDay - 14) - historyStart
         let span = gaps.reduce(0, +)
         if span > room { gaps = gaps.map { $0 * room / max(1, span) } }
-        let firstFlag = Day.random(historyStart, E - 14 - gaps.reduce(0, +), &rng)
+        let firstFlag = Day.random(historyStart, lastDay - 14 - gaps.reduce(0, +), &rng)
 
         // Age at identification: mostly 12–17.
         let ageWeights: [Double] = [1, 1, 2, 3, 6, 10, 14, 16, 16, 14, 8, 5, 3, 1]  // ages 8 … 21
         let ageAtIdentification = 8 + rng.weighted(ageWeights)
-        let birthMonth = (firstFlag - (ageAtIdentification * 365 + ageAtIdentification / 4) - rng.int(0...364)).firstOfMonth
+        let birthMonth = (firstFlag - (ageAtIdentification * 365 + ageAtIdentification / 4) - rng.int(0...364))
+            .firstOfMonth
         func atAge(_ years: Int) -> Day { birthMonth.adding(years: years) }
 
         var youth = SynthYouth(
@@ -224,10 +236,13 @@ final class YouthGenerator {
             raceShape = special  // every stand-alone value (DECLINED, UNKNOWN) should appear too
         } else {
             raceShape = pick(raceShapes, [78, 13, 5, 4], &rng)
-            if let coverage, coverage.firstUnseen(raceShapes, allowed: { _ in true }) == nil { coverage.mark(feature: "race_shapes") }
+            if let coverage, coverage.firstUnseen(raceShapes, allowed: { _ in true }) == nil {
+                coverage.mark(feature: "race_shapes")
+            }
         }
         youth.race = makeRace(shape: raceShape, &rng)
-        youth.raceSource = pick(raceSource, raceShapes[raceShape] == "special" ? raceSourceWhenSpecial : raceSourceWeights, &rng)
+        youth.raceSource = pick(
+            raceSource, raceShapes[raceShape] == "special" ? raceSourceWhenSpecial : raceSourceWeights, &rng)
         let linkageChance: Double
         switch kind {
         case .childWelfare: linkageChance = 0.9
@@ -242,14 +257,15 @@ final class YouthGenerator {
         for gap in gaps { dates.append(dates.last! + gap) }
         let last = dates.last!
         var resolvedOn: Day?
-        if last < E - 90, rng.chance(0.42) {
+        if last < lastDay - 90, rng.chance(0.42) {
             let r = last + rng.int(45...720)
-            if r <= E { resolvedOn = r }
+            if r <= lastDay { resolvedOn = r }
         }
         for (k, severity) in path.enumerated() {
             let on = dates[k]
             var f = SynthYouth.Flag(
-                flag: flagBySeverity[severity], flaggedOn: on, basis: pick(basis, basisWeights[severity], &rng), types: [])
+                flag: flagBySeverity[severity], flaggedOn: on, basis: pick(basis, basisWeights[severity], &rng),
+                types: [])
             note(flag, f.flag)
             if severity > 0, rng.chance(severity == top ? 0.88 : 0.72) {
                 let count = 1 + rng.weighted([60, 30, 10])
@@ -265,10 +281,14 @@ final class YouthGenerator {
             if severity > 0, rng.chance(severity == top ? 0.4 : 0.15) {
                 let base = f.incidentOn ?? (on - rng.int(0...60))
                 let occurrence = base + rng.int(0...200)
-                f.lastOccurrenceOn = min(E, max(occurrence, f.incidentOn ?? occurrence))
+                f.lastOccurrenceOn = min(lastDay, max(occurrence, f.incidentOn ?? occurrence))
             }
             if k < path.count - 1 {
-                if rng.chance(resolvedOn != nil ? 0.5 : 0.4) { f.resolvedOn = dates[k + 1] } else { f.resolvedOn = resolvedOn }
+                if rng.chance(resolvedOn != nil ? 0.5 : 0.4) {
+                    f.resolvedOn = dates[k + 1]
+                } else {
+                    f.resolvedOn = resolvedOn
+                }
             } else {
                 f.resolvedOn = resolvedOn
             }
@@ -279,7 +299,7 @@ final class YouthGenerator {
         var windowStart = firstFlag - rng.int(30...540)
         windowStart = max(windowStart, atAge(8))
         if windowStart > firstFlag { windowStart = firstFlag }
-        let activeEnd = resolvedOn.map { min(E, $0 + rng.int(0...400)) } ?? E
+        let activeEnd = resolvedOn.map { min(lastDay, $0 + rng.int(0...400)) } ?? lastDay
 
         let substanceNeed = rng.chance(0.35)
         let placedChance: Double
@@ -290,7 +310,9 @@ final class YouthGenerator {
         case .dropIn: placedChance = 0.35
         }
         if rng.chance(placedChance) {
-            makePlacements(&youth, from: windowStart, to: activeEnd, placing: kind == .probation ? .probation : .childWelfare, &rng)
+            makePlacements(
+                &youth, from: windowStart, to: activeEnd, placing: kind == .probation ? .probation : .childWelfare, &rng
+            )
         }
         makeEvents(
             &youth, from: windowStart, to: activeEnd, tier: tier, top: top, probationInvolved: probationInvolved,
@@ -298,13 +320,14 @@ final class YouthGenerator {
         makeTerms(&youth, from: windowStart, to: activeEnd, &rng)
         makeAssessments(&youth, kind: kind, firstFlag: firstFlag, to: activeEnd, substanceNeed: substanceNeed, &rng)
         makeStages(&youth, firstFlag: firstFlag, to: activeEnd, substanceNeed: substanceNeed, &rng)
-        youth.goals = makeGoals(prefix: "G", count: rng.chance(0.7) ? rng.int(1...5) : 0, from: firstFlag, to: activeEnd, &rng)
+        youth.goals = makeGoals(
+            prefix: "G", count: rng.chance(0.7) ? rng.int(1...5) : 0, from: firstFlag, to: activeEnd, &rng)
 
         if let secondary {
             // The second agency documents the same concern (a little later) and keeps its own case plan.
             youth.secondaryFlags = youth.flags.map { f in
                 var copy = f
-                copy.flaggedOn = min(E, f.flaggedOn + rng.int(0...21))
+                copy.flaggedOn = min(lastDay, f.flaggedOn + rng.int(0...21))
                 copy.basis = pick(basis, basisWeights[flagBySeverity.firstIndex(of: f.flag) ?? 0], &rng)
                 copy.resolvedOn = f.resolvedOn.map { max($0, copy.flaggedOn) }
                 return copy
@@ -343,7 +366,9 @@ final class YouthGenerator {
             }
         }
         chosen.sort()
-        let detailed = raceShapes[shape] == "detailed" ? rng.below(chosen.count) : (rng.chance(0.06) ? rng.below(chosen.count) : -1)
+        let detailed =
+            raceShapes[shape] == "detailed"
+            ? rng.below(chosen.count) : (rng.chance(0.06) ? rng.below(chosen.count) : -1)
         return chosen.enumerated().map { position, c in
             let code = raceCategory[c]
             if position == detailed, let details = Tuning.raceDetails[code], !details.isEmpty {
@@ -356,9 +381,10 @@ final class YouthGenerator {
     // MARK: Placements and absences
 
     private func makePlacements(
-        _ youth: inout SynthYouth, from windowStart: Day, to activeEnd: Day, placing: Tuning.Placing, _ rng: inout SynthRandom
+        _ youth: inout SynthYouth, from windowStart: Day, to activeEnd: Day, placing: Tuning.Placing,
+        _ rng: inout SynthRandom
     ) {
-        let E = extractedOn
+        let lastDay = extractedOn
         let birth = youth.birthMonth
         func age(_ day: Day) -> Int { day.years(since: birth) }
         var start = max(windowStart + rng.int(0...120), youth.birthMonth.adding(years: 4))
@@ -371,7 +397,7 @@ final class YouthGenerator {
 
         func episodeAbsences(_ from: Day, _ until: Day?, _ rng: inout SynthRandom) {
             guard runawayRate > 0, !stillAway else { return }
-            let end = until ?? E
+            let end = until ?? lastDay
             guard end > from + 1 else { return }
             let count = min(6, rng.poisson(runawayRate * Double(end - from) / 365.25))
             guard count > 0 else { return }
@@ -383,12 +409,13 @@ final class YouthGenerator {
                 let away = roll < 0.6 ? rng.int(0...3) : roll < 0.9 ? rng.int(4...30) : rng.int(31...120)
                 let back = left + away
                 if let until, back >= until { continue }  // the episode would have ended with the absence
-                if until == nil, back > E {
+                if until == nil, back > lastDay {
                     youth.absences.append(SynthYouth.Absence(leftOn: left, returnedOn: nil, sameCaregiver: nil))
                     stillAway = true
                     return
                 }
-                youth.absences.append(SynthYouth.Absence(leftOn: left, returnedOn: back, sameCaregiver: returnAnswer(&rng)))
+                youth.absences.append(
+                    SynthYouth.Absence(leftOn: left, returnedOn: back, sameCaregiver: returnAnswer(&rng)))
                 free = back + 1
             }
         }
@@ -400,11 +427,12 @@ final class YouthGenerator {
             if rng.chance(0.5) { length = min(length, rng.int(stay)) }
             let end = start + length
             if end >= activeEnd {
-                if activeEnd >= E {
-                    youth.placements.append(SynthYouth.Placement(startedOn: start, endedOn: nil, setting: current, endReason: nil))
+                if activeEnd >= lastDay {
+                    youth.placements.append(
+                        SynthYouth.Placement(startedOn: start, endedOn: nil, setting: current, endReason: nil))
                     episodeAbsences(start, nil, &rng)
                     if let coverage, !coverage.hasSeen(feature: "still_away"), !stillAway, rng.chance(coverage.force) {
-                        let left = E - rng.int(1...20)
+                        let left = lastDay - rng.int(1...20)
                         if left > start, left > (youth.absences.last.flatMap { $0.returnedOn } ?? start) {
                             youth.absences.append(SynthYouth.Absence(leftOn: left, returnedOn: nil, sameCaregiver: nil))
                             stillAway = true
@@ -413,7 +441,8 @@ final class YouthGenerator {
                     if stillAway { coverage?.mark(feature: "still_away") }
                 } else {
                     let reason = finalReason(on: activeEnd, birth: birth, &rng)
-                    youth.placements.append(SynthYouth.Placement(startedOn: start, endedOn: activeEnd, setting: current, endReason: reason))
+                    youth.placements.append(
+                        SynthYouth.Placement(startedOn: start, endedOn: activeEnd, setting: current, endReason: reason))
                     episodeAbsences(start, activeEnd, &rng)
                 }
                 return
@@ -422,12 +451,14 @@ final class YouthGenerator {
             let transition = episodes >= 8 ? 3 : pick(transitions, [40, 28, 10, 22], &rng)
             switch transitions[transition] {
             case "same_day", "next_day":
-                youth.placements.append(SynthYouth.Placement(startedOn: start, endedOn: end, setting: current, endReason: moveReason))
+                youth.placements.append(
+                    SynthYouth.Placement(startedOn: start, endedOn: end, setting: current, endReason: moveReason))
                 episodeAbsences(start, end, &rng)
                 start = transitions[transition] == "same_day" ? end : end + 1
                 current = nextSetting(from: current, on: start, placing: placing, birth: birth, &rng)
             case "absence":
-                youth.placements.append(SynthYouth.Placement(startedOn: start, endedOn: end, setting: current, endReason: absenceReason))
+                youth.placements.append(
+                    SynthYouth.Placement(startedOn: start, endedOn: end, setting: current, endReason: absenceReason))
                 episodeAbsences(start, end, &rng)
                 let back = end + rng.int(1...60)
                 if back > activeEnd - 7 {
@@ -439,7 +470,9 @@ final class YouthGenerator {
                 current = nextSetting(from: current, on: start, placing: placing, birth: birth, &rng)
             default:
                 youth.placements.append(
-                    SynthYouth.Placement(startedOn: start, endedOn: end, setting: current, endReason: finalReason(on: end, birth: birth, &rng)))
+                    SynthYouth.Placement(
+                        startedOn: start, endedOn: end, setting: current,
+                        endReason: finalReason(on: end, birth: birth, &rng)))
                 episodeAbsences(start, end, &rng)
                 guard rng.chance(0.25) else { return }
                 start = end + rng.int(30...300)
@@ -465,7 +498,9 @@ final class YouthGenerator {
         }
     }
 
-    private func nextSetting(from current: Int, on day: Day, placing: Tuning.Placing, birth: Day, _ rng: inout SynthRandom) -> Int {
+    private func nextSetting(
+        from current: Int, on day: Day, placing: Tuning.Placing, birth: Day, _ rng: inout SynthRandom
+    ) -> Int {
         let years = day.years(since: birth)
         let rank = settingRank[current]
         let direction = directions[pick(directions, [35, 18, 15, 16, 16], &rng)]
@@ -488,7 +523,8 @@ final class YouthGenerator {
     // MARK: Events
 
     private func makeEvents(
-        _ youth: inout SynthYouth, from windowStart: Day, to activeEnd: Day, tier: Int, top: Int, probationInvolved: Bool,
+        _ youth: inout SynthYouth, from windowStart: Day, to activeEnd: Day, tier: Int, top: Int,
+        probationInvolved: Bool,
         substanceNeed: Bool, _ rng: inout SynthRandom
     ) {
         let birth = youth.birthMonth
@@ -525,7 +561,9 @@ final class YouthGenerator {
                     let p = min(0.97, (Tuning.vitalDocument[details[d]] ?? 0.3) * diligence)
                     guard rng.chance(p) else { continue }
                     events.append(SynthYouth.Event(event: i, on: Day.random(lo, activeEnd, &rng), detail: d))
-                    if rng.chance(0.04) { events.append(SynthYouth.Event(event: i, on: Day.random(lo, activeEnd, &rng), detail: d)) }
+                    if rng.chance(0.04) {
+                        events.append(SynthYouth.Event(event: i, on: Day.random(lo, activeEnd, &rng), detail: d))
+                    }
                 }
                 continue
             }
@@ -606,13 +644,16 @@ final class YouthGenerator {
         }
         if let parenting, let firstBirth = events.filter({ $0.event == birthEvent }).map(\.on).min(), rng.chance(0.75) {
             let n = max(1, rng.poisson(2 * Double(activeEnd - firstBirth) / 365.25))
-            for _ in 0..<min(n, 12) { events.append(SynthYouth.Event(event: parenting, on: Day.random(firstBirth, activeEnd, &rng))) }
+            for _ in 0..<min(n, 12) {
+                events.append(SynthYouth.Event(event: parenting, on: Day.random(firstBirth, activeEnd, &rng)))
+            }
         }
 
         // Coverage nudges: an event code (or a document) nothing has shown yet.
         if let coverage {
             var added = 0
-            for (i, _) in event.codes.enumerated() where added < 4 && !coverage.isSeen(event, i) && !events.contains(where: { $0.event == i }) {
+            for (i, _) in event.codes.enumerated()
+            where added < 4 && !coverage.isSeen(event, i) && !events.contains(where: { $0.event == i }) {
                 guard let w = window(eventRates[i]), rng.chance(coverage.force) else { continue }
                 if i == pregnancy || i == birthEvent, !mayBePregnant { continue }
                 let day = Day.random(w.0, w.1, &rng)
@@ -646,7 +687,9 @@ final class YouthGenerator {
 
     // MARK: School
 
-    private func makeTerms(_ youth: inout SynthYouth, from windowStart: Day, to activeEnd: Day, _ rng: inout SynthRandom) {
+    private func makeTerms(
+        _ youth: inout SynthYouth, from windowStart: Day, to activeEnd: Day, _ rng: inout SynthRandom
+    ) {
         let birth = youth.birthMonth
         func age(_ day: Day) -> Int { day.years(since: birth) }
         guard rng.chance(0.82) else { return }
@@ -673,9 +716,18 @@ final class YouthGenerator {
                     let attended = min(enrolled, max(0, Int((Double(enrolled) * rate).rounded())))
                     var halves: Int?
                     if credits {
-                        halves = enrolled == 0 ? 0 : min(80, max(0, Int((Double(enrolled) / Double(full) * 60 * rate * rng.double(0.7, 1.15)).rounded())))
+                        halves =
+                            enrolled == 0
+                            ? 0
+                            : min(
+                                80,
+                                max(
+                                    0,
+                                    Int((Double(enrolled) / Double(full) * 60 * rate * rng.double(0.7, 1.15)).rounded())
+                                ))
                     }
-                    return SynthYouth.Term(start: s, end: e, enrolled: enrolled, attended: attended, creditHalves: halves)
+                    return SynthYouth.Term(
+                        start: s, end: e, enrolled: enrolled, attended: attended, creditHalves: halves)
                 }
                 switch termKinds[pick(termKinds, [80, 14, 3, 3], &rng)] {
                 case "full": youth.terms.append(row(start, end, full))
@@ -695,7 +747,8 @@ final class YouthGenerator {
     // MARK: Assessments
 
     private func makeAssessments(
-        _ youth: inout SynthYouth, kind: AgencyKind, firstFlag: Day, to activeEnd: Day, substanceNeed: Bool, _ rng: inout SynthRandom
+        _ youth: inout SynthYouth, kind: AgencyKind, firstFlag: Day, to activeEnd: Day, substanceNeed: Bool,
+        _ rng: inout SynthRandom
     ) {
         var administrations: [SynthYouth.Administration] = []
         for (n, instrument) in reference.instruments.enumerated() {
@@ -710,7 +763,8 @@ final class YouthGenerator {
             case "VOICE": (share, gap) = (0.45, 90...240)
             default: (share, gap) = (0.2, 120...300)
             }
-            let forced = coverage.map { !$0.hasSeen(feature: "instrument:" + instrument.code) && rng.chance($0.force) } ?? false
+            let forced =
+                coverage.map { !$0.hasSeen(feature: "instrument:" + instrument.code) && rng.chance($0.force) } ?? false
             guard forced || rng.chance(share) else { continue }
             var dates: [Day] = []
             var day = firstFlag + rng.int(0...60)
@@ -727,7 +781,9 @@ final class YouthGenerator {
             for (k, on) in dates.enumerated() {
                 var items = model.administer(k: k, years: Double(on - dates[0]) / 365.25, &rng)
                 // Some administrations miss items (kept, scored only where the rule allows).
-                if instrument.itemPattern == nil, items.count > 2, completeness[pick(completeness, [93, 7], &rng)] == "incomplete" {
+                if instrument.itemPattern == nil, items.count > 2,
+                    completeness[pick(completeness, [93, 7], &rng)] == "incomplete"
+                {
                     for _ in 0..<rng.int(1...min(3, items.count - 1)) { items.remove(at: rng.below(items.count)) }
                 }
                 administrations.append(SynthYouth.Administration(instrument: n, on: on, items: items))
@@ -739,7 +795,9 @@ final class YouthGenerator {
 
     // MARK: Stages of change and goals
 
-    private func makeStages(_ youth: inout SynthYouth, firstFlag: Day, to activeEnd: Day, substanceNeed: Bool, _ rng: inout SynthRandom) {
+    private func makeStages(
+        _ youth: inout SynthYouth, firstFlag: Day, to activeEnd: Day, substanceNeed: Bool, _ rng: inout SynthRandom
+    ) {
         guard rng.chance(0.5) else { return }
         var tracked: [Int] = []
         for (b, code) in behavior.codes.enumerated() {
@@ -762,12 +820,21 @@ final class YouthGenerator {
                 } else {
                     let roll = rng.unit()
                     let relapseChance = relapse == nil ? 0 : (s >= 2 ? 0.1 : 0.04)
-                    if roll < relapseChance { s = last + 1 } else if roll < relapseChance + 0.35 { s = min(last, s + 1) } else if roll < relapseChance + 0.45 { s = max(0, s - 1) }
+                    if roll < relapseChance {
+                        s = last + 1
+                    } else if roll < relapseChance + 0.35 {
+                        s = min(last, s + 1)
+                    } else if roll < relapseChance + 0.45 {
+                        s = max(0, s - 1)
+                    }
                 }
                 // Coverage: a stage nothing has shown yet, when it can follow.
                 if let coverage, rng.chance(coverage.force) {
-                    if let relapse, s <= last, !coverage.isSeen(stage, relapse), current[t] >= 0 { s = last + 1 }
-                    else if s <= last, let unseen = rankedStages.firstIndex(where: { !coverage.isSeen(stage, $0) }) { s = unseen }
+                    if let relapse, s <= last, !coverage.isSeen(stage, relapse), current[t] >= 0 {
+                        s = last + 1
+                    } else if s <= last, let unseen = rankedStages.firstIndex(where: { !coverage.isSeen(stage, $0) }) {
+                        s = unseen
+                    }
                 }
                 current[t] = s
                 let code = s > last ? relapse! : rankedStages[s]
@@ -779,7 +846,9 @@ final class YouthGenerator {
         }
     }
 
-    private func makeGoals(prefix: String, count: Int, from firstFlag: Day, to activeEnd: Day, _ rng: inout SynthRandom) -> [SynthYouth.Goal] {
+    private func makeGoals(prefix: String, count: Int, from firstFlag: Day, to activeEnd: Day, _ rng: inout SynthRandom)
+        -> [SynthYouth.Goal]
+    {
         guard count > 0, !reference.domains.isEmpty, firstFlag < activeEnd else { return [] }
         var goals: [SynthYouth.Goal] = []
         for _ in 1...count {
@@ -787,11 +856,14 @@ final class YouthGenerator {
             let young = activeEnd - setOn < 60
             var status = pick(goalStatus, goalStatusWeights, &rng)
             if young, let inProgress, rng.chance(0.8) { status = inProgress }
-            let statusOn = status == inProgress
+            let statusOn =
+                status == inProgress
                 ? Day.random(setOn, activeEnd, &rng)
                 : min(activeEnd, setOn + rng.int(30...420))
             goals.append(
-                SynthYouth.Goal(id: "", domain: reference.domains[rng.weighted(domainWeights)], setOn: setOn, status: status, statusOn: statusOn))
+                SynthYouth.Goal(
+                    id: "", domain: reference.domains[rng.weighted(domainWeights)], setOn: setOn, status: status,
+                    statusOn: statusOn))
         }
         goals.sort { $0.setOn < $1.setOn }
         // Numbered in the order they were set, e.g. G2024-01, G2024-02.
@@ -806,7 +878,9 @@ struct InstrumentModel {
     /// The CANS items with their domain, worked out once.
     static let cans: [(item: String, domain: CANSDomain, offset: Double)] = Tuning.cansItems.map { entry in
         let domain = entry.item.split(separator: ".").first.map(String.init) ?? ""
-        return (entry.item, domain == "substance" ? .substance : domain == "strengths" ? .strengths : .need, entry.offset)
+        return (
+            entry.item, domain == "substance" ? .substance : domain == "strengths" ? .strengths : .need, entry.offset
+        )
     }
 
     let instrument: SynthReference.Instrument
@@ -859,7 +933,9 @@ struct InstrumentModel {
         case "URICA":
             return urica(k: k, &rng)
         default:
-            return instrument.items.map { ($0.item, instrument.minScore + rng.below(instrument.maxScore - instrument.minScore + 1)) }
+            return instrument.items.map {
+                ($0.item, instrument.minScore + rng.below(instrument.maxScore - instrument.minScore + 1))
+            }
         }
     }
 
@@ -867,7 +943,11 @@ struct InstrumentModel {
     private mutating func urica(k: Int, _ rng: inout SynthRandom) -> [(item: String, score: Int)] {
         if k > 0 {
             let roll = rng.unit()
-            if roll < 0.35 { readiness = min(3, readiness + 1) } else if roll < 0.55 { readiness = max(0, readiness - 1) }
+            if roll < 0.35 {
+                readiness = min(3, readiness + 1)
+            } else if roll < 0.55 {
+                readiness = max(0, readiness - 1)
+            }
         }
         // Subscale totals (7 items each, 7 … 35), chosen so the readiness lands in the band.
         var totals: [String: Int]

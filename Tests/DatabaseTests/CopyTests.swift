@@ -45,7 +45,8 @@ final class CopyTests: XCTestCase {
 
         let db = try TestCluster.shared.freshDatabase()
         try db.withConnection {
-            _ = try $0.query("CREATE TABLE copy_probe (id bigint NOT NULL, bucket integer NOT NULL, label text NOT NULL)")
+            _ = try $0.query(
+                "CREATE TABLE copy_probe (id bigint NOT NULL, bucket integer NOT NULL, label text NOT NULL)")
         }
         let reportURL = FileManager.default.temporaryDirectory.appendingPathComponent("copy-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: reportURL) }
@@ -180,7 +181,9 @@ final class CopyTests: XCTestCase {
         let db = try TestCluster.shared.freshDatabase()
         try db.withConnection { c in
             try c.query("CREATE TABLE strict_rows (id integer)")
-            XCTAssertThrowsError(try c.copyIn("COPY strict_rows FROM STDIN") { try $0.write("1\n2\nSECRET-ID-77\n4\n") }) {
+            XCTAssertThrowsError(
+                try c.copyIn("COPY strict_rows FROM STDIN") { try $0.write("1\n2\nSECRET-ID-77\n4\n") }
+            ) {
                 error in
                 guard let error = error as? PostgresError else { return XCTFail("not a PostgresError: \(error)") }
                 XCTAssertEqual(error.sqlState, "22P02")
@@ -194,7 +197,9 @@ final class CopyTests: XCTestCase {
         let db = try TestCluster.shared.freshDatabase()
         try db.withConnection { c in
             var lines: [String] = []
-            try c.copyOut("COPY (SELECT number, fips, name FROM ref.county WHERE number IN (1, 19, 58) ORDER BY number) TO STDOUT") {
+            try c.copyOut(
+                "COPY (SELECT number, fips, name FROM ref.county WHERE number IN (1, 19, 58) ORDER BY number) TO STDOUT"
+            ) {
                 lines.append(String(decoding: $0, as: UTF8.self))
             }
             XCTAssertEqual(lines, ["1\t06001\tAlameda\n", "19\t06037\tLos Angeles\n", "58\t06115\tYuba\n"])

@@ -74,7 +74,8 @@ final class DecodingTests: XCTestCase {
                     + "true AS yes, false AS no, 1 = 2 AS computed"
             ).single()
             // 12345.6789 = 123456789 × 10^-4, exactly: numeric is decimal, so no binary rounding.
-            XCTAssertEqual(try row.decode(Decimal.self, "n"), Decimal(sign: .plus, exponent: -4, significand: 123_456_789))
+            XCTAssertEqual(
+                try row.decode(Decimal.self, "n"), Decimal(sign: .plus, exponent: -4, significand: 123_456_789))
             XCTAssertEqual(try row.decode(Double.self, "n"), 12345.6789)
             // PostgreSQL 12+ prints the shortest text that reads back to the same double,
             // so 0.1 comes back as the very same Double as Swift's literal 0.1.
@@ -110,9 +111,12 @@ final class DecodingTests: XCTestCase {
             // + 31 + 28 days to 29 February → 19,782 days × 86,400 s = 1,709,164,800 s;
             // + 13:45:30.25 (49,530.25 s) = 1,709,214,330.25 s after the epoch.
             let expected = Date(timeIntervalSince1970: 1_709_214_330.25)
-            XCTAssertEqual(try row.decode(Date.self, "utc").timeIntervalSince1970, expected.timeIntervalSince1970, accuracy: 1e-6)
+            XCTAssertEqual(
+                try row.decode(Date.self, "utc").timeIntervalSince1970, expected.timeIntervalSince1970, accuracy: 1e-6)
             // 05:45:30.25 at UTC−8 is 13:45:30.25 UTC: the same instant.
-            XCTAssertEqual(try row.decode(Date.self, "pacific").timeIntervalSince1970, expected.timeIntervalSince1970, accuracy: 1e-6)
+            XCTAssertEqual(
+                try row.decode(Date.self, "pacific").timeIntervalSince1970, expected.timeIntervalSince1970,
+                accuracy: 1e-6)
             XCTAssertEqual(try row.decode(Date.self, "epoch").timeIntervalSince1970, 0)
             // A date is not a timestamptz and vice versa.
             XCTAssertThrowsError(try row.decode(Date.self, "leap"))

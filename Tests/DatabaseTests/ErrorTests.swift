@@ -41,7 +41,8 @@ final class ErrorTests: XCTestCase {
         try db.withConnection { c in
             try c.query("CREATE TABLE youth (code text CONSTRAINT youth_code_key UNIQUE, note text)")
             try c.query("INSERT INTO youth VALUES ($1, $2)", [secret, "first"])
-            let error = try XCTUnwrap(serverError { try c.query("INSERT INTO youth VALUES ($1, $2)", [secret, "second"]) })
+            let error = try XCTUnwrap(
+                serverError { try c.query("INSERT INTO youth VALUES ($1, $2)", [secret, "second"]) })
             XCTAssertEqual(error.kind, .server)
             XCTAssertEqual(error.sqlState, PostgresError.uniqueViolation)
             XCTAssertEqual(error.sqlState, "23505")
@@ -69,7 +70,8 @@ final class ErrorTests: XCTestCase {
 
             // A NOT NULL or CHECK failure prints the whole row in its detail; that goes too.
             try c.query("CREATE TABLE person (name text NOT NULL, age integer CHECK (age >= 0))")
-            let check = try XCTUnwrap(serverError { try c.query("INSERT INTO person VALUES ($1, $2)", ["Zoë Q. Secret", -3]) })
+            let check = try XCTUnwrap(
+                serverError { try c.query("INSERT INTO person VALUES ($1, $2)", ["Zoë Q. Secret", -3]) })
             XCTAssertEqual(check.sqlState, "23514")
             XCTAssertEqual(check.constraint, "person_age_check")
             XCTAssertEqual(check.detail, "Failing row contains (…).")
@@ -135,7 +137,9 @@ final class ErrorTests: XCTestCase {
     // MARK: Helpers
 
     /// The PostgresError `body` throws, failing the test when it throws nothing or something else.
-    private func serverError(file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> Void) -> PostgresError? {
+    private func serverError(file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> Void)
+        -> PostgresError?
+    {
         do {
             try body()
             XCTFail("expected an error", file: file, line: line)

@@ -27,8 +27,10 @@ final class IndicatorFixtureTests: XCTestCase {
             .filter { $0.hasSuffix(".sql") && $0.first?.isNumber == true }.sorted()
         XCTAssertEqual(
             names,
-            ["01_population.sql", "02_placement.sql", "03_events.sql", "04_education.sql", "05_instruments.sql",
-             "06_progress.sql", "07_suppression_groups.sql", "08_suppression_shared.sql"])
+            [
+                "01_population.sql", "02_placement.sql", "03_events.sql", "04_education.sql", "05_instruments.sql",
+                "06_progress.sql", "07_suppression_groups.sql", "08_suppression_shared.sql",
+            ])
     }
 
     static func normalized(_ field: String) -> String {
@@ -52,7 +54,9 @@ final class IndicatorFixtureTests: XCTestCase {
         try database.withConnection { connection in
             for expectation in fixture.expectations {
                 let rows = try connection.query(expectation.sql, expectation.parameters).rows
-                let found = try rows.map { row in try (0..<expectation.columns.count).map { try row.decode(String?.self, at: $0) ?? "" } }
+                let found = try rows.map { row in
+                    try (0..<expectation.columns.count).map { try row.decode(String?.self, at: $0) ?? "" }
+                }
                 // Numbers compare by value (the view prints 0.50 where the fixture writes 0.5).
                 XCTAssertEqual(
                     found.map { $0.map(Self.normalized) }, [expectation.columns.map(Self.normalized)],
@@ -95,7 +99,9 @@ struct IndicatorFixture {
                     .map { $0.trimmingCharacters(in: .whitespaces) }
             }
             if body.hasPrefix("period:") {
-                let label = body.dropFirst(7).trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init) ?? ""
+                let label =
+                    body.dropFirst(7).trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init)
+                    ?? ""
                 period = Period(label)
             } else if body.hasPrefix("check:") {
                 checks.append(Check(sql: body.dropFirst(6).trimmingCharacters(in: .whitespaces), line: index + 1))

@@ -23,7 +23,8 @@ final class MigrationTests: XCTestCase {
             let applied = try migrator.migrate(on: c)
             XCTAssertEqual(applied.map(\.fileName), files, "applied in file-name order")
 
-            let records = try c.query("SELECT id, name, checksum, applied_at FROM public.outcomes_migration ORDER BY id")
+            let records = try c.query(
+                "SELECT id, name, checksum, applied_at FROM public.outcomes_migration ORDER BY id")
             XCTAssertEqual(records.rows.count, files.count)
             var previous: Date?
             for (row, file) in zip(records.rows, files) {
@@ -41,7 +42,9 @@ final class MigrationTests: XCTestCase {
                 if let previous { XCTAssertGreaterThanOrEqual(appliedAt, previous) }
                 previous = appliedAt
             }
-            XCTAssertEqual(try c.query("SELECT to_regclass('ref.county') IS NOT NULL AS ok").single().decode(Bool.self, "ok"), true)
+            XCTAssertEqual(
+                try c.query("SELECT to_regclass('ref.county') IS NOT NULL AS ok").single().decode(Bool.self, "ok"), true
+            )
         }
     }
 
@@ -68,7 +71,10 @@ final class MigrationTests: XCTestCase {
         let first = try XCTUnwrap(original.migrations.first)
         var changed = original.migrations
         changed[0] = Migration(id: first.id, name: first.name, sql: first.sql + "\n-- edited after it was applied\n")
-        let edited = Migrator(migrations: changed + [Migration(id: 9000, name: "never_applied", sql: "CREATE TABLE public.never_applied ();")])
+        let edited = Migrator(
+            migrations: changed + [
+                Migration(id: 9000, name: "never_applied", sql: "CREATE TABLE public.never_applied ();")
+            ])
 
         try db.withConnection { c in
             XCTAssertThrowsError(try edited.migrate(on: c)) { error in
@@ -100,7 +106,9 @@ final class MigrationTests: XCTestCase {
 
         try db.withConnection { c in
             XCTAssertThrowsError(try migrator.migrate(on: c)) { error in
-                guard let error = error as? PostgresError else { return XCTFail("expected a PostgresError, got \(error)") }
+                guard let error = error as? PostgresError else {
+                    return XCTFail("expected a PostgresError, got \(error)")
+                }
                 XCTAssertEqual(error.sqlState, "22012")  // division_by_zero
                 XCTAssertTrue(error.message.contains("9001_broken_probe.sql"), error.message)
             }

@@ -16,17 +16,22 @@ final class ReferenceDataTests: XCTestCase {
             // order: county n has code 06 (the state) followed by 2n − 1 in three digits.
             for row in rows {
                 let n = try row.decode(Int.self, "number")
-                XCTAssertEqual(try row.decode(String.self, "fips"), "06" + String(format: "%03d", 2 * n - 1), "county \(n)")
+                XCTAssertEqual(
+                    try row.decode(String.self, "fips"), "06" + String(format: "%03d", 2 * n - 1), "county \(n)")
             }
             // Numbered alphabetically: sorting the names gives the same order.
             let names = try rows.map { try $0.decode(String.self, "name") }
             XCTAssertEqual(names, names.sorted())
 
             let spot = try c.query(
-                "SELECT fips, name FROM ref.county WHERE fips IN ('06001', '06037', '06059', '06073', '06115') ORDER BY fips")
-            let pairs = try spot.rows.map { "\(try $0.decode(String.self, "fips")) \(try $0.decode(String.self, "name"))" }
+                "SELECT fips, name FROM ref.county WHERE fips IN ('06001', '06037', '06059', '06073', '06115') ORDER BY fips"
+            )
+            let pairs = try spot.rows.map {
+                "\(try $0.decode(String.self, "fips")) \(try $0.decode(String.self, "name"))"
+            }
             // 06001 is n = 1, 06037 n = 19, 06059 n = 30, 06073 n = 37, 06115 n = 58.
-            XCTAssertEqual(pairs, ["06001 Alameda", "06037 Los Angeles", "06059 Orange", "06073 San Diego", "06115 Yuba"])
+            XCTAssertEqual(
+                pairs, ["06001 Alameda", "06037 Los Angeles", "06059 Orange", "06073 San Diego", "06115 Yuba"])
         }
     }
 

@@ -16,7 +16,9 @@ import XCTest
 final class SuppressionPropertyTests: XCTestCase {
     func testInvariantsHoldOnEveryGroupOfSyntheticStatewideData() throws {
         // The seed varies from run to run (printed, so a failure can be replayed with OUTCOMES_TEST_SEED).
-        let seed = ProcessInfo.processInfo.environment["OUTCOMES_TEST_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...1_000_000)
+        let seed =
+            ProcessInfo.processInfo.environment["OUTCOMES_TEST_SEED"].flatMap(UInt64.init)
+            ?? UInt64.random(in: 1...1_000_000)
         print("SuppressionPropertyTests seed: \(seed)")
         let database = try TestCluster.shared.freshDatabase()
         let checkout = TestCluster.checkout
@@ -27,10 +29,12 @@ final class SuppressionPropertyTests: XCTestCase {
         let reference = try database.withConnection(as: .analyst) { try SynthReference.load(from: $0) }
         let summary = try Synthesizer(reference: reference, seed: seed).writeStatewide(youth: 1500, to: folder)
         let registry = AgencyRegistry(database: database)
-        let ingestor = Ingestor(database: database, hasher: IdentifierHasher(secret: "property-test"), sqlDirectory: sql)
+        let ingestor = Ingestor(
+            database: database, hasher: IdentifierHasher(secret: "property-test"), sqlDirectory: sql)
         for agency in summary.agencies {
             try registry.add(code: agency.code, name: agency.name, counties: [agency.countyFIPS])
-            let outcome = try ingestor.ingest(path: folder.appendingPathComponent(agency.code).path, agencyCode: agency.code)
+            let outcome = try ingestor.ingest(
+                path: folder.appendingPathComponent(agency.code).path, agencyCode: agency.code)
             XCTAssertEqual(outcome.status, .accepted, "seed \(seed): \(agency.code) \(outcome.issues.listed.prefix(3))")
         }
         let period = Period("SFY2025Q4")!
@@ -39,7 +43,8 @@ final class SuppressionPropertyTests: XCTestCase {
         XCTAssertGreaterThan(computed.suppressed, 1000, "seed \(seed)")
 
         let invariants = try String(
-            contentsOf: checkout.appendingPathComponent("Tests/Fixtures/indicators/suppression_invariants.sql"), encoding: .utf8)
+            contentsOf: checkout.appendingPathComponent("Tests/Fixtures/indicators/suppression_invariants.sql"),
+            encoding: .utf8)
         let violations = try database.withConnection { try $0.query(invariants).rows }
         XCTAssertEqual(violations.count, 0, "seed \(seed): \(violations.count) violations")
         // The published view itself never shows a count from 1 to 10 (checked independently of the invariant query).

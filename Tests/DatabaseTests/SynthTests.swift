@@ -25,9 +25,11 @@ final class SynthTests: XCTestCase {
     private static func statewideFolder() throws -> URL {
         try statewide.withLock { folder in
             if let folder { return folder }
-            let url = FileManager.default.temporaryDirectory.appendingPathComponent("synth-statewide-\(getpid())", isDirectory: true)
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "synth-statewide-\(getpid())", isDirectory: true)
             try? FileManager.default.removeItem(at: url)
-            _ = try Synthesizer(reference: try reference(), seed: statewideSeed).writeStatewide(youth: statewideYouth, to: url)
+            _ = try Synthesizer(reference: try reference(), seed: statewideSeed).writeStatewide(
+                youth: statewideYouth, to: url)
             folder = url
             return url
         }
@@ -42,7 +44,8 @@ final class SynthTests: XCTestCase {
     }
 
     private func scratch() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("synth-test-\(UUID().uuidString)", isDirectory: true)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "synth-test-\(UUID().uuidString)", isDirectory: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: url) }
         return url
     }
@@ -92,7 +95,8 @@ final class SynthTests: XCTestCase {
         _ = try Synthesizer(reference: try Self.reference(), seed: Synthesizer.sampleSeed).writeSample(to: fresh)
         XCTAssertEqual(
             try digest(of: Self.sampleFolder), try digest(of: fresh),
-            "samples/sample-extract is out of date: regenerate it with `outcomes synth --sample --out samples/sample-extract --force`")
+            "samples/sample-extract is out of date: regenerate it with `outcomes synth --sample --out samples/sample-extract --force`"
+        )
     }
 
     // MARK: Coverage
@@ -107,16 +111,21 @@ final class SynthTests: XCTestCase {
     }
 
     /// Every (list, code) the folders' files use, read through the format's own column definitions.
-    private func usedCodes(in folders: [URL], database: Database) throws -> (codes: Set<String>, items: Set<String>, files: [String: Int]) {
+    private func usedCodes(in folders: [URL], database: Database) throws -> (
+        codes: Set<String>, items: Set<String>, files: [String: Int]
+    ) {
         struct Column { var file: String; var name: String; var kind: String; var list: String? }
         let columns = try database.withConnection { connection in
             try connection.query("SELECT file, name, kind, list FROM ref.extract_column ORDER BY file, ord").rows.map {
-                Column(file: try $0.decode(String.self, "file"), name: try $0.decode(String.self, "name"),
-                       kind: try $0.decode(String.self, "kind"), list: try $0.decode(String?.self, "list"))
+                Column(
+                    file: try $0.decode(String.self, "file"), name: try $0.decode(String.self, "name"),
+                    kind: try $0.decode(String.self, "kind"), list: try $0.decode(String?.self, "list"))
             }
         }
         let detailLists = try database.withConnection { connection in
-            try connection.query("SELECT code, detail_list FROM ref.code WHERE list = 'event' AND detail_list IS NOT NULL").rows.map {
+            try connection.query(
+                "SELECT code, detail_list FROM ref.code WHERE list = 'event' AND detail_list IS NOT NULL"
+            ).rows.map {
                 (try $0.decode(String.self, "code"), try $0.decode(String.self, "detail_list"))
             }
         }
@@ -147,14 +156,21 @@ final class SynthTests: XCTestCase {
                         default: break
                         }
                     }
-                    if file == "events.csv", let list = detailLists.first(where: { $0.0 == cell("event") })?.1, !cell("detail").isEmpty {
+                    if file == "events.csv", let list = detailLists.first(where: { $0.0 == cell("event") })?.1,
+                        !cell("detail").isEmpty
+                    {
                         used.insert("\(list):\(cell("detail"))")
                     }
                     if file == "assessments.csv" {
                         let item = cell("item")
-                        items.insert(cell("instrument") == "CANS" ? "CANS:" + (item.split(separator: ".").first.map(String.init) ?? "") : "\(cell("instrument")):\(item)")
+                        items.insert(
+                            cell("instrument") == "CANS"
+                                ? "CANS:" + (item.split(separator: ".").first.map(String.init) ?? "")
+                                : "\(cell("instrument")):\(item)")
                     }
-                    if file == "school_terms.csv", cell("days_enrolled") == "0" { used.insert("feature:days_enrolled_zero") }
+                    if file == "school_terms.csv", cell("days_enrolled") == "0" {
+                        used.insert("feature:days_enrolled_zero")
+                    }
                     if file == "absences.csv", cell("returned_on").isEmpty { used.insert("feature:still_away") }
                     if file == "placements.csv", cell("ended_on").isEmpty { used.insert("feature:ongoing_placement") }
                 }
@@ -163,7 +179,9 @@ final class SynthTests: XCTestCase {
         return (used, items, files)
     }
 
-    private func assertEveryCode(_ used: (codes: Set<String>, items: Set<String>, files: [String: Int]), database: Database) throws {
+    private func assertEveryCode(
+        _ used: (codes: Set<String>, items: Set<String>, files: [String: Int]), database: Database
+    ) throws {
         let codes = try database.withConnection { connection in
             try connection.query("SELECT list, code FROM ref.code ORDER BY list, ord").rows.map {
                 "\(try $0.decode(String.self, "list")):\(try $0.decode(String.self, "code"))"
@@ -181,9 +199,13 @@ final class SynthTests: XCTestCase {
             }
         }
         XCTAssertEqual(listedItems.filter { !used.items.contains($0) }, [], "instrument items that never appear")
-        for domain in ["behavioral", "substance", "strengths", "risk"] { XCTAssert(used.items.contains("CANS:\(domain)"), domain) }
-        for file in ["youth.csv", "cse_flags.csv", "placements.csv", "absences.csv", "events.csv", "school_terms.csv",
-                     "assessments.csv", "stages_of_change.csv", "goals.csv"] {
+        for domain in ["behavioral", "substance", "strengths", "risk"] {
+            XCTAssert(used.items.contains("CANS:\(domain)"), domain)
+        }
+        for file in [
+            "youth.csv", "cse_flags.csv", "placements.csv", "absences.csv", "events.csv", "school_terms.csv",
+            "assessments.csv", "stages_of_change.csv", "goals.csv",
+        ] {
             XCTAssertGreaterThan(used.files[file] ?? 0, 0, "\(file) has no rows")
         }
     }
@@ -206,14 +228,17 @@ final class SynthTests: XCTestCase {
         let reference = try Self.reference()
         let (header, agencies) = try rows(folder.appendingPathComponent("agencies.csv"))
         XCTAssertEqual(header, ["code", "name", "counties"])
-        XCTAssertEqual(Set(agencies.flatMap { $0[2].split(separator: ";").map(String.init) }), Set(reference.counties.map(\.fips)))
+        XCTAssertEqual(
+            Set(agencies.flatMap { $0[2].split(separator: ";").map(String.init) }), Set(reference.counties.map(\.fips)))
         XCTAssertEqual(Set(agencies.map { $0[0] }).count, agencies.count, "agency codes repeat")
         var schoolByCounty: [String: Bool] = [:]
         var omissions = 0
         for agency in agencies {
             XCTAssert(AgencyPlan.isValidCode(agency[0]), agency[0])
             let extract = folder.appendingPathComponent(agency[0])
-            let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: extract.appendingPathComponent("extract.json"))) as? [String: Any]
+            let manifest =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: extract.appendingPathComponent("extract.json")))
+                as? [String: Any]
             XCTAssertEqual(manifest?["agency_code"] as? String, agency[0])
             XCTAssertEqual(manifest?["format_version"] as? Int, 1)
             XCTAssertEqual(manifest?["extracted_on"] as? String, "2025-08-15")
@@ -239,13 +264,17 @@ final class SynthTests: XCTestCase {
         let registry = AgencyRegistry(database: database)
         let agencies = try rows(folder.appendingPathComponent("agencies.csv")).rows
         for agency in agencies {
-            try registry.add(code: agency[0], name: agency[1], counties: agency[2].split(separator: ";").map(String.init))
+            try registry.add(
+                code: agency[0], name: agency[1], counties: agency[2].split(separator: ";").map(String.init))
         }
-        let ingestor = Ingestor(database: database, hasher: IdentifierHasher(secret: "synth-test-secret"), sqlDirectory: Self.sqlDirectory)
+        let ingestor = Ingestor(
+            database: database, hasher: IdentifierHasher(secret: "synth-test-secret"), sqlDirectory: Self.sqlDirectory)
         var youth = 0
         for agency in agencies {
-            let outcome = try ingestor.ingest(path: folder.appendingPathComponent(agency[0]).path, agencyCode: agency[0])
-            XCTAssertEqual(outcome.status, .accepted, "\(agency[0]): \(outcome.issues.listed.prefix(5).map { "\($0)" })")
+            let outcome = try ingestor.ingest(
+                path: folder.appendingPathComponent(agency[0]).path, agencyCode: agency[0])
+            XCTAssertEqual(
+                outcome.status, .accepted, "\(agency[0]): \(outcome.issues.listed.prefix(5).map { "\($0)" })")
             youth += outcome.recordCounts["youth.csv"] ?? 0
         }
         XCTAssertGreaterThan(youth, Self.statewideYouth)
@@ -276,7 +305,8 @@ final class SynthTests: XCTestCase {
                       FROM core.cse_flag GROUP BY extract_id, youth_hash) t
                 """
             ).single()
-            let confirmed = Double(try tiers.decode(Int.self, "confirmed")), suspected = Double(try tiers.decode(Int.self, "suspected"))
+            let confirmed = Double(try tiers.decode(Int.self, "confirmed")),
+                suspected = Double(try tiers.decode(Int.self, "suspected"))
             XCTAssertEqual(confirmed / (confirmed + suspected), 0.6, accuracy: 0.05)
             XCTAssertGreaterThan(try tiers.decode(Int.self, "at_risk"), 0)
 
@@ -308,12 +338,15 @@ final class SynthTests: XCTestCase {
         let database = try TestCluster.shared.freshDatabase()
         try AgencyRegistry(database: database).add(
             code: Synthesizer.sampleAgencyCode, name: "Sample agency", counties: [Synthesizer.sampleCountyFIPS])
-        let ingestor = Ingestor(database: database, hasher: IdentifierHasher(secret: "synth-test-secret"), sqlDirectory: Self.sqlDirectory)
+        let ingestor = Ingestor(
+            database: database, hasher: IdentifierHasher(secret: "synth-test-secret"), sqlDirectory: Self.sqlDirectory)
         let outcome = try ingestor.ingest(path: Self.sampleFolder.path, agencyCode: Synthesizer.sampleAgencyCode)
         XCTAssertEqual(outcome.status, .accepted, "\(outcome.issues.listed.prefix(5).map { "\($0)" })")
         XCTAssertEqual(outcome.recordCounts["youth.csv"], Synthesizer.sampleYouth)
-        for file in ["cse_flags.csv", "placements.csv", "absences.csv", "events.csv", "school_terms.csv", "assessments.csv",
-                     "stages_of_change.csv", "goals.csv"] {
+        for file in [
+            "cse_flags.csv", "placements.csv", "absences.csv", "events.csv", "school_terms.csv", "assessments.csv",
+            "stages_of_change.csv", "goals.csv",
+        ] {
             XCTAssertGreaterThan(outcome.recordCounts[file] ?? 0, 0, file)
         }
     }

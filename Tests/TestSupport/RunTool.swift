@@ -4,7 +4,9 @@ import Foundation
 ///
 /// Output goes to a file, not a pipe: a pipe nobody reads fills up and blocks the child.
 @discardableResult
-public func runTool(_ executable: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:])
+public func runTool(
+    _ executable: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+)
     throws -> (status: Int32, output: String)
 {
     let log = FileManager.default.temporaryDirectory.appendingPathComponent("tool-\(UUID().uuidString).log")

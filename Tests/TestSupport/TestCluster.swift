@@ -66,7 +66,8 @@ public final class TestCluster: Sendable {
         try withRunning { running in
             running.created += 1
             let name = "test_\(running.created)"
-            let admin = try PostgresConnection(conninfo: running.cluster.conninfo(port: running.port, database: "postgres"))
+            let admin = try PostgresConnection(
+                conninfo: running.cluster.conninfo(port: running.port, database: "postgres"))
             defer { admin.close() }
             // Names cannot be bound parameters; both are generated here, never user input.
             try admin.query("CREATE DATABASE \(name) TEMPLATE \(template)")

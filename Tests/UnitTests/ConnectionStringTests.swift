@@ -1,5 +1,6 @@
-@testable import PostgresClient
 import XCTest
+
+@testable import PostgresClient
 
 final class ConnectionStringTests: XCTestCase {
     func testRedactedURLKeepsEverythingButThePassword() {
@@ -59,11 +60,13 @@ final class ConnectionStringTests: XCTestCase {
 
     func testScrubRemovesAnEchoedURI() {
         let conninfo = "postgresql://eve:S3cret-99@[::1/db"
-        let message = "end of string reached when looking for matching \"]\" in IPv6 host address in URI: \"\(conninfo)\"\n"
+        let message =
+            "end of string reached when looking for matching \"]\" in IPv6 host address in URI: \"\(conninfo)\"\n"
         let scrubbed = PostgresConnection.scrub(message, conninfo: conninfo)
         XCTAssertEqual(
             scrubbed,
-            "end of string reached when looking for matching \"]\" in IPv6 host address in URI: \"(unparseable connection string)\"")
+            "end of string reached when looking for matching \"]\" in IPv6 host address in URI: \"(unparseable connection string)\""
+        )
         XCTAssertFalse(scrubbed.contains("S3cret-99"))
     }
 }

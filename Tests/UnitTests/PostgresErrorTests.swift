@@ -1,5 +1,6 @@
-@testable import PostgresClient
 import XCTest
+
+@testable import PostgresClient
 
 final class PostgresErrorTests: XCTestCase {
     func testDescriptionCarriesStateDetailAndHint() {

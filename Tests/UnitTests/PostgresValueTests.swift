@@ -81,7 +81,8 @@ final class PostgresTextDecodingTests: XCTestCase {
         XCTAssertNil(Int32(postgresText: "2147483648"))  // one past Int32.max
         XCTAssertNil(Int(postgresText: "12.5"))
         // 12345.6789 = 123456789 × 10^-4
-        XCTAssertEqual(Decimal(postgresText: "12345.6789"), Decimal(sign: .plus, exponent: -4, significand: 123_456_789))
+        XCTAssertEqual(
+            Decimal(postgresText: "12345.6789"), Decimal(sign: .plus, exponent: -4, significand: 123_456_789))
         XCTAssertNil(Decimal(postgresText: "twelve"))
         XCTAssertEqual(Double(postgresText: "-2.5"), -2.5)
         XCTAssertEqual(Double(postgresText: "Infinity"), .infinity)

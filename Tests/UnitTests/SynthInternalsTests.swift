@@ -31,7 +31,8 @@ final class SynthInternalsTests: XCTestCase {
 
     func testYouthKeysAreUniqueAndValidIdentifiers() {
         let agency = SynthAgency(
-            code: "TEST-CWS", name: "Test", kind: .childWelfare, countyFIPS: "06001", countyNumber: 1, omits: [], share: 1)
+            code: "TEST-CWS", name: "Test", kind: .childWelfare, countyFIPS: "06001", countyNumber: 1, omits: [],
+            share: 1)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("synth-keys-\(getpid())")
         defer { try? FileManager.default.removeItem(at: folder) }
         let reference = SynthReference(

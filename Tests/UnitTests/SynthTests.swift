@@ -16,7 +16,9 @@ final class SynthRandomTests: XCTestCase {
     func testXoshiro256StarStarMatchesAnIndependentImplementation() {
         // Values from a separate Python implementation of xoshiro256** seeded through SplitMix64.
         var a = SynthRandom(seed: 42)
-        XCTAssertEqual([a.next(), a.next(), a.next(), a.next()], [0x1578_0B2E_0C2E_C716, 0x6104_D986_6D11_3A7E, 0xAE17_5332_39E4_99A1, 0xECB8_AD47_03B3_60A1])
+        XCTAssertEqual(
+            [a.next(), a.next(), a.next(), a.next()],
+            [0x1578_0B2E_0C2E_C716, 0x6104_D986_6D11_3A7E, 0xAE17_5332_39E4_99A1, 0xECB8_AD47_03B3_60A1])
         var b = SynthRandom(seed: 0)
         XCTAssertEqual([b.next(), b.next()], [0x99EC_5F36_CB75_F2B4, 0xBF6E_1F78_4956_452A])
     }
@@ -127,7 +129,9 @@ final class SynthDayTests: XCTestCase {
 
 final class SynthAgencyPlanTests: XCTestCase {
     private let county = { (number: Int, slug: String, population: Int) in
-        SynthReference.County(number: number, fips: "06" + String(format: "%03d", 2 * number - 1), name: slug.capitalized, slug: slug, population: population)
+        SynthReference.County(
+            number: number, fips: "06" + String(format: "%03d", 2 * number - 1), name: slug.capitalized, slug: slug,
+            population: population)
     }
 
     func testAgencyCodesFollowTheSlugAndAreValid() {
@@ -136,7 +140,8 @@ final class SynthAgencyPlanTests: XCTestCase {
         // Too long for 32 characters: the slug's initials.
         XCTAssertEqual(
             AgencyPlan.agencyCode(slug: "a-very-long-county-name-indeed-here", suffix: "DROPIN"), "AVLCNIH-DROPIN")
-        XCTAssertLessThanOrEqual(AgencyPlan.agencyCode(slug: String(repeating: "x", count: 60), suffix: "CWS").count, 32)
+        XCTAssertLessThanOrEqual(
+            AgencyPlan.agencyCode(slug: String(repeating: "x", count: 60), suffix: "CWS").count, 32)
         XCTAssert(AgencyPlan.isValidCode("SAMPLE-CWS"))
         XCTAssert(AgencyPlan.isValidCode("A"))
         XCTAssertFalse(AgencyPlan.isValidCode("-CWS"))
@@ -149,7 +154,8 @@ final class SynthAgencyPlanTests: XCTestCase {
         XCTAssertEqual(small.map(\.code), ["ALPINE-CWS", "ALPINE-PROB"])
         XCTAssertEqual(small.map(\.share).reduce(0, +), 1, accuracy: 1e-9)
         let big = AgencyPlan.agencies(for: county(19, "los-angeles", 10_014_009))
-        XCTAssertEqual(big.map(\.code), ["LOS-ANGELES-CWS", "LOS-ANGELES-PROB", "LOS-ANGELES-ADV", "LOS-ANGELES-DROPIN"])
+        XCTAssertEqual(
+            big.map(\.code), ["LOS-ANGELES-CWS", "LOS-ANGELES-PROB", "LOS-ANGELES-ADV", "LOS-ANGELES-DROPIN"])
         XCTAssertEqual(big.map(\.share).reduce(0, +), 1, accuracy: 1e-9)
         for agency in small + big {
             XCTAssert(AgencyPlan.isValidCode(agency.code))
