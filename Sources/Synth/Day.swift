@@ -1,3 +1,5 @@
+import PostgresClient
+
 /// A calendar date as a day number (days since 1970-01-01), with the civil
 /// calendar conversions of Howard Hinnant's `days_from_civil` / `civil_from_days`.
 /// Pure integer arithmetic: no time zones, no clock, no Foundation calendars.
@@ -49,12 +51,9 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public var year: Int { components.year }
 
+    /// Month lengths are the client's calendar rule; one definition for the whole project.
     public static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
+        PostgresDate.daysIn(month: month, year: year)
     }
 
     /// The first day of this day's month.
