@@ -7,6 +7,8 @@
 --   outcomes.agency_id     the agency uploading
 --   outcomes.extracted_on  extract.json's date ('infinity' when extract.json was unusable)
 -- Every problem becomes a row of pg_temp.ingest_issue; nothing else is written.
+-- The rules on assessments across records run on the stored rows, in
+-- accept.sql, which reads that largest file once more only.
 
 CREATE TEMP TABLE ingest_issue (
     file     text NOT NULL,
@@ -18,18 +20,24 @@ CREATE TEMP TABLE ingest_issue (
     expected text NOT NULL
 ) ON COMMIT DROP;
 
--- 1. Cell rules, driven by the format's definition (ref.extract_column): one
---    scan per file checks every column's kind, code list, required value and
---    the extracted_on bound for dates.
+-- 1. Cell rules, driven by the format's definition (ref.extract_column): every
+--    column's kind, code list, required value and the extracted_on bound for
+--    dates. A file's columns hold few distinct values (dates, codes, items), so
+--    each distinct value is judged once: one scan per file groups every column
+--    (GROUPING SETS, one hash table per column) and the rules run on the
+--    distinct values. Only when a value fails is the file scanned again, to list
+--    the records holding a failing value with every problem of each.
 DO $$
 DECLARE
     f record;
     c record;
-    checks text[];
-    failing text[];
-    cell text;
-    cell_problem text;
-    problem text;
+    bad record;
+    grouped text[];     -- per column: the cell as grouped (identifiers: only NULL, 'invalid' or 'ok')
+    sets text[];        -- per column: its grouping set
+    judged text[];      -- per column: (ord, name, distinct value, its problem)
+    checks text[];      -- per column: (name, ord, value shown, problem) for the listed records
+    failing text[];     -- per failing column: a filter matching its failing values
+    rule text;          -- the column's problem as an expression of {cell}; NULL when the cell is fine
     allowed text[];
     extracted_on text := current_setting('outcomes.extracted_on');
     bound text;
@@ -37,60 +45,85 @@ BEGIN
     bound := CASE WHEN extracted_on = 'infinity' THEN NULL
                   ELSE 'a date on or before the extract date ' || extracted_on || ' (extracted_on in extract.json)' END;
     FOR f IN SELECT file, ord, 'stage_' || replace(file, '.csv', '') AS stage FROM ref.extract_file ORDER BY ord LOOP
+        grouped := '{}';
+        sets := '{}';
+        judged := '{}';
         checks := '{}';
         failing := '{}';
         FOR c IN SELECT * FROM ref.extract_column WHERE file = f.file ORDER BY ord LOOP
-            cell := format('trim(s.%I)', c.name);
             allowed := NULL;
             IF c.list IS NOT NULL THEN
                 SELECT array_agg(lower(code) ORDER BY ord) INTO allowed FROM ref.code WHERE list = c.list;
             END IF;
-            problem := CASE c.kind
+            rule := CASE c.kind
                 WHEN 'identifier' THEN format(
-                    'WHEN %s = %L THEN %L', cell, 'invalid',
+                    'WHEN {cell} = %L THEN %L', 'invalid',
                     '1 to 64 characters of A-Z, a-z, 0-9, _ and - (the value is not shown: identifiers never appear in reports)')
                 WHEN 'fips' THEN format(
-                    'WHEN %s <> ALL (%L::text[]) THEN %L', cell, (SELECT array_agg(fips::text) FROM ref.county),
+                    'WHEN {cell} <> ALL (%L::text[]) THEN %L', (SELECT array_agg(fips::text) FROM ref.county),
                     'the five-digit FIPS code of a California county, 06001 to 06115')
                 WHEN 'month' THEN format(
-                    'WHEN NOT ingest.is_month(%1$s) THEN %2$L WHEN (%1$s || ''-01'')::date > %3$L::date THEN %4$L', cell,
+                    'WHEN NOT ingest.is_month({cell}) THEN %L WHEN ({cell} || ''-01'')::date > %L::date THEN %L',
                     'a month written YYYY-MM, e.g. 2009-04', extracted_on,
                     'a month not after the extract date ' || extracted_on || ' (extracted_on in extract.json)')
                 WHEN 'date' THEN format(
-                    'WHEN NOT ingest.is_date(%1$s) THEN %2$L WHEN %1$s::date > %3$L::date THEN %4$L', cell,
+                    'WHEN NOT ingest.is_date({cell}) THEN %L WHEN {cell}::date > %L::date THEN %L',
                     'a real date written YYYY-MM-DD, e.g. 2025-03-31', extracted_on, bound)
                 WHEN 'code' THEN format(
-                    'WHEN lower(%s) <> ALL (%L::text[]) THEN %L', cell, allowed,
+                    'WHEN lower({cell}) <> ALL (%L::text[]) THEN %L', allowed,
                     'one of: ' || (SELECT string_agg(code, ', ' ORDER BY ord) FROM ref.code WHERE list = c.list))
                 WHEN 'codes' THEN format(
-                    'WHEN NOT ingest.values_ok(%s, %L::text[]) THEN %L', cell, allowed,
+                    'WHEN NOT ingest.values_ok({cell}, %L::text[]) THEN %L', allowed,
                     'values from: ' || (SELECT string_agg(code, ', ' ORDER BY ord) FROM ref.code WHERE list = c.list)
                     || '; separated by ";", each at most once')
                 WHEN 'race' THEN format(
-                    'WHEN NOT ingest.race_ok(%s) THEN %L', cell,
+                    'WHEN NOT ingest.race_ok({cell}) THEN %L',
                     'one or more of AIAN, ASIAN, BLACK, HISPANIC, MENA, NHPI, WHITE (optionally refined as CATEGORY.DETAIL, '
                     || 'e.g. ASIAN.FILIPINO), separated by ";", each once; or DECLINED or UNKNOWN alone')
-                WHEN 'bool' THEN format('WHEN lower(%s) NOT IN (''yes'', ''no'') THEN %L', cell, 'yes or no')
-                WHEN 'count' THEN format('WHEN %s !~ ''^[0-9]{1,9}$'' THEN %L', cell, 'a whole number, 0 or more')
+                WHEN 'bool' THEN format('WHEN lower({cell}) NOT IN (''yes'', ''no'') THEN %L', 'yes or no')
+                WHEN 'count' THEN format('WHEN {cell} !~ ''^[0-9]{1,9}$'' THEN %L', 'a whole number, 0 or more')
                 WHEN 'numeric' THEN format(
-                    'WHEN %s !~ ''^[0-9]{1,9}(\.[0-9]{1,6})?$'' THEN %L', cell, 'a number, 0 or more, e.g. 4 or 2.5')
+                    'WHEN {cell} !~ ''^[0-9]{1,9}(\.[0-9]{1,6})?$'' THEN %L', 'a number, 0 or more, e.g. 4 or 2.5')
                 WHEN 'item' THEN format(
-                    'WHEN %s !~ ''^[A-Za-z0-9_.]{1,64}$'' THEN %L', cell, 'an item identifier of the instrument (see the format)')
-                WHEN 'text' THEN format('WHEN length(%s) > 64 THEN %L', cell, 'at most 64 characters')
-                WHEN 'domain' THEN format('WHEN %s !~ ''^(1[0-3]|[1-9])$'' THEN %L', cell, 'an outcome domain number, 1 to 13')
+                    'WHEN {cell} !~ ''^[A-Za-z0-9_.]{1,64}$'' THEN %L', 'an item identifier of the instrument (see the format)')
+                WHEN 'text' THEN format('WHEN length({cell}) > 64 THEN %L', 'at most 64 characters')
+                WHEN 'domain' THEN format('WHEN {cell} !~ ''^(1[0-3]|[1-9])$'' THEN %L', 'an outcome domain number, 1 to 13')
             END;
-            cell_problem := format(
-                'CASE WHEN nullif(%s, '''') IS NULL THEN %s %s END', cell,
-                CASE WHEN c.required THEN quote_literal('a value: this column is required') ELSE 'NULL' END,
-                problem);
+            rule := format('CASE WHEN nullif({cell}, '''') IS NULL THEN %s %s END',
+                           CASE WHEN c.required THEN quote_literal('a value: this column is required') ELSE 'NULL' END,
+                           rule);
+            -- Identifiers are staged as keyed hashes, or 'invalid': group only on whether they are usable.
+            grouped := grouped || CASE WHEN c.kind = 'identifier'
+                THEN format('CASE WHEN s.%1$I IS NULL THEN NULL WHEN s.%1$I = %2$L THEN %2$L ELSE %3$L END AS g%4$s',
+                            c.name, 'invalid', 'ok', c.ord)
+                ELSE format('s.%I AS g%s', c.name, c.ord) END;
+            sets := sets || format('(g%s)', c.ord);
+            judged := judged || format('(%s, %L, d.g%s, CASE WHEN d.m%3$s = 0 THEN %s END)',
+                                       c.ord, c.name, c.ord, replace(rule, '{cell}', format('trim(d.g%s)', c.ord)));
             checks := checks || format(
                 '(%L, %s, %s, %s)', c.name, c.ord,
                 CASE WHEN c.kind = 'identifier' THEN 'NULL::text' ELSE format('s.%I', c.name) END,
-                cell_problem);
-            failing := failing || (cell_problem || ' IS NOT NULL');
+                replace(rule, '{cell}', format('trim(s.%I)', c.name)));
         END LOOP;
-        -- The filter finds the failing records in one pass over plain expressions; only
-        -- those are split into one row per cell to name each problem (most records pass).
+        FOR bad IN EXECUTE format(
+            'SELECT j.name, array_agg(j.value) FILTER (WHERE j.value IS NOT NULL) AS bad_values,
+                    bool_or(j.value IS NULL) AS null_is_bad
+             FROM (SELECT %s FROM (SELECT %s FROM pg_temp.%I s) s GROUP BY GROUPING SETS (%s)) d
+             CROSS JOIN LATERAL (VALUES %s) AS j(ord, name, value, problem)
+             WHERE j.problem IS NOT NULL
+             GROUP BY j.name',
+            (SELECT string_agg(format('GROUPING(g%1$s) AS m%1$s, g%1$s', c2.ord), ', ') FROM ref.extract_column c2
+             WHERE c2.file = f.file),
+            array_to_string(grouped, ', '), f.stage, array_to_string(sets, ', '), array_to_string(judged, ', '))
+        LOOP
+            IF bad.bad_values IS NOT NULL THEN
+                failing := failing || format('s.%I = ANY (%L::text[])', bad.name, bad.bad_values);
+            END IF;
+            IF bad.null_is_bad THEN
+                failing := failing || format('s.%I IS NULL', bad.name);
+            END IF;
+        END LOOP;
+        CONTINUE WHEN failing = '{}';
         EXECUTE format(
             'INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
              SELECT %L, %s, s.rec, v.col, v.ord, v.value, v.problem
@@ -247,43 +280,6 @@ FROM (
     WHERE ingest.to_int(s.days_attended) > ingest.to_int(s.days_enrolled)
       AND NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'school_terms.csv' AND b.rec = s.rec)
 ) x JOIN pg_temp.issue_place p ON p.file = 'school_terms.csv' AND p.col = x.col;
-
--- Materialised once: the checks below read it four times.
-CREATE TEMP TABLE ok_assessments ON COMMIT DROP AS
-SELECT s.rec, s.youth_key, upper(trim(s.instrument)) AS instrument, ingest.to_date(s.administered_on) AS administered_on,
-       trim(s.item) AS item, ingest.to_num(s.score) AS score
-FROM pg_temp.stage_assessments s
-WHERE NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'assessments.csv' AND b.rec = s.rec);
-
--- Joins (not a lookup per row): assessments are most of an extract's rows.
-INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
-SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
-FROM (
-    SELECT a.rec, 'item' AS col, a.item AS value,
-           CASE WHEN i.item_pattern IS NOT NULL
-                THEN 'a ' || i.code || ' item code written domain.item in lower-case letters and _ (e.g. behavioral.depression)'
-                ELSE 'an item of ' || i.code || ': '
-                     || (SELECT string_agg(item, ', ' ORDER BY ord) FROM ref.instrument_item WHERE instrument = i.code) END
-           AS expected
-    FROM pg_temp.ok_assessments a
-    JOIN ref.instrument i ON i.code = a.instrument
-    LEFT JOIN ref.instrument_item ii ON ii.instrument = a.instrument AND ii.item = a.item
-    WHERE CASE WHEN i.item_pattern IS NOT NULL THEN a.item !~ i.item_pattern ELSE ii.item IS NULL END
-    UNION ALL
-    SELECT a.rec, 'score', a.score::text,
-           'a score from ' || i.min_score || ' to ' || i.max_score || ' for ' || i.code
-    FROM pg_temp.ok_assessments a JOIN ref.instrument i ON i.code = a.instrument
-    WHERE a.score NOT BETWEEN i.min_score AND i.max_score
-    UNION ALL
-    SELECT a.rec, 'item', a.item,
-           'each item once per administration (youth, instrument, administered_on); record ' || d.first_rec || ' has it already'
-    FROM pg_temp.ok_assessments a
-    JOIN (SELECT youth_key, instrument, administered_on, item, min(rec) AS first_rec
-          FROM pg_temp.ok_assessments
-          GROUP BY youth_key, instrument, administered_on, item HAVING count(*) > 1) d
-      ON (d.youth_key, d.instrument, d.administered_on, d.item) = (a.youth_key, a.instrument, a.administered_on, a.item)
-    WHERE a.rec <> d.first_rec
-) x JOIN pg_temp.issue_place p ON p.file = 'assessments.csv' AND p.col = x.col;
 
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected

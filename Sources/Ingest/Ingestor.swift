@@ -66,7 +66,8 @@ public struct Ingestor {
         return try database.withTransaction(as: .ingest) { connection in
             // Staging tables are temporary: give them room in memory (must precede their first use).
             try connection.query(
-                "SELECT set_config('outcomes.agency_id', $1, true), set_config('temp_buffers', '256MB', true)",
+                "SELECT set_config('outcomes.agency_id', $1, true), set_config('temp_buffers', '256MB', true), "
+                    + "set_config('work_mem', '64MB', true)",
                 [String(agencyID)])
             let earlier = try connection.query(
                 "SELECT id FROM core.extract WHERE agency_id = $1 AND sha256 = $2 AND status = 'accepted'",
@@ -119,6 +120,17 @@ public struct Ingestor {
                 "SELECT set_config('outcomes.extracted_on', $1, true), set_config('outcomes.files', $2, true)",
                 [manifest?.extractedOn.description ?? "infinity", "{" + present.joined(separator: ",") + "}"])
             try connection.execute(script: validateSQL)
+
+            // The records are written under a provisional accepted extract, inside a savepoint: the rules
+            // across assessment records run on the rows as written (accept.sql). Any problem at all rolls
+            // the savepoint back and records the extract as rejected instead.
+            try connection.query("SAVEPOINT accept")
+            let provisional = try recordExtract(
+                on: connection, agencyID: agencyID, source: source, manifest: manifest, present: present,
+                counts: counts, issues: IssueList())
+            try connection.query("SELECT set_config('outcomes.extract_id', $1, true)", [String(provisional)])
+            try connection.execute(script: acceptSQL)
+
             let found = try connection.query(
                 """
                 SELECT file, rec, col, left(value, 81) AS value, expected, count(*) OVER () AS total
@@ -134,31 +146,43 @@ public struct Ingestor {
                         value: try row.decode(String?.self, "value").map(IngestIssue.truncated),
                         expected: try row.decode(String.self, "expected"))
                 })
-
             issues.sort(fileOrder: [ExtractManifest.fileName] + format.files.map(\.name))
-            let status: IngestOutcome.Status = issues.isEmpty ? .accepted : .rejected
-            let report = try JSONEncoder.sorted.encode(
-                ExtractReport(errorCount: issues.total, errorsListed: issues.listed.count, errors: issues.listed))
-            let inserted = try connection.query(
-                """
-                INSERT INTO core.extract (agency_id, sha256, status, source_name, extracted_on, files, row_counts, error_count, report)
-                VALUES ($1, $2, $3, $4, $5::date, $6::text[], $7::jsonb, $8, $9::jsonb) RETURNING id
-                """,
-                [
-                    agencyID, source.sha256, status.rawValue, source.displayName, manifest?.extractedOn,
-                    "{" + present.joined(separator: ",") + "}",
-                    String(decoding: try JSONEncoder.sorted.encode(counts), as: UTF8.self), issues.total,
-                    String(decoding: report, as: UTF8.self),
-                ])
-            let extractID = try inserted.single().decode(Int64.self, "id")
-            if status == .accepted {
-                try connection.query("SELECT set_config('outcomes.extract_id', $1, true)", [String(extractID)])
-                try connection.execute(script: acceptSQL)
+
+            var extractID = provisional
+            if issues.isEmpty {
+                try connection.query("RELEASE SAVEPOINT accept")
+            } else {
+                try connection.query("ROLLBACK TO SAVEPOINT accept")
+                extractID = try recordExtract(
+                    on: connection, agencyID: agencyID, source: source, manifest: manifest, present: present,
+                    counts: counts, issues: issues)
             }
+            let status: IngestOutcome.Status = issues.isEmpty ? .accepted : .rejected
             return IngestOutcome(
                 status: status, extractID: extractID, agencyCode: agencyCode, source: source.displayName,
                 sha256: source.sha256, issues: issues, recordCounts: counts)
         }
+    }
+
+    /// Writes the extract's row: accepted when `issues` is empty, else rejected with its report.
+    private func recordExtract(
+        on connection: PostgresConnection, agencyID: Int, source: ExtractSource, manifest: ExtractManifest?,
+        present: [String], counts: [String: Int], issues: IssueList
+    ) throws -> Int64 {
+        let report = try JSONEncoder.sorted.encode(
+            ExtractReport(errorCount: issues.total, errorsListed: issues.listed.count, errors: issues.listed))
+        let inserted = try connection.query(
+            """
+            INSERT INTO core.extract (agency_id, sha256, status, source_name, extracted_on, files, row_counts, error_count, report)
+            VALUES ($1, $2, $3, $4, $5::date, $6::text[], $7::jsonb, $8, $9::jsonb) RETURNING id
+            """,
+            [
+                agencyID, source.sha256, issues.isEmpty ? "accepted" : "rejected", source.displayName,
+                manifest?.extractedOn, "{" + present.joined(separator: ",") + "}",
+                String(decoding: try JSONEncoder.sorted.encode(counts), as: UTF8.self), issues.total,
+                String(decoding: report, as: UTF8.self),
+            ])
+        return try inserted.single().decode(Int64.self, "id")
     }
 
     private func readManifest(_ source: ExtractSource, agencyCode: String, issues: inout IssueList) -> ExtractManifest?

@@ -13,7 +13,7 @@ import XCTest
 /// not started. The test runs the real CLI (`.build/debug/outcomes ingest`, built by
 /// `swift build --build-tests`) on a large valid extract and SIGKILLs it in three
 /// phases: while it streams a file with COPY, while the set-based validation runs, and
-/// while accept.sql copies the records into the core tables.
+/// while accept.sql copies the records into the core tables (under a savepoint).
 final class KilledIngestTests: IngestTestCase {
     static let youthCount = 100_000
 
@@ -74,7 +74,7 @@ final class KilledIngestTests: IngestTestCase {
         let phases = [
             Phase(name: "COPY into staging", queryPrefix: "COPY pg_temp.stage_"),
             Phase(name: "validation", queryPrefix: "-- Set-based validation"),
-            Phase(name: "acceptance", queryPrefix: "-- Copies a validated extract"),
+            Phase(name: "acceptance", queryPrefix: "-- Copies the records whose cells passed"),
         ]
         for phase in phases {
             let log = parent.appendingPathComponent("ingest-\(phase.name.prefix(4)).log")
