@@ -6,67 +6,69 @@
 -- after the extract's row was written, inside a savepoint: when any problem
 -- was found (here or before), the ingest rolls back to the savepoint and the
 -- extract is recorded as rejected, so none of these rows is kept. Records with
--- a problem (pg_temp.bad_rec) are left out, so plain casts are safe. Codes are
+-- a problem (in pg_temp.ingest_issue) are left out, so plain casts are safe. Codes are
 -- stored in their canonical spelling; identifiers are already keyed hashes.
--- Session settings: outcomes.agency_id, outcomes.extract_id
+-- Session settings: outcomes.agency_id, outcomes.extract_id (each read once per
+-- statement, as a sub-select, not once per row).
 
 INSERT INTO core.youth (extract_id, agency_id, rec, youth_hash, linkage_hash, county_fips, birth_month, gender,
                         race_categories, race_details, race_source)
-SELECT current_setting('outcomes.extract_id')::bigint, current_setting('outcomes.agency_id')::integer, rec,
+SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
        youth_key, linkage_id, trim(county_fips), (trim(birth_month) || '-01')::date, lower(trim(gender)),
        ingest.race_categories(race_ethnicity), ingest.race_details(race_ethnicity), lower(trim(race_source))
 FROM pg_temp.stage_youth s
-WHERE NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'youth.csv' AND b.rec = s.rec);
+WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'youth.csv' AND b.rec = s.rec);
 
 INSERT INTO core.cse_flag (extract_id, agency_id, rec, youth_hash, flag, flagged_on, basis, exploitation_types,
                            incident_on, last_occurrence_on, resolved_on)
-SELECT current_setting('outcomes.extract_id')::bigint, current_setting('outcomes.agency_id')::integer, rec,
+SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
        youth_key, lower(trim(flag)), nullif(trim(flagged_on), '')::date, lower(trim(basis)),
        coalesce((SELECT array_agg(lower(v) ORDER BY lower(v)) FROM unnest(ingest.split_values(exploitation_types)) v), '{}'),
        nullif(trim(incident_on), '')::date, nullif(trim(last_occurrence_on), '')::date, nullif(trim(resolved_on), '')::date
 FROM pg_temp.stage_cse_flags s
-WHERE NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'cse_flags.csv' AND b.rec = s.rec);
+WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'cse_flags.csv' AND b.rec = s.rec);
 
 INSERT INTO core.placement (extract_id, agency_id, rec, youth_hash, started_on, ended_on, setting, end_reason)
-SELECT current_setting('outcomes.extract_id')::bigint, current_setting('outcomes.agency_id')::integer, rec,
+SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
        youth_key, nullif(trim(started_on), '')::date, nullif(trim(ended_on), '')::date, lower(trim(setting)),
        nullif(lower(trim(end_reason)), '')
 FROM pg_temp.stage_placements s
-WHERE NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'placements.csv' AND b.rec = s.rec);
+WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'placements.csv' AND b.rec = s.rec);
 
 INSERT INTO core.absence (extract_id, agency_id, rec, youth_hash, left_on, returned_on, returned_to_same_caregiver)
-SELECT current_setting('outcomes.extract_id')::bigint, current_setting('outcomes.agency_id')::integer, rec,
+SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
        youth_key, nullif(trim(left_on), '')::date, nullif(trim(returned_on), '')::date,
        CASE lower(trim(returned_to_same_caregiver)) WHEN 'yes' THEN true WHEN 'no' THEN false END
 FROM pg_temp.stage_absences s
-WHERE NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'absences.csv' AND b.rec = s.rec);
+WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'absences.csv' AND b.rec = s.rec);
 
 INSERT INTO core.event (extract_id, agency_id, rec, youth_hash, event, occurred_on, detail)
-SELECT current_setting('outcomes.extract_id')::bigint, current_setting('outcomes.agency_id')::integer, rec,
+SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
        youth_key, lower(trim(event)), nullif(trim(occurred_on), '')::date, nullif(lower(trim(detail)), '')
 FROM pg_temp.stage_events s
-WHERE NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'events.csv' AND b.rec = s.rec);
+WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'events.csv' AND b.rec = s.rec);
 
 INSERT INTO core.school_term (extract_id, agency_id, rec, youth_hash, term_start, term_end, days_enrolled,
                               days_attended, credits_earned)
-SELECT current_setting('outcomes.extract_id')::bigint, current_setting('outcomes.agency_id')::integer, rec,
+SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
        youth_key, nullif(trim(term_start), '')::date, nullif(trim(term_end), '')::date, nullif(trim(days_enrolled), '')::integer,
        nullif(trim(days_attended), '')::integer, nullif(trim(credits_earned), '')::numeric
 FROM pg_temp.stage_school_terms s
-WHERE NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'school_terms.csv' AND b.rec = s.rec);
+WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'school_terms.csv' AND b.rec = s.rec);
 
 -- Assessments are most of an extract's rows: they are written once, and the
 -- rules across their records read the rows as written (RETURNING), not the
--- staging table again. Items and scores are judged per distinct value.
+-- staging table again. Items and scores are judged once per distinct value
+-- (MATERIALIZED, so the checks are not pushed back onto every row).
 WITH stored AS (
     INSERT INTO core.assessment (extract_id, agency_id, rec, youth_hash, instrument, administered_on, item, score)
-    SELECT current_setting('outcomes.extract_id')::bigint, current_setting('outcomes.agency_id')::integer, rec,
+    SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
            youth_key, upper(trim(instrument)), trim(administered_on)::date, trim(item), trim(score)::numeric
     FROM pg_temp.stage_assessments s
-    WHERE NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'assessments.csv' AND b.rec = s.rec)
+    WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'assessments.csv' AND b.rec = s.rec)
     RETURNING rec, youth_hash, instrument, administered_on, item, score
 ),
-bad_item AS (
+bad_item AS MATERIALIZED (
     SELECT d.instrument, d.item,
            CASE WHEN i.item_pattern IS NOT NULL
                 THEN 'a ' || i.code || ' item code written domain.item in lower-case letters and _ (e.g. behavioral.depression)'
@@ -78,7 +80,7 @@ bad_item AS (
     LEFT JOIN ref.instrument_item ii ON ii.instrument = d.instrument AND ii.item = d.item
     WHERE CASE WHEN i.item_pattern IS NOT NULL THEN d.item !~ i.item_pattern ELSE ii.item IS NULL END
 ),
-bad_score AS (
+bad_score AS MATERIALIZED (
     SELECT d.instrument, d.score, 'a score from ' || i.min_score || ' to ' || i.max_score || ' for ' || i.code AS expected
     FROM (SELECT DISTINCT instrument, score FROM stored) d JOIN ref.instrument i ON i.code = d.instrument
     WHERE d.score NOT BETWEEN i.min_score AND i.max_score
@@ -100,17 +102,17 @@ FROM (
           GROUP BY youth_hash, instrument, administered_on, item HAVING count(*) > 1) d
       USING (youth_hash, instrument, administered_on, item)
     WHERE a.rec <> d.first_rec
-) x JOIN pg_temp.issue_place p ON p.file = 'assessments.csv' AND p.col = x.col;
+) x JOIN ingest.issue_place p ON p.file = 'assessments.csv' AND p.col = x.col;
 
 INSERT INTO core.stage_of_change (extract_id, agency_id, rec, youth_hash, assessed_on, behavior, stage)
-SELECT current_setting('outcomes.extract_id')::bigint, current_setting('outcomes.agency_id')::integer, rec,
+SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
        youth_key, nullif(trim(assessed_on), '')::date, lower(trim(behavior)), lower(trim(stage))
 FROM pg_temp.stage_stages_of_change s
-WHERE NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'stages_of_change.csv' AND b.rec = s.rec);
+WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'stages_of_change.csv' AND b.rec = s.rec);
 
 INSERT INTO core.goal (extract_id, agency_id, rec, youth_hash, goal_id, domain, set_on, status, status_on)
-SELECT current_setting('outcomes.extract_id')::bigint, current_setting('outcomes.agency_id')::integer, rec,
+SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
        youth_key, trim(goal_id), nullif(trim(domain), '')::integer, nullif(trim(set_on), '')::date, lower(trim(status)),
        nullif(trim(status_on), '')::date
 FROM pg_temp.stage_goals s
-WHERE NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'goals.csv' AND b.rec = s.rec);
+WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'goals.csv' AND b.rec = s.rec);

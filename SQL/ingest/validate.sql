@@ -10,7 +10,7 @@
 -- The rules on assessments across records run on the stored rows, in
 -- accept.sql, which reads that largest file once more only.
 
-CREATE TEMP TABLE ingest_issue (
+CREATE TEMP TABLE IF NOT EXISTS ingest_issue (
     file     text NOT NULL,
     file_ord integer NOT NULL,
     rec      integer,
@@ -18,7 +18,7 @@ CREATE TEMP TABLE ingest_issue (
     col_ord  integer,
     value    text,
     expected text NOT NULL
-) ON COMMIT DROP;
+) ON COMMIT DELETE ROWS;
 
 -- 1. Cell rules, driven by the format's definition (ref.extract_column): every
 --    column's kind, code list, required value and the extracted_on bound for
@@ -135,18 +135,10 @@ BEGIN
 END
 $$;
 
--- Records whose cells all passed: the cross-record rules below read only these,
--- so every cast is safe and one bad cell is not reported twice.
-CREATE TEMP VIEW bad_rec AS SELECT DISTINCT file, rec FROM pg_temp.ingest_issue;
-
-CREATE TEMP VIEW ok_youth AS
-SELECT s.* FROM pg_temp.stage_youth s
-WHERE NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'youth.csv' AND b.rec = s.rec);
-
--- Helper to add an issue with the file's and column's order for sorting.
-CREATE TEMP VIEW issue_place AS
-SELECT f.file, f.ord AS file_ord, c.name AS col, c.ord AS col_ord
-FROM ref.extract_file f JOIN ref.extract_column c USING (file);
+-- The rules below read only records whose cells all passed (none of their
+-- problems is in ingest_issue yet), so one bad cell is not reported twice. They
+-- cast inside MATERIALIZED common table expressions, after that filter, so a
+-- cast never meets a cell that failed its rule.
 
 -- 2. youth.csv: youth_key unique; county one the agency may report for.
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
@@ -154,19 +146,20 @@ SELECT p.file, p.file_ord, d.rec, p.col, p.col_ord, NULL,
        'a youth_key used once in youth.csv (record ' || d.first_rec || ' has the same one)'
 FROM (SELECT rec, min(rec) OVER (PARTITION BY youth_key) AS first_rec FROM pg_temp.stage_youth
       WHERE youth_key IS NOT NULL AND youth_key <> 'invalid') d
-JOIN pg_temp.issue_place p ON p.file = 'youth.csv' AND p.col = 'youth_key'
+JOIN ingest.issue_place p ON p.file = 'youth.csv' AND p.col = 'youth_key'
 WHERE d.rec <> d.first_rec;
 
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
 SELECT p.file, p.file_ord, y.rec, p.col, p.col_ord, trim(y.county_fips),
        'a county your agency is registered to report for ('
        || coalesce((SELECT string_agg(county_fips, ', ' ORDER BY county_fips) FROM core.agency_county
-                    WHERE agency_id = current_setting('outcomes.agency_id')::integer), 'none registered')
+                    WHERE agency_id = (SELECT core.session_agency())), 'none registered')
        || '); ask the state team to register the county, or correct the code'
-FROM pg_temp.ok_youth y
-JOIN pg_temp.issue_place p ON p.file = 'youth.csv' AND p.col = 'county_fips'
-WHERE NOT EXISTS (SELECT FROM core.agency_county ac
-                  WHERE ac.agency_id = current_setting('outcomes.agency_id')::integer AND ac.county_fips = trim(y.county_fips));
+FROM pg_temp.stage_youth y
+JOIN ingest.issue_place p ON p.file = 'youth.csv' AND p.col = 'county_fips'
+WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'youth.csv' AND b.rec = y.rec)
+  AND NOT EXISTS (SELECT FROM core.agency_county ac
+                  WHERE ac.agency_id = (SELECT core.session_agency()) AND ac.county_fips = trim(y.county_fips));
 
 -- 3. Every other file: youth_key must be a youth of youth.csv.
 DO $$
@@ -178,7 +171,7 @@ BEGIN
             'INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
              SELECT p.file, p.file_ord, s.rec, p.col, p.col_ord, NULL,
                     ''the youth_key of a youth listed in youth.csv''
-             FROM pg_temp.%I s JOIN pg_temp.issue_place p ON p.file = %L AND p.col = ''youth_key''
+             FROM pg_temp.%I s JOIN ingest.issue_place p ON p.file = %L AND p.col = ''youth_key''
              WHERE s.youth_key IS NOT NULL AND s.youth_key <> ''invalid''
                AND NOT EXISTS (SELECT FROM pg_temp.stage_youth y WHERE y.youth_key = s.youth_key)',
             f.stage, f.file);
@@ -186,39 +179,39 @@ BEGIN
 END
 $$;
 
--- 4. Rules within a record and across records of one file (only cell-valid records).
-CREATE TEMP VIEW ok_flags AS
-SELECT s.rec, lower(trim(s.flag)) AS flag, ingest.to_date(s.flagged_on) AS flagged_on,
-       nullif(trim(s.exploitation_types), '') AS exploitation_types,
-       ingest.to_date(s.incident_on) AS incident_on, ingest.to_date(s.resolved_on) AS resolved_on
-FROM pg_temp.stage_cse_flags s
-WHERE NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'cse_flags.csv' AND b.rec = s.rec);
-
+-- 4. Rules within a record and across records of one file.
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
+WITH ok AS MATERIALIZED (
+    SELECT s.rec, lower(trim(s.flag)) AS flag, trim(s.flagged_on)::date AS flagged_on,
+           nullif(trim(s.exploitation_types), '') AS exploitation_types,
+           nullif(trim(s.incident_on), '')::date AS incident_on, nullif(trim(s.resolved_on), '')::date AS resolved_on
+    FROM pg_temp.stage_cse_flags s
+    WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'cse_flags.csv' AND b.rec = s.rec)
+)
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
 FROM (
     SELECT rec, 'exploitation_types' AS col, exploitation_types AS value,
            'no exploitation types for an at_risk flag (they are recorded only for confirmed or suspected)' AS expected
-    FROM pg_temp.ok_flags WHERE flag = 'at_risk' AND exploitation_types IS NOT NULL
+    FROM ok WHERE flag = 'at_risk' AND exploitation_types IS NOT NULL
     UNION ALL
     SELECT rec, 'incident_on', incident_on::text, 'a date on or before flagged_on (' || flagged_on || ')'
-    FROM pg_temp.ok_flags WHERE incident_on > flagged_on
+    FROM ok WHERE incident_on > flagged_on
     UNION ALL
     SELECT rec, 'resolved_on', resolved_on::text, 'a date on or after flagged_on (' || flagged_on || ')'
-    FROM pg_temp.ok_flags WHERE resolved_on < flagged_on
-) x JOIN pg_temp.issue_place p ON p.file = 'cse_flags.csv' AND p.col = x.col;
-
-CREATE TEMP VIEW ok_placements AS
-SELECT s.rec, s.youth_key, ingest.to_date(s.started_on) AS started_on, ingest.to_date(s.ended_on) AS ended_on
-FROM pg_temp.stage_placements s
-WHERE NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'placements.csv' AND b.rec = s.rec);
+    FROM ok WHERE resolved_on < flagged_on
+) x JOIN ingest.issue_place p ON p.file = 'cse_flags.csv' AND p.col = x.col;
 
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
+WITH ok AS MATERIALIZED (
+    SELECT s.rec, s.youth_key, trim(s.started_on)::date AS started_on, nullif(trim(s.ended_on), '')::date AS ended_on
+    FROM pg_temp.stage_placements s
+    WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'placements.csv' AND b.rec = s.rec)
+)
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
 FROM (
     SELECT rec, 'ended_on' AS col, ended_on::text AS value,
            'a date on or after started_on (' || started_on || ')' AS expected
-    FROM pg_temp.ok_placements WHERE ended_on < started_on
+    FROM ok WHERE ended_on < started_on
     UNION ALL
     -- Episodes of one youth may not overlap; one may start on the day the previous one ends.
     -- The episode named is the earlier one that ends last (the one overlapped), found in the same
@@ -228,29 +221,31 @@ FROM (
            || CASE WHEN e.prev_end = 'infinity' THEN 'has no end date' ELSE 'ends ' || e.prev_end END || ')'
     FROM (SELECT rec, started_on,
                  max(to_char(coalesce(ended_on, DATE '9999-12-31'), 'YYYY-MM-DD') || lpad(rec::text, 10, '0')) OVER w AS prev
-          FROM pg_temp.ok_placements
+          FROM ok
           WHERE ended_on IS NULL OR ended_on >= started_on
           WINDOW w AS (PARTITION BY youth_key ORDER BY started_on, rec ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) o
     CROSS JOIN LATERAL (
         SELECT CASE WHEN left(o.prev, 10) = '9999-12-31' THEN DATE 'infinity' ELSE left(o.prev, 10)::date END AS prev_end,
                substr(o.prev, 11)::integer AS prev_rec) e
     WHERE e.prev_end > o.started_on
-) x JOIN pg_temp.issue_place p ON p.file = 'placements.csv' AND p.col = x.col;
+) x JOIN ingest.issue_place p ON p.file = 'placements.csv' AND p.col = x.col;
 
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
+WITH ok AS MATERIALIZED (
+    SELECT s.rec, trim(s.left_on) AS left_on, trim(s.returned_on) AS returned_on
+    FROM pg_temp.stage_absences s
+    WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'absences.csv' AND b.rec = s.rec)
+)
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
 FROM (
-    SELECT s.rec, 'returned_on' AS col, trim(s.returned_on) AS value,
-           'a date on or after left_on (' || trim(s.left_on) || ')' AS expected
-    FROM pg_temp.stage_absences s
-    WHERE ingest.to_date(s.returned_on) < ingest.to_date(s.left_on)
-      AND NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'absences.csv' AND b.rec = s.rec)
+    SELECT rec, 'returned_on' AS col, returned_on AS value, 'a date on or after left_on (' || left_on || ')' AS expected
+    FROM ok WHERE nullif(returned_on, '')::date < left_on::date
     UNION ALL
     SELECT s.rec, 'returned_to_same_caregiver', trim(s.returned_to_same_caregiver),
            'empty while returned_on is empty (answer it only once the youth has returned)'
     FROM pg_temp.stage_absences s
     WHERE nullif(trim(s.returned_on), '') IS NULL AND nullif(trim(s.returned_to_same_caregiver), '') IS NOT NULL
-) x JOIN pg_temp.issue_place p ON p.file = 'absences.csv' AND p.col = x.col;
+) x JOIN ingest.issue_place p ON p.file = 'absences.csv' AND p.col = x.col;
 
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
 SELECT p.file, p.file_ord, s.rec, p.col, p.col_ord, trim(s.detail),
@@ -259,41 +254,41 @@ SELECT p.file, p.file_ord, s.rec, p.col, p.col_ord, trim(s.detail),
             ELSE 'one of: ' || (SELECT string_agg(code, ', ' ORDER BY ord) FROM ref.code WHERE list = e.detail_list) END
 FROM pg_temp.stage_events s
 JOIN ref.code e ON e.list = 'event' AND e.code = lower(trim(s.event))
-JOIN pg_temp.issue_place p ON p.file = 'events.csv' AND p.col = 'detail'
+JOIN ingest.issue_place p ON p.file = 'events.csv' AND p.col = 'detail'
 WHERE nullif(trim(s.detail), '') IS NOT NULL
-  AND NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'events.csv' AND b.rec = s.rec)
+  AND NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'events.csv' AND b.rec = s.rec)
   AND (e.detail_list IS NULL
        OR NOT EXISTS (SELECT FROM ref.code d WHERE d.list = e.detail_list AND d.code = lower(trim(s.detail))));
 
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
+WITH ok AS MATERIALIZED (
+    SELECT s.rec, trim(s.term_start) AS term_start, trim(s.term_end) AS term_end,
+           trim(s.days_enrolled) AS days_enrolled, trim(s.days_attended) AS days_attended
+    FROM pg_temp.stage_school_terms s
+    WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'school_terms.csv' AND b.rec = s.rec)
+)
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
 FROM (
-    SELECT s.rec, 'term_end' AS col, trim(s.term_end) AS value,
-           'a date on or after term_start (' || trim(s.term_start) || ')' AS expected
-    FROM pg_temp.stage_school_terms s
-    WHERE ingest.to_date(s.term_end) < ingest.to_date(s.term_start)
-      AND NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'school_terms.csv' AND b.rec = s.rec)
+    SELECT rec, 'term_end' AS col, term_end AS value, 'a date on or after term_start (' || term_start || ')' AS expected
+    FROM ok WHERE term_end::date < term_start::date
     UNION ALL
-    SELECT s.rec, 'days_attended', trim(s.days_attended),
-           'at most days_enrolled (' || trim(s.days_enrolled) || ')'
-    FROM pg_temp.stage_school_terms s
-    WHERE ingest.to_int(s.days_attended) > ingest.to_int(s.days_enrolled)
-      AND NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'school_terms.csv' AND b.rec = s.rec)
-) x JOIN pg_temp.issue_place p ON p.file = 'school_terms.csv' AND p.col = x.col;
+    SELECT rec, 'days_attended', days_attended, 'at most days_enrolled (' || days_enrolled || ')'
+    FROM ok WHERE days_attended::integer > days_enrolled::integer
+) x JOIN ingest.issue_place p ON p.file = 'school_terms.csv' AND p.col = x.col;
 
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
+WITH ok AS MATERIALIZED (
+    SELECT s.rec, s.youth_key, trim(s.goal_id) AS goal_id, trim(s.set_on) AS set_on, trim(s.status_on) AS status_on
+    FROM pg_temp.stage_goals s
+    WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'goals.csv' AND b.rec = s.rec)
+)
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
 FROM (
     SELECT rec, 'goal_id' AS col, goal_id AS value,
            'a goal_id used once per youth (record ' || first_rec || ' has the same one for this youth)' AS expected
-    FROM (SELECT s.rec, trim(s.goal_id) AS goal_id,
-                 min(s.rec) OVER (PARTITION BY s.youth_key, trim(s.goal_id)) AS first_rec
-          FROM pg_temp.stage_goals s
-          WHERE NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'goals.csv' AND b.rec = s.rec)) d
+    FROM (SELECT rec, goal_id, min(rec) OVER (PARTITION BY youth_key, goal_id) AS first_rec FROM ok) d
     WHERE rec <> first_rec
     UNION ALL
-    SELECT s.rec, 'status_on', trim(s.status_on), 'a date on or after set_on (' || trim(s.set_on) || ')'
-    FROM pg_temp.stage_goals s
-    WHERE ingest.to_date(s.status_on) < ingest.to_date(s.set_on)
-      AND NOT EXISTS (SELECT FROM pg_temp.bad_rec b WHERE b.file = 'goals.csv' AND b.rec = s.rec)
-) x JOIN pg_temp.issue_place p ON p.file = 'goals.csv' AND p.col = x.col;
+    SELECT rec, 'status_on', status_on, 'a date on or after set_on (' || set_on || ')'
+    FROM ok WHERE status_on::date < set_on::date
+) x JOIN ingest.issue_place p ON p.file = 'goals.csv' AND p.col = x.col;

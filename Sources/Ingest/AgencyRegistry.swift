@@ -59,15 +59,14 @@ public struct AgencyRegistry: Sendable {
     }
 
     /// The agency's id; an unregistered code is an operational error with the fix.
-    func id(of code: String) throws -> Int {
-        try database.withConnection { connection in
-            let rows = try connection.query("SELECT id FROM core.agency WHERE code = $1", [code.uppercased()]).rows
-            guard let row = rows.first else {
-                throw IngestFailure(
-                    description: "No agency is registered with the code \(code). Register it first: "
-                        + "outcomes agency add --code \(code) --name NAME --county FIPS")
-            }
-            return try row.decode(Int.self, "id")
+    /// (Read as the owner: an ingest session sees no agency before it acts for one.)
+    static func id(of code: String, on connection: PostgresConnection) throws -> Int {
+        let rows = try connection.query("SELECT id FROM core.agency WHERE code = $1", [code.uppercased()]).rows
+        guard let row = rows.first else {
+            throw IngestFailure(
+                description: "No agency is registered with the code \(code). Register it first: "
+                    + "outcomes agency add --code \(code) --name NAME --county FIPS")
         }
+        return try row.decode(Int.self, "id")
     }
 }

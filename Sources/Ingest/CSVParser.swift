@@ -208,9 +208,14 @@ public struct CSVParser {
 
     private mutating func emitRecord(_ emit: (Record) throws -> Void) rethrows {
         defer { reset() }
-        let record = Record(number: recordNumber, fieldCount: ends.count, fault: fault, bytes: bytes, ends: ends)
         recordNumber += 1
-        try emit(record)
+        // The record shares the buffers only inside this scope: once it is gone they are
+        // uniquely referenced again, so `reset` reuses them instead of allocating new ones.
+        do {
+            let record = Record(
+                number: recordNumber - 1, fieldCount: ends.count, fault: fault, bytes: bytes, ends: ends)
+            try emit(record)
+        }
     }
 
     private mutating func reset() {

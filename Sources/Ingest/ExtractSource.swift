@@ -100,7 +100,7 @@ public final class ExtractSource {
             hasher.update(data: [0])
         }
         return ExtractSource(
-            displayName: url.lastPathComponent, folder: url, sha256: Hex.encode(hasher.finalize()), files: files,
+            displayName: url.lastPathComponent, folder: url, sha256: Hex.string(hasher.finalize()), files: files,
             issues: issues, temporary: nil)
     }
 
@@ -112,7 +112,7 @@ public final class ExtractSource {
         }
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
         try handle.close()
-        let sha = Hex.encode(hasher.finalize())
+        let sha = Hex.string(hasher.finalize())
 
         let fm = FileManager.default
         let temporary = fm.temporaryDirectory.appendingPathComponent("outcomes-extract-\(UUID().uuidString)")

@@ -6,16 +6,27 @@ import Foundation
 /// The key is the deployment secret: without it nobody can test a guessed
 /// identifier against the stored hashes, and the raw value is never stored.
 public struct IdentifierHasher {
-    private let key: SymmetricKey
+    /// HMAC state with the key already absorbed: each hash starts from a copy of it.
+    private let keyed: HMAC<SHA256>
 
     public init(secret: String) {
-        key = SymmetricKey(data: Data(secret.utf8))
+        keyed = HMAC<SHA256>(key: SymmetricKey(data: Data(secret.utf8)))
     }
 
     /// The hex digest of an identifier's bytes.
     public func hash(_ identifier: some Sequence<UInt8>) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: Array(identifier), using: key)
-        return Hex.encode(code)
+        String(decoding: hexDigest(Array(identifier)), as: UTF8.self)
+    }
+
+    /// The hex digest as bytes, for writing straight into a COPY stream.
+    func hexDigest(_ identifier: ArraySlice<UInt8>) -> [UInt8] {
+        hexDigest(Array(identifier))
+    }
+
+    private func hexDigest(_ identifier: [UInt8]) -> [UInt8] {
+        var mac = keyed
+        mac.update(data: identifier)
+        return Hex.bytes(mac.finalize())
     }
 
     /// 1–64 characters of A-Z a-z 0-9 _ - (the format's rule for youth_key and linkage_id).
@@ -31,13 +42,36 @@ public struct IdentifierHasher {
 enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
-    static func encode(_ bytes: some Sequence<UInt8>) -> String {
+    static func string(_ bytes: some Sequence<UInt8>) -> String {
+        String(decoding: Hex.bytes(bytes), as: UTF8.self)
+    }
+
+    static func bytes(_ bytes: some Sequence<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(64)
         for byte in bytes {
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 0x0F)])
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
+    }
+}
+
+/// Remembers the last identifier hashed for each column: a youth's records usually come
+/// together in a file, so most rows repeat the previous row's youth_key and skip the HMAC.
+struct IdentifierMemo {
+    let hasher: IdentifierHasher
+    private var last: [(identifier: [UInt8], digest: [UInt8])?]
+
+    init(hasher: IdentifierHasher, columns: Int) {
+        self.hasher = hasher
+        last = Array(repeating: nil, count: columns)
+    }
+
+    mutating func hexDigest(_ identifier: ArraySlice<UInt8>, column: Int) -> [UInt8] {
+        if let seen = last[column], seen.identifier.elementsEqual(identifier) { return seen.digest }
+        let digest = hasher.hexDigest(identifier)
+        last[column] = (Array(identifier), digest)
+        return digest
     }
 }

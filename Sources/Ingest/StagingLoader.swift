@@ -25,6 +25,8 @@ struct StagingLoader {
         let columnList = (["rec"] + file.columns.map { "\"\($0.name)\"" }).joined(separator: ", ")
         var parser = CSVParser()
         var mapping: [Int?]? = nil  // header position → format column index
+        var positions: [Int?] = []  // format column index → header position
+        var memo = IdentifierMemo(hasher: hasher, columns: file.columns.count)
         var headerFailed = false
         var staged = 0
         var output: [UInt8] = []
@@ -37,10 +39,15 @@ struct StagingLoader {
                 if record.number == 0 {
                     mapping = self.mapHeader(record, issues: &localIssues)
                     headerFailed = mapping == nil
+                    positions = self.file.columns.indices.map { index in mapping?.firstIndex(of: index) }
                     return
                 }
                 guard !headerFailed, let mapping else { return }
-                if self.stage(record, mapping: mapping, into: &output, issues: &localIssues) { staged += 1 }
+                if self.stage(
+                    record, mapping: mapping, positions: positions, memo: &memo, into: &output, issues: &localIssues)
+                {
+                    staged += 1
+                }
                 if output.count >= StagingLoader.flushThreshold {
                     try writer.write(output)
                     output.removeAll(keepingCapacity: true)
@@ -130,9 +137,11 @@ struct StagingLoader {
     }
 
     /// Appends one record in COPY text format; returns false (with issues) when it cannot be staged.
-    private func stage(_ record: CSVParser.Record, mapping: [Int?], into output: inout [UInt8], issues: inout IssueList)
-        -> Bool
-    {
+    /// `mapping` takes a header position to its format column, `positions` a format column to its header position.
+    private func stage(
+        _ record: CSVParser.Record, mapping: [Int?], positions: [Int?], memo: inout IdentifierMemo,
+        into output: inout [UInt8], issues: inout IssueList
+    ) -> Bool {
         if let fault = record.fault {
             let column: String? = {
                 switch fault {
@@ -155,7 +164,6 @@ struct StagingLoader {
                         + "quote values that contain commas"))
             return false
         }
-        var cells = [ArraySlice<UInt8>?](repeating: nil, count: file.columns.count)
         for position in 0..<mapping.count {
             guard let index = mapping[position] else { continue }
             let bytes = record.field(position)
@@ -168,12 +176,11 @@ struct StagingLoader {
                         expected: "UTF-8 text (save the file as UTF-8)"))
                 return false
             }
-            cells[index] = bytes
         }
         StagingLoader.appendNumber(record.number, to: &output)
         for (index, column) in file.columns.enumerated() {
             output.append(UInt8(ascii: "\t"))
-            guard let cell = cells[index], !cell.isEmpty else {
+            guard let position = positions[index], case let cell = record.field(position), !cell.isEmpty else {
                 output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "N")])
                 continue
             }
@@ -182,7 +189,7 @@ struct StagingLoader {
                 if trimmed.isEmpty {
                     output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "N")])
                 } else if IdentifierHasher.isValid(trimmed) {
-                    output.append(contentsOf: hasher.hash(trimmed).utf8)
+                    output.append(contentsOf: memo.hexDigest(trimmed, column: index))
                 } else {
                     output.append(contentsOf: StagingLoader.invalidIdentifier.utf8)
                 }
@@ -223,6 +230,11 @@ struct StagingLoader {
 
     /// COPY text format: backslash, tab, newline and carriage return are escaped.
     static func appendEscaped(_ bytes: ArraySlice<UInt8>, to output: inout [UInt8]) {
+        let special: (UInt8) -> Bool = { $0 == UInt8(ascii: "\\") || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        guard bytes.contains(where: special) else {
+            output.append(contentsOf: bytes)
+            return
+        }
         for byte in bytes {
             switch byte {
             case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])

@@ -39,22 +39,24 @@ struct Pipeline {
         let ingestor = Ingestor(database: database, hasher: hasher, sqlDirectory: sqlDirectory)
         var totals = IngestTotals()
         let started = Date()
-        for agency in agencies {
-            let outcome = try ingestor.ingest(
-                path: folder.appendingPathComponent(agency.code).path, agencyCode: agency.code)
-            totals.extracts += 1
-            switch outcome.status {
-            case .accepted:
-                totals.accepted += 1
-                totals.rows += outcome.recordCounts.values.reduce(0, +)
-            case .alreadyAccepted:
-                totals.alreadyAccepted += 1
-            case .rejected:
-                let first = outcome.issues.listed.prefix(5).map { "  \($0)" }.joined(separator: "\n")
-                throw IngestFailure(
-                    description:
-                        "The synthetic extract of \(agency.code) was rejected (\(outcome.issues.total) errors):\n\(first)"
-                )
+        try database.withConnection { connection in
+            for agency in agencies {
+                let outcome = try ingestor.ingest(
+                    path: folder.appendingPathComponent(agency.code).path, agencyCode: agency.code, on: connection)
+                totals.extracts += 1
+                switch outcome.status {
+                case .accepted:
+                    totals.accepted += 1
+                    totals.rows += outcome.recordCounts.values.reduce(0, +)
+                case .alreadyAccepted:
+                    totals.alreadyAccepted += 1
+                case .rejected:
+                    let first = outcome.issues.listed.prefix(5).map { "  \($0)" }.joined(separator: "\n")
+                    throw IngestFailure(
+                        description:
+                            "The synthetic extract of \(agency.code) was rejected (\(outcome.issues.total) errors):\n\(first)"
+                    )
+                }
             }
         }
         totals.seconds = Date().timeIntervalSince(started)

@@ -162,7 +162,8 @@ final class AccessControlTests: IngestTestCase {
         // Row-level security checks agency_id; the extract a row belongs to must be of the same agency,
         // or A could add rows to B's current snapshot.
         let s = try twoAgencies()
-        // Closed by 0005_ingest_hardening.sql (a statement-level trigger ties extract_id to the agency).
+        // Closed by the policy's WITH CHECK (0006_record_references.sql): extract_id must be one of the
+        // session agency's extracts.
         try asIngest(s.db, agency: s.a) { c in
             XCTAssertThrowsError(
                 try c.query(

@@ -245,6 +245,54 @@ final class IngestLifecycleTests: IngestTestCase {
         XCTAssertTrue(lines.last?.hasPrefix("\(a.extractID)\tTEST-A\taccepted\t2025-07-15") ?? false, listed.output)
     }
 
+    func testOneConnectionIngestsManyExtractsWithoutCarryingAnythingOver() throws {
+        // The demo and the benchmark ingest every extract over one connection; the staging tables
+        // live for the session and are emptied at each commit. A rejected upload between two
+        // accepted ones must leave nothing behind for the next: each accepted extract holds exactly
+        // its own records (the fixture's counts, and for the grown one 4 youth and 4 flags), and the
+        // rejected one holds none.
+        let db = try Self.makeDatabase()
+        var bad = try ExtractFiles.fixture()
+        bad.set("youth.csv", record: 2, "gender", "f")
+        var grown = try ExtractFiles.fixture()
+        grown.setManifest(extractedOn: "2025-08-15")
+        grown.append("youth.csv", "YKq7Zt04,,06075,2007-03,female,BLACK,self")
+        grown.append("cse_flags.csv", "YKq7Zt04,suspected,2025-08-01,self_disclosure,online,,,")
+        let parent = try scratch()
+        let folders = [
+            try ExtractFiles.fixture().write(in: parent, name: "first"), try bad.write(in: parent, name: "bad"),
+            try grown.write(in: parent, name: "grown"),
+        ]
+        let outcomes = try db.withConnection { connection in
+            try folders.map { try ingestor(db).ingest(path: $0.path, agencyCode: "TEST-A", on: connection) }
+        }
+        assertAccepted(outcomes[0])
+        assertRejected(outcomes[1], with: [ExpectedIssue("youth.csv", 2, "gender", "f", "one of: female, male")])
+        assertAccepted(outcomes[2])
+        XCTAssertEqual(try recordCounts(db, extract: outcomes[0].extractID), Self.fixtureCounts)
+        XCTAssertEqual(
+            try integer(db, "SELECT count(*) FROM core.youth WHERE extract_id = $1", [outcomes[1].extractID]), 0)
+        var grownCounts = Self.fixtureCounts
+        grownCounts["youth"] = 4
+        grownCounts["cse_flag"] = 4
+        XCTAssertEqual(try recordCounts(db, extract: outcomes[2].extractID), grownCounts)
+    }
+
+    func testExtractsAreHistoryAndCannotBeDeleted() throws {
+        // Record rows carry no per-row foreign key to their extract (0006_faster_ingest.sql), so
+        // extracts must never disappear: even the owner's DELETE and TRUNCATE are refused (23001).
+        let db = try Self.makeDatabase()
+        assertAccepted(try ingest(try .fixture(), into: db))
+        try db.withConnection { connection in
+            for statement in ["DELETE FROM core.extract", "TRUNCATE core.extract CASCADE"] {
+                XCTAssertThrowsError(try connection.query(statement), statement) { error in
+                    XCTAssertEqual((error as? PostgresError)?.sqlState, "23001", statement)
+                }
+            }
+        }
+        XCTAssertEqual(try integer(db, "SELECT count(*) FROM core.extract"), 1)
+    }
+
     func testReingestingTheSameBytesChangesNothing() throws {
         let db = try Self.makeDatabase()
         let a = try ingest(try .fixture(), into: db)
