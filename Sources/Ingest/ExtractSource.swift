@@ -123,7 +123,7 @@ public final class ExtractSource {
         func reject(_ expected: String, entry: String? = nil) {
             issues.append(IngestIssue(file: entry.map { "\(name): \($0)" } ?? name, expected: expected))
         }
-        guard let archive = try? Archive(url: url, accessMode: .read) else {
+        guard let archive = try? Archive(url: url, accessMode: .read, pathEncoding: nil) else {
             reject("a .zip file (this one cannot be opened as a zip archive)")
             return ExtractSource(
                 displayName: name, folder: temporary, sha256: sha, files: [], issues: issues, temporary: temporary)
