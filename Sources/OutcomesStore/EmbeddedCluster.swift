@@ -76,7 +76,7 @@ public struct EmbeddedCluster: Sendable {
             return conninfo(port: port)
         }
         removeStaleLockFile()
-        let port = try FreePort.find()
+        let port = try LoopbackPort().port
         var options = [
             "-p \(port)", "-k \(socketDirectory.path)", "-c listen_addresses=127.0.0.1",
             "-c unix_socket_permissions=0700",
@@ -310,12 +310,18 @@ struct ServerAccount {
     }
 }
 
-/// Finds a free TCP port on loopback by binding port 0 and reading back the port chosen.
-enum FreePort {
-    static func find() throws -> Int {
+/// A TCP port on 127.0.0.1, bound by this process (never listening) for as long as the object lives.
+///
+/// Binding port 0 lets the kernel choose a free port. The embedded cluster takes its port this way
+/// and lets it go just before PostgreSQL binds it; while held, no other process can listen on it,
+/// and every connection to it is refused (tests use that for a server that is not there).
+public final class LoopbackPort: Sendable {
+    public let port: Int
+    private let descriptor: Int32
+
+    public init() throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw StoreError(.configuration, "Could not open a socket to find a free port.") }
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
@@ -326,7 +332,13 @@ enum FreePort {
                 bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
             }
         }
-        guard bound else { throw StoreError(.configuration, "Could not find a free TCP port on 127.0.0.1.") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard bound else {
+            close(fd)
+            throw StoreError(.configuration, "Could not find a free TCP port on 127.0.0.1.")
+        }
+        descriptor = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
     }
+
+    deinit { close(descriptor) }
 }

@@ -81,7 +81,7 @@ final class ErrorTests: XCTestCase {
 
     func testConnectionRefusedIsClearAndHidesThePassword() throws {
         // A port bound by this process but not listening: the kernel refuses every connection.
-        let unused = try UnusedPort()
+        let unused = try LoopbackPort()
         let password = "Pa55-Refused-Secret"
         let url = "postgresql://outcomes:\(password)@127.0.0.1:\(unused.port)/outcomes?connect_timeout=5"
         XCTAssertThrowsError(try PostgresConnection(conninfo: url)) { error in
