@@ -11,21 +11,34 @@
 -- Session settings: outcomes.agency_id, outcomes.extract_id (each read once per
 -- statement, as a sub-select, not once per row).
 
+-- Multi-value cells are parsed once per distinct value (a county's youth share few race answers;
+-- MATERIALIZED keeps the parsing in the CTE instead of letting it be pulled up to every row).
+WITH race AS MATERIALIZED (
+    SELECT race_ethnicity, ingest.race_categories(race_ethnicity) AS categories,
+           ingest.race_details(race_ethnicity) AS details
+    FROM (SELECT DISTINCT race_ethnicity FROM pg_temp.stage_youth) d
+)
 INSERT INTO core.youth (extract_id, agency_id, rec, youth_hash, linkage_hash, county_fips, birth_month, gender,
                         race_categories, race_details, race_source)
 SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
        youth_key, linkage_id, trim(county_fips), (trim(birth_month) || '-01')::date, lower(trim(gender)),
-       ingest.race_categories(race_ethnicity), ingest.race_details(race_ethnicity), lower(trim(race_source))
+       r.categories, r.details, lower(trim(race_source))
 FROM pg_temp.stage_youth s
+JOIN race r USING (race_ethnicity)
 WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'youth.csv' AND b.rec = s.rec);
 
+WITH types AS MATERIALIZED (
+    SELECT exploitation_types,
+           (SELECT array_agg(lower(v) ORDER BY lower(v)) FROM unnest(ingest.split_values(exploitation_types)) v) AS sorted
+    FROM (SELECT DISTINCT exploitation_types FROM pg_temp.stage_cse_flags) d
+)
 INSERT INTO core.cse_flag (extract_id, agency_id, rec, youth_hash, flag, flagged_on, basis, exploitation_types,
                            incident_on, last_occurrence_on, resolved_on)
 SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
-       youth_key, lower(trim(flag)), nullif(trim(flagged_on), '')::date, lower(trim(basis)),
-       coalesce((SELECT array_agg(lower(v) ORDER BY lower(v)) FROM unnest(ingest.split_values(exploitation_types)) v), '{}'),
+       youth_key, lower(trim(flag)), nullif(trim(flagged_on), '')::date, lower(trim(basis)), coalesce(t.sorted, '{}'),
        nullif(trim(incident_on), '')::date, nullif(trim(last_occurrence_on), '')::date, nullif(trim(resolved_on), '')::date
 FROM pg_temp.stage_cse_flags s
+LEFT JOIN types t USING (exploitation_types)
 WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'cse_flags.csv' AND b.rec = s.rec);
 
 INSERT INTO core.placement (extract_id, agency_id, rec, youth_hash, started_on, ended_on, setting, end_reason)
@@ -58,8 +71,11 @@ WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'school_term
 
 -- Assessments are most of an extract's rows: they are written once, and the
 -- rules across their records read the rows as written (RETURNING), not the
--- staging table again. Items and scores are judged once per distinct value
--- (MATERIALIZED, so the checks are not pushed back onto every row).
+-- staging table again, in one pass (GROUPING SETS): the distinct (instrument,
+-- item) and (instrument, score) pairs are judged once each, and an item given
+-- twice in one administration is found through a 64-bit hash of (youth,
+-- instrument, date, item) seen more than once; only then are the rows grouped
+-- on the exact values, so a hash collision can never report a false duplicate.
 WITH stored AS (
     INSERT INTO core.assessment (extract_id, agency_id, rec, youth_hash, instrument, administered_on, item, score)
     SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
@@ -68,22 +84,38 @@ WITH stored AS (
     WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'assessments.csv' AND b.rec = s.rec)
     RETURNING rec, youth_hash, instrument, administered_on, item, score
 ),
-bad_item AS MATERIALIZED (
+seen AS MATERIALIZED (
+    SELECT instrument, item, score, GROUPING(item, score, key) AS grouped
+    FROM (SELECT instrument, item, score,
+                 hash_record_extended(ROW(youth_hash, instrument, administered_on, item), 0) AS key
+          FROM stored) s
+    GROUP BY GROUPING SETS ((instrument, item), (instrument, score), (key))
+    HAVING GROUPING(key) = 1 OR count(*) > 1
+),
+bad_item AS (
     SELECT d.instrument, d.item,
            CASE WHEN i.item_pattern IS NOT NULL
                 THEN 'a ' || i.code || ' item code written domain.item in lower-case letters and _ (e.g. behavioral.depression)'
                 ELSE 'an item of ' || i.code || ': '
                      || (SELECT string_agg(item, ', ' ORDER BY ord) FROM ref.instrument_item WHERE instrument = i.code) END
            AS expected
-    FROM (SELECT DISTINCT instrument, item FROM stored) d
+    FROM seen d
     JOIN ref.instrument i ON i.code = d.instrument
     LEFT JOIN ref.instrument_item ii ON ii.instrument = d.instrument AND ii.item = d.item
-    WHERE CASE WHEN i.item_pattern IS NOT NULL THEN d.item !~ i.item_pattern ELSE ii.item IS NULL END
+    WHERE d.grouped = 3  -- the set (instrument, item)
+      AND CASE WHEN i.item_pattern IS NOT NULL THEN d.item !~ i.item_pattern ELSE ii.item IS NULL END
 ),
-bad_score AS MATERIALIZED (
+bad_score AS (
     SELECT d.instrument, d.score, 'a score from ' || i.min_score || ' to ' || i.max_score || ' for ' || i.code AS expected
-    FROM (SELECT DISTINCT instrument, score FROM stored) d JOIN ref.instrument i ON i.code = d.instrument
-    WHERE d.score NOT BETWEEN i.min_score AND i.max_score
+    FROM seen d JOIN ref.instrument i ON i.code = d.instrument
+    WHERE d.grouped = 5  -- the set (instrument, score)
+      AND d.score NOT BETWEEN i.min_score AND i.max_score
+),
+repeated AS (
+    SELECT youth_hash, instrument, administered_on, item, min(rec) AS first_rec
+    FROM stored
+    WHERE EXISTS (SELECT FROM seen WHERE grouped = 6)  -- a key seen twice; usually none, and this is skipped
+    GROUP BY youth_hash, instrument, administered_on, item HAVING count(*) > 1
 )
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
@@ -96,11 +128,7 @@ FROM (
     UNION ALL
     SELECT a.rec, 'item', a.item,
            'each item once per administration (youth, instrument, administered_on); record ' || d.first_rec || ' has it already'
-    FROM stored a
-    JOIN (SELECT youth_hash, instrument, administered_on, item, min(rec) AS first_rec
-          FROM stored
-          GROUP BY youth_hash, instrument, administered_on, item HAVING count(*) > 1) d
-      USING (youth_hash, instrument, administered_on, item)
+    FROM stored a JOIN repeated d USING (youth_hash, instrument, administered_on, item)
     WHERE a.rec <> d.first_rec
 ) x JOIN ingest.issue_place p ON p.file = 'assessments.csv' AND p.col = x.col;
 

@@ -75,7 +75,7 @@ public struct Ingestor {
             // are temporary: give them room in memory (must precede their first use).
             try connection.query(
                 "SELECT set_config('role', $1, true), set_config('outcomes.agency_id', $2, true), "
-                    + "set_config('temp_buffers', '256MB', true), set_config('work_mem', '64MB', true), "
+                    + "set_config('temp_buffers', '256MB', true), set_config('work_mem', '128MB', true), "
                     // (CREATE TEMP TABLE IF NOT EXISTS would say "already exists, skipping" on reuse.)
                     + "set_config('client_min_messages', 'warning', true)",
                 [ServiceRole.ingest.rawValue, String(agencyID)])
