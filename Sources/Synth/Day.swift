@@ -18,23 +18,10 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         number = era * 146_097 + doe - 719_468
     }
 
-    /// Parses `YYYY-MM-DD` strictly (a real calendar date).
+    /// Parses `YYYY-MM-DD` strictly (a real calendar date), by the project's one date parser.
     public init?(iso text: String) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
-        func digits(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for i in range {
-                let b = bytes[i]
-                guard b >= 0x30, b <= 0x39 else { return nil }
-                value = value * 10 + Int(b - 0x30)
-            }
-            return value
-        }
-        guard let y = digits(0..<4), let m = digits(5..<7), let d = digits(8..<10),
-            (1...12).contains(m), d >= 1, d <= Day.daysIn(month: m, year: y)
-        else { return nil }
-        self.init(year: y, month: m, day: d)
+        guard let date = PostgresDate(iso: text) else { return nil }
+        self.init(year: date.year, month: date.month, day: date.day)
     }
 
     public var components: (year: Int, month: Int, day: Int) {
