@@ -85,6 +85,47 @@ struct IndicatorFixture {
         var line: Int
     }
 
+    /// One kind of `-- expect…:` line: the fields name a row of `view` by `keys` (in order, after the
+    /// fixture's period) and then give the expected `values`, compared as text.
+    struct Kind {
+        var prefix: String
+        var view: String
+        var keys: [String]
+        var conditions: [String] = []
+        var values: [String]
+    }
+
+    static let kinds = [
+        // county | measure | category | stratification | stratum | numerator | denominator | value | note
+        Kind(
+            prefix: "expect:", view: "result.computed",
+            keys: ["county_fips", "measure", "category", "stratification", "stratum"],
+            values: [
+                "coalesce(numerator::text, '')", "coalesce(denominator::text, '')", "coalesce(value::text, '')", "note",
+            ]),
+        // county | measure | stratification | stratum | compared | improved | unchanged | worse | median_change
+        Kind(
+            prefix: "expect-change:", view: "result.computed",
+            keys: ["county_fips", "measure", "stratification", "stratum"], conditions: ["category = ''"],
+            values: [
+                "coalesce(denominator::text, '')", "coalesce(improved::text, '')", "coalesce(unchanged::text, '')",
+                "coalesce(worse::text, '')", "coalesce(median_change::text, '')",
+            ]),
+        // county | measure | category | stratification | stratum | suppressed | numerator | denominator | value
+        Kind(
+            prefix: "expect-published:", view: "result.published",
+            keys: ["county_fips", "measure", "category", "stratification", "stratum"],
+            values: [
+                "suppressed", "coalesce(numerator::text, '')", "coalesce(denominator::text, '')",
+                "coalesce(value::text, '')",
+            ]),
+        // county | measure | category | stratification | stratum | suppression_reason
+        Kind(
+            prefix: "expect-reason:", view: "result.computed",
+            keys: ["county_fips", "measure", "category", "stratification", "stratum"],
+            values: ["coalesce(suppression_reason, '')"]),
+    ]
+
     var period: Period
     var expectations: [Expectation] = []
     var checks: [Check] = []
@@ -105,59 +146,22 @@ struct IndicatorFixture {
                 period = Period(label)
             } else if body.hasPrefix("check:") {
                 checks.append(Check(sql: body.dropFirst(6).trimmingCharacters(in: .whitespaces), line: index + 1))
-            } else if body.hasPrefix("expect:") {
-                // county | measure | category | stratification | stratum | numerator | denominator | value | note
-                let f = fields(after: "expect:")
-                guard f.count == 9 else { throw HarnessError("\(name):\(index + 1): expect needs 9 fields") }
+            } else if let kind = Self.kinds.first(where: { body.hasPrefix($0.prefix) }) {
+                let f = fields(after: kind.prefix)
+                let fieldCount = kind.keys.count + kind.values.count
+                guard f.count == fieldCount else {
+                    throw HarnessError("\(name):\(index + 1): \(kind.prefix.dropLast()) needs \(fieldCount) fields")
+                }
+                let conditions =
+                    ["period = $1"] + kind.keys.enumerated().map { "\($0.element) = $\($0.offset + 2)" }
+                    + kind.conditions
                 expectations.append(
                     Expectation(
-                        sql: """
-                            SELECT coalesce(numerator::text, ''), coalesce(denominator::text, ''), coalesce(value::text, ''), note
-                            FROM result.computed WHERE period = $1 AND county_fips = $2 AND measure = $3 AND category = $4
-                              AND stratification = $5 AND stratum = $6
-                            """,
-                        parameters: [nil, f[0], f[1], f[2], f[3], f[4]], columns: Array(f[5...8]), line: index + 1,
-                        source: String(body)))
-            } else if body.hasPrefix("expect-change:") {
-                // county | measure | stratification | stratum | compared | improved | unchanged | worse | median_change
-                let f = fields(after: "expect-change:")
-                guard f.count == 9 else { throw HarnessError("\(name):\(index + 1): expect-change needs 9 fields") }
-                expectations.append(
-                    Expectation(
-                        sql: """
-                            SELECT coalesce(denominator::text, ''), coalesce(improved::text, ''), coalesce(unchanged::text, ''),
-                                   coalesce(worse::text, ''), coalesce(median_change::text, '')
-                            FROM result.computed WHERE period = $1 AND county_fips = $2 AND measure = $3 AND category = ''
-                              AND stratification = $4 AND stratum = $5
-                            """,
-                        parameters: [nil, f[0], f[1], f[2], f[3]], columns: Array(f[4...8]), line: index + 1,
-                        source: String(body)))
-            } else if body.hasPrefix("expect-published:") {
-                // county | measure | category | stratification | stratum | suppressed | numerator | denominator | value
-                let f = fields(after: "expect-published:")
-                guard f.count == 9 else { throw HarnessError("\(name):\(index + 1): expect-published needs 9 fields") }
-                expectations.append(
-                    Expectation(
-                        sql: """
-                            SELECT suppressed, coalesce(numerator::text, ''), coalesce(denominator::text, ''), coalesce(value::text, '')
-                            FROM result.published WHERE period = $1 AND county_fips = $2 AND measure = $3 AND category = $4
-                              AND stratification = $5 AND stratum = $6
-                            """,
-                        parameters: [nil, f[0], f[1], f[2], f[3], f[4]], columns: Array(f[5...8]), line: index + 1,
-                        source: String(body)))
-            } else if body.hasPrefix("expect-reason:") {
-                // county | measure | category | stratification | stratum | suppression_reason
-                let f = fields(after: "expect-reason:")
-                guard f.count == 6 else { throw HarnessError("\(name):\(index + 1): expect-reason needs 6 fields") }
-                expectations.append(
-                    Expectation(
-                        sql: """
-                            SELECT coalesce(suppression_reason, '')
-                            FROM result.computed WHERE period = $1 AND county_fips = $2 AND measure = $3 AND category = $4
-                              AND stratification = $5 AND stratum = $6
-                            """,
-                        parameters: [nil, f[0], f[1], f[2], f[3], f[4]], columns: [f[5]], line: index + 1,
-                        source: String(body)))
+                        sql: "SELECT \(kind.values.joined(separator: ", ")) FROM \(kind.view) WHERE "
+                            + conditions.joined(separator: " AND "),
+                        parameters: [nil] + f.prefix(kind.keys.count).map { $0 },
+                        columns: Array(f.dropFirst(kind.keys.count)),
+                        line: index + 1, source: String(body)))
             }
         }
         guard let period else { throw HarnessError("\(name): no `-- period:` line") }
