@@ -76,6 +76,7 @@ WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'school_term
 -- twice in one administration is found through a 64-bit hash of (youth,
 -- instrument, date, item) seen more than once; only then are the rows grouped
 -- on the exact values, so a hash collision can never report a false duplicate.
+-- (The judged pairs are MATERIALIZED so their checks are not pushed back onto every row.)
 WITH stored AS (
     INSERT INTO core.assessment (extract_id, agency_id, rec, youth_hash, instrument, administered_on, item, score)
     SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
@@ -92,7 +93,7 @@ seen AS MATERIALIZED (
     GROUP BY GROUPING SETS ((instrument, item), (instrument, score), (key))
     HAVING GROUPING(key) = 1 OR count(*) > 1
 ),
-bad_item AS (
+bad_item AS MATERIALIZED (
     SELECT d.instrument, d.item,
            CASE WHEN i.item_pattern IS NOT NULL
                 THEN 'a ' || i.code || ' item code written domain.item in lower-case letters and _ (e.g. behavioral.depression)'
@@ -105,13 +106,13 @@ bad_item AS (
     WHERE d.grouped = 3  -- the set (instrument, item)
       AND CASE WHEN i.item_pattern IS NOT NULL THEN d.item !~ i.item_pattern ELSE ii.item IS NULL END
 ),
-bad_score AS (
+bad_score AS MATERIALIZED (
     SELECT d.instrument, d.score, 'a score from ' || i.min_score || ' to ' || i.max_score || ' for ' || i.code AS expected
     FROM seen d JOIN ref.instrument i ON i.code = d.instrument
     WHERE d.grouped = 5  -- the set (instrument, score)
       AND d.score NOT BETWEEN i.min_score AND i.max_score
 ),
-repeated AS (
+repeated AS MATERIALIZED (
     SELECT youth_hash, instrument, administered_on, item, min(rec) AS first_rec
     FROM stored
     WHERE EXISTS (SELECT FROM seen WHERE grouped = 6)  -- a key seen twice; usually none, and this is skipped
