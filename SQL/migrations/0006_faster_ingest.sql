@@ -71,10 +71,11 @@ CREATE TRIGGER keep_history BEFORE DELETE ON core.extract
 CREATE TRIGGER keep_history_truncate BEFORE TRUNCATE ON core.extract
     FOR EACH STATEMENT EXECUTE FUNCTION core.keep_extract_history();
 
--- 2. Validation helpers that SQL/ingest/validate.sql no longer needs: it judges
---    each distinct cell value once and casts only cells that passed their rule,
---    so the safe casts of 0004 (a regular expression per cell) have no caller.
-DROP FUNCTION ingest.to_date(text), ingest.to_int(text), ingest.to_num(text);
+-- 2. Helpers of 0004 that nothing calls any more: validate.sql judges each
+--    distinct cell value once and casts only cells that passed their rule, so
+--    the safe casts (a regular expression per cell) have no caller; and codes
+--    are stored lower-cased by accept.sql, not through ingest.canonical.
+DROP FUNCTION ingest.to_date(text), ingest.to_int(text), ingest.to_num(text), ingest.canonical(text, text);
 
 -- 3. Where an issue sorts in a report: a file's order and a column's order in
 --    the format. A view of the reference tables, so an ingest need not build it.
