@@ -85,7 +85,7 @@ ALTER TABLE s_c ADD PRIMARY KEY (cid);
 -- cell is suppressed and no published cell shows the same count (same key
 -- and value in the county and stratum).
 DROP TABLE IF EXISTS pg_temp.s_q;
-CREATE TEMP TABLE s_q ON COMMIT DROP AS
+CREATE TEMP TABLE s_q WITH (fillfactor = 50) ON COMMIT DROP AS  -- room for in-page updates of sens / hidden
 WITH b AS (
     SELECT c.cid, q.qty, q.qty_n, q.v,
            -- shared counts are linked within one county and stratum: the same
@@ -110,8 +110,9 @@ WITH b AS (
     ) AS q (qty, qty_n, v, k, is_count)
     WHERE q.v IS NOT NULL
 )
-SELECT row_number() OVER (ORDER BY cid, qty_n)::integer AS qid, cid, qty, qty_n, v, k, is_count, is_total, sens,
-       supp AND NOT (k IS NOT NULL AND coalesce(bool_or(NOT supp) OVER (PARTITION BY k, v), false)) AS hidden
+-- qid follows the cell order (cid, then quantity)
+SELECT 4 * cid + qty_n AS qid, cid, qty, qty_n, v, k, is_count, is_total, sens,
+       supp AND NOT (k IS NOT NULL AND (k, v) IN (SELECT k, v FROM b WHERE k IS NOT NULL AND NOT supp)) AS hidden
 FROM b;
 ALTER TABLE s_q ADD PRIMARY KEY (qid);
 CREATE INDEX ON s_q (k, v) WHERE k IS NOT NULL;
@@ -153,6 +154,27 @@ CREATE INDEX ON s_gm (qid);
 CREATE INDEX ON s_gm (gid);
 ANALYZE s_gm;
 
+-- Per group: its size and its hidden members (count, largest value, sum,
+-- how many are sensitive, whether the total is one of them). The loop keeps
+-- these up to date as quantities become hidden or sensitive (both only ever
+-- turn on), so a pass reads the state of just the groups it examines instead
+-- of aggregating their members again.
+DROP TABLE IF EXISTS pg_temp.s_g;
+CREATE TEMP TABLE s_g WITH (fillfactor = 50) ON COMMIT DROP AS
+SELECT gm.gid,
+       count(*)::integer                                   AS n,
+       count(*) FILTER (WHERE q.hidden)::integer           AS nh,
+       max(q.v) FILTER (WHERE q.hidden)                    AS mx,
+       coalesce(sum(q.v) FILTER (WHERE q.hidden), 0)       AS sm,
+       count(*) FILTER (WHERE q.hidden AND q.sens)::integer AS nhs,
+       bool_or(gm.total AND q.hidden)                      AS total_hidden,
+       bool_and(q.is_count)                                AS is_count
+FROM s_gm gm
+JOIN s_q q USING (qid)
+GROUP BY gm.gid;
+ALTER TABLE s_g ADD PRIMARY KEY (gid);
+ANALYZE s_g;
+
 -- Working state of the loop: which quantities changed since their groups
 -- were last examined, those groups, and the picks of a pass.
 DROP TABLE IF EXISTS pg_temp.s_dirty;
@@ -183,6 +205,8 @@ INSERT INTO s_dirty SELECT qid FROM s_q WHERE hidden;
 -- total is published and the hidden members are all <= 3 or sum to < 11,
 -- one more. Each pass hides at least one more quantity, so the loop ends;
 -- only groups with a member that changed in the previous pass are examined.
+-- Every quantity that turns hidden, or sensitive while hidden, is added to
+-- its groups' state in s_g in the statement that turns it.
 -- (Dynamic SQL: the working tables change size from pass to pass, so every
 -- statement is planned afresh.)
 DO $$
@@ -207,14 +231,15 @@ BEGIN
         -- that holds a sensitive hidden member, and to the copies of a count
         -- (one step per pass; their own groups are examined next pass).
         EXECUTE $q$
-            WITH gs AS (
-                SELECT DISTINCT t.gid
-                FROM s_touch t JOIN s_gm gm USING (gid) JOIN s_q q USING (qid)
-                WHERE q.hidden AND q.sens
-            ), up AS (
+            WITH up AS (
                 UPDATE s_q q SET sens = true
-                FROM (SELECT DISTINCT gm.qid FROM gs JOIN s_gm gm USING (gid)) AS x
-                WHERE q.qid = x.qid AND q.hidden AND NOT q.sens
+                FROM (SELECT DISTINCT h.qid
+                      FROM s_q h
+                      JOIN s_gm gm USING (qid)
+                      JOIN s_touch t USING (gid)
+                      JOIN s_g g USING (gid)
+                      WHERE h.hidden AND NOT h.sens AND g.nhs > 0) AS x
+                WHERE q.qid = x.qid
                 RETURNING q.qid, q.k, q.v
             ), up2 AS (
                 UPDATE s_q q SET sens = true
@@ -226,31 +251,29 @@ BEGIN
             SELECT qid FROM up UNION SELECT qid FROM up2
         $q$;
         GET DIAGNOSTICS grown = ROW_COUNT;
+        -- (those of them that are hidden count in their groups' nhs)
+        EXECUTE $q$
+            UPDATE s_g g SET nhs = g.nhs + d.n
+            FROM (SELECT gm.gid, count(*)::integer AS n
+                  FROM s_next x JOIN s_q q USING (qid) JOIN s_gm gm USING (qid)
+                  WHERE q.hidden
+                  GROUP BY gm.gid) AS d
+            WHERE g.gid = d.gid
+        $q$;
 
         -- Groups that need more hidden members, and the members to hide: the
         -- smallest published ones (between equal ones, not a total - the
         -- `all` stratum or the state -, then in cell order: county, measure,
-        -- category, stratum), as many as the group needs.
+        -- category, stratum, quantity), as many as the group needs.
         EXECUTE 'TRUNCATE s_pick';
         EXECUTE $q$
             INSERT INTO s_pick (gid, why, cid, k, v, qid)
-            WITH g AS (
-                SELECT gm.gid,
-                       count(*)                                  AS n,
-                       count(*) FILTER (WHERE q.hidden)          AS nh,
-                       coalesce(max(q.v) FILTER (WHERE q.hidden), 0) AS mx,
-                       coalesce(sum(q.v) FILTER (WHERE q.hidden), 0) AS sm,
-                       bool_or(q.hidden AND q.sens)              AS has_sens,
-                       bool_or(gm.total AND q.hidden)            AS total_hidden,
-                       bool_and(q.is_count)                      AS is_count
+            WITH need AS (
+                SELECT g.gid, g.nh, coalesce(g.mx, 0) AS mx, g.sm, g.total_hidden, g.is_count
                 FROM s_touch t
-                JOIN s_gm gm USING (gid)
-                JOIN s_q q USING (qid)
-                GROUP BY gm.gid
-            ), need AS (
-                SELECT * FROM g
-                WHERE has_sens AND n > nh
-                  AND (nh = 1 OR (is_count AND NOT total_hidden AND (mx <= 3 OR sm < 11)))
+                JOIN s_g g USING (gid)
+                WHERE g.nhs > 0 AND g.n > g.nh
+                  AND (g.nh = 1 OR (g.is_count AND NOT g.total_hidden AND (coalesce(g.mx, 0) <= 3 OR g.sm < 11)))
             ), cand AS (
                 SELECT need.gid, need.nh, q.cid, q.k, q.v, q.qid,
                        row_number() OVER w AS r,
@@ -263,7 +286,7 @@ BEGIN
                 JOIN s_gm gm USING (gid)
                 JOIN s_q q USING (qid)
                 WHERE NOT q.hidden
-                WINDOW w AS (PARTITION BY need.gid ORDER BY q.v, q.is_total, q.cid
+                WINDOW w AS (PARTITION BY need.gid ORDER BY q.v, q.is_total, q.cid, q.qid
                              ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
             )
             SELECT gid, CASE WHEN nh = 1 AND r = 1 THEN 'complementary' ELSE 'extra_cell' END,
@@ -288,9 +311,16 @@ BEGIN
                       UNION
                       SELECT q2.qid FROM s_pick p JOIN s_q q2 ON q2.k = p.k AND q2.v = p.v) AS p
                 WHERE q.qid = p.qid AND NOT q.sens
-                RETURNING q.qid
+                RETURNING q.qid, q.hidden
+            ), dirty AS (
+                INSERT INTO s_dirty (qid) SELECT qid FROM up ON CONFLICT DO NOTHING
             )
-            INSERT INTO s_dirty (qid) SELECT qid FROM up ON CONFLICT DO NOTHING
+            UPDATE s_g g SET nhs = g.nhs + d.n
+            FROM (SELECT gm.gid, count(*)::integer AS n
+                  FROM up JOIN s_gm gm USING (qid)
+                  WHERE up.hidden
+                  GROUP BY gm.gid) AS d
+            WHERE g.gid = d.gid
         $q$;
         EXECUTE $q$
             WITH up AS (
@@ -332,9 +362,17 @@ BEGIN
                 FROM cand, s_c c
                 WHERE q.qid = cand.qid AND c.cid = q.cid AND NOT q.hidden AND c.reason IS NOT NULL
                   AND (q.k IS NULL OR (q.k, q.v) NOT IN (SELECT k, v FROM still_published))
-                RETURNING q.qid
+                RETURNING q.qid, q.v, q.sens
+            ), dirty AS (
+                INSERT INTO s_dirty (qid) SELECT qid FROM up ON CONFLICT DO NOTHING
             )
-            INSERT INTO s_dirty (qid) SELECT qid FROM up ON CONFLICT DO NOTHING
+            UPDATE s_g g SET nh = g.nh + d.n, mx = greatest(g.mx, d.mx), sm = g.sm + d.sm,
+                             nhs = g.nhs + d.ns, total_hidden = g.total_hidden OR d.total
+            FROM (SELECT gm.gid, count(*)::integer AS n, max(up.v) AS mx, sum(up.v) AS sm,
+                         count(*) FILTER (WHERE up.sens)::integer AS ns, bool_or(gm.total) AS total
+                  FROM up JOIN s_gm gm USING (qid)
+                  GROUP BY gm.gid) AS d
+            WHERE g.gid = d.gid
         $q$;
     END LOOP;
 END
