@@ -438,7 +438,12 @@ CREATE TEMP TABLE t_as ON COMMIT DROP AS
 SELECT DISTINCT ON (m.person_id, s.instrument, s.administered_on)
        m.person_id, s.instrument, s.administered_on, s.mspss_total, s.copse_total, s.urica_stage,
        s.cans_behavioral_items, s.cans_behavioral_actionable, s.cans_substance_actionable,
-       s.voice_sense_of_control
+       s.voice_sense_of_control,
+       -- an observation of an incremental measure (t_chg): a complete MSPSS or
+       -- COPSE, a CANS that rates at least one behavioral item
+       coalesce((s.instrument = 'MSPSS' AND s.mspss_total IS NOT NULL)
+                OR (s.instrument = 'COPSE' AND s.copse_total IS NOT NULL)
+                OR (s.instrument = 'CANS' AND s.cans_behavioral_items > 0), false) AS observed
 FROM t_adm s
 JOIN t_map m USING (extract_id, youth_hash)
 ORDER BY m.person_id, s.instrument, s.administered_on,
@@ -486,6 +491,8 @@ ALTER TABLE t_gop ADD PRIMARY KEY (person_id);
 -- ---------------------------------------------------------------------------
 -- Observations on or before P.end, one per unit (person, or person and
 -- behavior) and date: (measure, unit_key, person_id, obs_on, val, stage).
+-- Only a unit observed in P can be compared, so each source keeps just the
+-- units it observed in P (with all their observations): about half of them.
 DROP TABLE IF EXISTS pg_temp.t_chg;
 CREATE TEMP TABLE t_chg ON COMMIT DROP AS
 WITH o (measure, unit_key, person_id, obs_on, val, stage) AS (
@@ -496,11 +503,15 @@ WITH o (measure, unit_key, person_id, obs_on, val, stage) AS (
            5 * sum(s.days_attended)::numeric / sum(s.days_enrolled), NULL::text
     FROM t_st s CROSS JOIN t_period p
     WHERE s.term_end <= p.p_end AND s.days_enrolled > 0
+      AND s.person_id IN (SELECT person_id FROM t_st, t_period p
+                          WHERE term_end BETWEEN p.p_start AND p.p_end AND days_enrolled > 0)
     GROUP BY s.person_id, s.term_end
     UNION ALL
     SELECT 'education_credits_change', '', s.person_id, s.term_end, sum(s.credits_earned), NULL
     FROM t_st s CROSS JOIN t_period p
     WHERE s.term_end <= p.p_end AND s.credits_earned IS NOT NULL
+      AND s.person_id IN (SELECT person_id FROM t_st, t_period p
+                          WHERE term_end BETWEEN p.p_start AND p.p_end AND credits_earned IS NOT NULL)
     GROUP BY s.person_id, s.term_end
     UNION ALL
     -- Returned absences, by returned_on (then left_on).
@@ -510,15 +521,17 @@ WITH o (measure, unit_key, person_id, obs_on, val, stage) AS (
                (a.returned_on - a.left_on)::numeric, NULL::text
         FROM t_ab a CROSS JOIN t_period p
         WHERE a.returned_on <= p.p_end
+          AND a.person_id IN (SELECT person_id FROM t_ab, t_period p
+                              WHERE returned_on BETWEEN p.p_start AND p.p_end)
         ORDER BY a.person_id, a.returned_on, a.left_on DESC) AS ab
     UNION ALL
     -- Ranked placement episodes, by started_on.
     SELECT 'placement_restrictiveness_change', '', person_id, started_on, rank, NULL
     FROM t_pl
     WHERE rank IS NOT NULL
+      AND person_id IN (SELECT person_id FROM t_pl, t_period p WHERE rank IS NOT NULL AND started_on >= p.p_start)
     UNION ALL
-    -- Complete MSPSS and COPSE administrations; CANS administrations that
-    -- rate at least one behavioral item.
+    -- Observing administrations (t_as.observed).
     SELECT CASE a.instrument WHEN 'MSPSS' THEN 'relationships_social_support_change'
                              WHEN 'COPSE' THEN 'progress_coping_change'
                              ELSE 'mental_cans_needs_change' END,
@@ -528,21 +541,25 @@ WITH o (measure, unit_key, person_id, obs_on, val, stage) AS (
                              ELSE a.cans_behavioral_actionable END,
            NULL
     FROM t_as a
-    WHERE (a.instrument = 'MSPSS' AND a.mspss_total IS NOT NULL)
-       OR (a.instrument = 'COPSE' AND a.copse_total IS NOT NULL)
-       OR (a.instrument = 'CANS' AND a.cans_behavioral_items > 0)
+    WHERE a.observed
+      AND (a.person_id, a.instrument) IN (SELECT person_id, instrument FROM t_as, t_period p
+                                          WHERE observed AND administered_on >= p.p_start)
     UNION ALL
     -- Stages of change, per person and behavior and day (val = stage rank,
     -- NULL for relapse).
-    SELECT * FROM (
-        SELECT DISTINCT ON (m.person_id, s.behavior, s.assessed_on)
-               'progress_stage_change', s.behavior, m.person_id, s.assessed_on, k.rank::numeric, s.stage
-        FROM core.stage_of_change s
-        JOIN t_map m USING (extract_id, youth_hash)
-        LEFT JOIN ref.code k ON k.list = 'stage' AND k.code = s.stage
-        CROSS JOIN t_period p
-        WHERE s.assessed_on <= p.p_end
-        ORDER BY m.person_id, s.behavior, s.assessed_on, m.agency_code, s.rec) AS sc
+    SELECT sc.measure, sc.unit_key, sc.person_id, sc.obs_on, sc.val, sc.stage
+    FROM (SELECT d.*, max(d.obs_on) OVER (PARTITION BY d.person_id, d.unit_key) AS last_on
+          FROM (SELECT DISTINCT ON (m.person_id, s.behavior, s.assessed_on)
+                       'progress_stage_change' AS measure, s.behavior AS unit_key, m.person_id,
+                       s.assessed_on AS obs_on, k.rank::numeric AS val, s.stage
+                FROM core.stage_of_change s
+                JOIN t_map m USING (extract_id, youth_hash)
+                LEFT JOIN ref.code k ON k.list = 'stage' AND k.code = s.stage
+                CROSS JOIN t_period p
+                WHERE s.assessed_on <= p.p_end
+                ORDER BY m.person_id, s.behavior, s.assessed_on, m.agency_code, s.rec) AS d) AS sc
+    CROSS JOIN t_period p
+    WHERE sc.last_on >= p.p_start
 ), w AS (
     SELECT o.measure, o.unit_key, o.person_id, o.obs_on, o.val, o.stage,
            lag(o.val)    OVER w AS prev_val,
