@@ -81,13 +81,55 @@ JOIN (SELECT stratification, dense_rank() OVER (ORDER BY min(ord)) AS n
 WHERE comp.period = current_setting('outcomes.period');
 ALTER TABLE s_c ADD PRIMARY KEY (cid);
 
--- One row per published quantity of a cell. A quantity is hidden when its
--- cell is suppressed and no published cell shows the same count (same key
--- and value in the county and stratum).
+-- Published quantities of a cell: numerator, denominator, unchanged, worse
+-- (qid = 4 x cid + quantity, following the cell order).
+--
+-- Group membership; group ids are built from the integer coordinates (the
+-- field widths hold: ref.measure.ord and ref.stratum.ord are below 10,000):
+--   S  1 | county | measure | category | quantity | stratification
+--   C  2 | measure | category | quantity | stratum
+--   D  3 | county | measure | stratum
+-- `total` marks the group's total (the `all` row, the state, the common
+-- denominator).
+DROP TABLE IF EXISTS pg_temp.s_gm;
+CREATE TEMP TABLE s_gm ON COMMIT DROP AS
+WITH q AS (
+    SELECT c.*, x.qty, x.qty_n, 4 * c.cid + x.qty_n AS qid
+    FROM s_c c
+    CROSS JOIN LATERAL (VALUES ('num', 1, c.numerator), ('den', 2, c.denominator),
+                               ('unc', 3, c.unchanged::numeric), ('wor', 4, c.worse::numeric)) AS x (qty, qty_n, v)
+    WHERE x.v IS NOT NULL
+)
+SELECT 1000000000000000 + q.county_n::bigint * 100000000000 + q.measure_n * 10000000
+       + q.category_n * 1000000 + q.qty_n * 100000 + a.stratification_n AS gid,
+       q.qid, q.stratification = 'all' AS total
+FROM q
+JOIN (SELECT DISTINCT c2.stratification, c2.stratification_n
+      FROM s_c c2 JOIN ref.stratum s2 ON s2.stratification = c2.stratification AND s2.additive) AS a
+  ON a.stratification = q.stratification OR q.stratification = 'all'
+WHERE q.stratified
+UNION ALL
+SELECT 2000000000000000 + q.measure_n::bigint * 100000000000 + q.category_n * 10000000
+       + q.qty_n * 1000000 + q.stratum_n,
+       q.qid, q.county_fips = '06000'
+FROM q
+UNION ALL
+SELECT 3000000000000000 + q.county_n::bigint * 100000000000 + q.measure_n * 10000000 + q.stratum_n,
+       q.qid, q.qty = 'den'
+FROM q
+WHERE q.unit = 'distribution'
+  AND (q.qty = 'num' OR (q.qty = 'den' AND q.category = q.first_category));
+CREATE INDEX ON s_gm (gid);
+ANALYZE s_gm;
+
+-- One row per published quantity, with its groups (those it is the total
+-- of too, so that the loop needs no join to s_gm to reach a quantity's
+-- groups). A quantity is hidden when its cell is suppressed and no published
+-- cell shows the same count (same key and value in the county and stratum).
 DROP TABLE IF EXISTS pg_temp.s_q;
 CREATE TEMP TABLE s_q WITH (fillfactor = 50) ON COMMIT DROP AS  -- room for in-page updates of sens / hidden
 WITH b AS (
-    SELECT c.cid, q.qty, q.qty_n, q.v,
+    SELECT 4 * c.cid + q.qty_n AS qid, c.cid, q.qty, q.qty_n, q.v,
            -- shared counts are linked within one county and stratum: the same
            -- set of persons (or an empty set) there is the same published number
            CASE WHEN q.k IS NOT NULL
@@ -110,49 +152,18 @@ WITH b AS (
     ) AS q (qty, qty_n, v, k, is_count)
     WHERE q.v IS NOT NULL
 )
--- qid follows the cell order (cid, then quantity)
-SELECT 4 * cid + qty_n AS qid, cid, qty, qty_n, v, k, is_count, is_total, sens,
-       supp AND NOT (k IS NOT NULL AND (k, v) IN (SELECT k, v FROM b WHERE k IS NOT NULL AND NOT supp)) AS hidden
-FROM b;
+SELECT b.qid, b.cid, b.qty, b.qty_n, b.v, b.k, b.is_count, b.is_total, b.sens,
+       b.supp AND NOT (b.k IS NOT NULL
+                       AND (b.k, b.v) IN (SELECT k, v FROM b WHERE k IS NOT NULL AND NOT supp)) AS hidden,
+       g.gids, coalesce(g.total_gids, '{}') AS total_gids
+FROM b
+JOIN (SELECT qid, array_agg(gid) AS gids, array_agg(gid) FILTER (WHERE total) AS total_gids
+      FROM s_gm
+      GROUP BY qid) AS g USING (qid);
 ALTER TABLE s_q ADD PRIMARY KEY (qid);
 CREATE INDEX ON s_q (k, v) WHERE k IS NOT NULL;
 CREATE INDEX ON s_q (cid);
 ANALYZE s_q;
-
--- Group membership; group ids are built from the integer coordinates (the
--- field widths hold: ref.measure.ord and ref.stratum.ord are below 10,000):
---   S  1 | county | measure | category | quantity | stratification
---   C  2 | measure | category | quantity | stratum
---   D  3 | county | measure | stratum
--- `total` marks the group's total (the `all` row, the state, the common
--- denominator).
-DROP TABLE IF EXISTS pg_temp.s_gm;
-CREATE TEMP TABLE s_gm ON COMMIT DROP AS
-SELECT 1000000000000000 + c.county_n::bigint * 100000000000 + c.measure_n * 10000000
-       + c.category_n * 1000000 + q.qty_n * 100000 + a.stratification_n AS gid,
-       q.qid, c.stratification = 'all' AS total
-FROM s_q q
-JOIN s_c c USING (cid)
-JOIN (SELECT DISTINCT c2.stratification, c2.stratification_n
-      FROM s_c c2 JOIN ref.stratum s2 ON s2.stratification = c2.stratification AND s2.additive) AS a
-  ON a.stratification = c.stratification OR c.stratification = 'all'
-WHERE c.stratified
-UNION ALL
-SELECT 2000000000000000 + c.measure_n::bigint * 100000000000 + c.category_n * 10000000
-       + q.qty_n * 1000000 + c.stratum_n,
-       q.qid, c.county_fips = '06000'
-FROM s_q q
-JOIN s_c c USING (cid)
-UNION ALL
-SELECT 3000000000000000 + c.county_n::bigint * 100000000000 + c.measure_n * 10000000 + c.stratum_n,
-       q.qid, q.qty = 'den'
-FROM s_q q
-JOIN s_c c USING (cid)
-WHERE c.unit = 'distribution'
-  AND (q.qty = 'num' OR (q.qty = 'den' AND c.category = c.first_category));
-CREATE INDEX ON s_gm (qid);
-CREATE INDEX ON s_gm (gid);
-ANALYZE s_gm;
 
 -- Per group: its size and its hidden members (count, largest value, sum,
 -- how many are sensitive, whether the total is one of them). The loop keeps
@@ -176,19 +187,20 @@ ALTER TABLE s_g ADD PRIMARY KEY (gid);
 ANALYZE s_g;
 
 -- Working state of the loop: which quantities changed since their groups
--- were last examined, those groups, and the picks of a pass.
+-- were last examined (with their groups), those groups, and the picks of a
+-- pass.
 DROP TABLE IF EXISTS pg_temp.s_dirty;
-CREATE TEMP TABLE s_dirty (qid integer PRIMARY KEY) ON COMMIT DROP;
+CREATE TEMP TABLE s_dirty (qid integer PRIMARY KEY, gids bigint[]) ON COMMIT DROP;
 DROP TABLE IF EXISTS pg_temp.s_touch;
 CREATE TEMP TABLE s_touch (gid bigint PRIMARY KEY) ON COMMIT DROP;
 DROP TABLE IF EXISTS pg_temp.s_pick;
 CREATE TEMP TABLE s_pick (gid bigint, why text, cid integer, k bigint, v numeric, qid integer) ON COMMIT DROP;
 DROP TABLE IF EXISTS pg_temp.s_next;
-CREATE TEMP TABLE s_next (qid integer PRIMARY KEY) ON COMMIT DROP;
+CREATE TEMP TABLE s_next (qid integer PRIMARY KEY, gids bigint[], hidden boolean) ON COMMIT DROP;
 DROP TABLE IF EXISTS pg_temp.s_new;
 CREATE TEMP TABLE s_new (cid integer PRIMARY KEY) ON COMMIT DROP;
 
-INSERT INTO s_dirty SELECT qid FROM s_q WHERE hidden;
+INSERT INTO s_dirty SELECT qid, gids FROM s_q WHERE hidden;
 
 -- Complementary suppression and the extra-cell rule, until a pass changes
 -- nothing. A hidden quantity is *sensitive* when it must not be recovered: a
@@ -223,7 +235,7 @@ BEGIN
 
         EXECUTE 'TRUNCATE s_touch';
         EXECUTE 'ANALYZE s_dirty';
-        EXECUTE 'INSERT INTO s_touch SELECT DISTINCT gm.gid FROM s_dirty d JOIN s_gm gm USING (qid)';
+        EXECUTE 'INSERT INTO s_touch SELECT DISTINCT unnest(gids) FROM s_dirty';
         EXECUTE 'ANALYZE s_touch';
 
         EXECUTE 'TRUNCATE s_next';
@@ -235,29 +247,29 @@ BEGIN
                 UPDATE s_q q SET sens = true
                 FROM (SELECT DISTINCT h.qid
                       FROM s_q h
-                      JOIN s_gm gm USING (qid)
-                      JOIN s_touch t USING (gid)
-                      JOIN s_g g USING (gid)
+                      CROSS JOIN LATERAL unnest(h.gids) AS x (gid)
+                      JOIN s_touch t ON t.gid = x.gid
+                      JOIN s_g g ON g.gid = x.gid
                       WHERE h.hidden AND NOT h.sens AND g.nhs > 0) AS x
                 WHERE q.qid = x.qid
-                RETURNING q.qid, q.k, q.v
+                RETURNING q.qid, q.k, q.v, q.gids, q.hidden
             ), up2 AS (
                 UPDATE s_q q SET sens = true
                 FROM (SELECT DISTINCT k, v FROM up WHERE k IS NOT NULL) AS x
                 WHERE q.k = x.k AND q.v = x.v AND NOT q.sens
-                RETURNING q.qid
+                RETURNING q.qid, q.gids, q.hidden
             )
-            INSERT INTO s_next (qid)
-            SELECT qid FROM up UNION SELECT qid FROM up2
+            INSERT INTO s_next (qid, gids, hidden)
+            SELECT qid, gids, hidden FROM up UNION SELECT qid, gids, hidden FROM up2
         $q$;
         GET DIAGNOSTICS grown = ROW_COUNT;
         -- (those of them that are hidden count in their groups' nhs)
         EXECUTE $q$
             UPDATE s_g g SET nhs = g.nhs + d.n
-            FROM (SELECT gm.gid, count(*)::integer AS n
-                  FROM s_next x JOIN s_q q USING (qid) JOIN s_gm gm USING (qid)
-                  WHERE q.hidden
-                  GROUP BY gm.gid) AS d
+            FROM (SELECT x.gid, count(*)::integer AS n
+                  FROM s_next n CROSS JOIN LATERAL unnest(n.gids) AS x (gid)
+                  WHERE n.hidden
+                  GROUP BY x.gid) AS d
             WHERE g.gid = d.gid
         $q$;
 
@@ -300,7 +312,7 @@ BEGIN
         EXECUTE 'ANALYZE s_pick';
         EXECUTE 'TRUNCATE s_dirty';
         EXECUTE 'TRUNCATE s_new';
-        EXECUTE 'INSERT INTO s_dirty (qid) SELECT qid FROM s_next';
+        EXECUTE 'INSERT INTO s_dirty (qid, gids) SELECT qid, gids FROM s_next';
 
         -- The picked counts (and their copies) become sensitive; their cells,
         -- and every cell showing the same count, are suppressed.
@@ -311,15 +323,15 @@ BEGIN
                       UNION
                       SELECT q2.qid FROM s_pick p JOIN s_q q2 ON q2.k = p.k AND q2.v = p.v) AS p
                 WHERE q.qid = p.qid AND NOT q.sens
-                RETURNING q.qid, q.hidden
+                RETURNING q.qid, q.gids, q.hidden
             ), dirty AS (
-                INSERT INTO s_dirty (qid) SELECT qid FROM up ON CONFLICT DO NOTHING
+                INSERT INTO s_dirty (qid, gids) SELECT qid, gids FROM up ON CONFLICT DO NOTHING
             )
             UPDATE s_g g SET nhs = g.nhs + d.n
-            FROM (SELECT gm.gid, count(*)::integer AS n
-                  FROM up JOIN s_gm gm USING (qid)
+            FROM (SELECT x.gid, count(*)::integer AS n
+                  FROM up CROSS JOIN LATERAL unnest(up.gids) AS x (gid)
                   WHERE up.hidden
-                  GROUP BY gm.gid) AS d
+                  GROUP BY x.gid) AS d
             WHERE g.gid = d.gid
         $q$;
         EXECUTE $q$
@@ -362,16 +374,17 @@ BEGIN
                 FROM cand, s_c c
                 WHERE q.qid = cand.qid AND c.cid = q.cid AND NOT q.hidden AND c.reason IS NOT NULL
                   AND (q.k IS NULL OR (q.k, q.v) NOT IN (SELECT k, v FROM still_published))
-                RETURNING q.qid, q.v, q.sens
+                RETURNING q.qid, q.v, q.sens, q.gids, q.total_gids
             ), dirty AS (
-                INSERT INTO s_dirty (qid) SELECT qid FROM up ON CONFLICT DO NOTHING
+                INSERT INTO s_dirty (qid, gids) SELECT qid, gids FROM up ON CONFLICT DO NOTHING
             )
             UPDATE s_g g SET nh = g.nh + d.n, mx = greatest(g.mx, d.mx), sm = g.sm + d.sm,
                              nhs = g.nhs + d.ns, total_hidden = g.total_hidden OR d.total
-            FROM (SELECT gm.gid, count(*)::integer AS n, max(up.v) AS mx, sum(up.v) AS sm,
-                         count(*) FILTER (WHERE up.sens)::integer AS ns, bool_or(gm.total) AS total
-                  FROM up JOIN s_gm gm USING (qid)
-                  GROUP BY gm.gid) AS d
+            FROM (SELECT x.gid, count(*)::integer AS n, max(up.v) AS mx, sum(up.v) AS sm,
+                         count(*) FILTER (WHERE up.sens)::integer AS ns,
+                         bool_or(x.gid = ANY (up.total_gids)) AS total
+                  FROM up CROSS JOIN LATERAL unnest(up.gids) AS x (gid)
+                  GROUP BY x.gid) AS d
             WHERE g.gid = d.gid
         $q$;
     END LOOP;
