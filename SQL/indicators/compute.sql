@@ -326,6 +326,10 @@ CROSS JOIN (SELECT (SELECT current_setting('outcomes.period_start')::date) AS ps
                    (SELECT (current_setting('outcomes.period_end')::date - interval '12 months')::date) AS year_before
             OFFSET 0) AS p
 WHERE ev.occurred_on <= p.pe
+  -- only events that can set a bit (a record with none is read as no facts)
+  AND (ev.occurred_on >= p.ps
+       OR (ev.event IN ('medical_exam', 'dental_exam') AND ev.occurred_on > p.year_before)
+       OR ev.event IN ('hs_diploma', 'hse_certificate', 'document_obtained', 'birth'))
   AND ev.event IN ('exploitation_incident', 'homelessness', 'hospitalization', 'psychiatric_hold',
                    'psychiatric_hospitalization', 'mental_health_service', 'medical_exam', 'dental_exam',
                    'hs_diploma', 'hse_certificate', 'employment', 'internship', 'extracurricular',
