@@ -81,51 +81,20 @@ JOIN (SELECT stratification, dense_rank() OVER (ORDER BY min(ord)) AS n
 WHERE comp.period = current_setting('outcomes.period');
 ALTER TABLE s_c ADD PRIMARY KEY (cid);
 
--- Published quantities of a cell: numerator, denominator, unchanged, worse
--- (qid = 4 x cid + quantity, following the cell order).
---
--- Group membership; group ids are built from the integer coordinates (the
--- field widths hold: ref.measure.ord and ref.stratum.ord are below 10,000):
---   S  1 | county | measure | category | quantity | stratification
---   C  2 | measure | category | quantity | stratum
---   D  3 | county | measure | stratum
--- `total` marks the group's total (the `all` row, the state, the common
--- denominator).
-DROP TABLE IF EXISTS pg_temp.s_gm;
-CREATE TEMP TABLE s_gm ON COMMIT DROP AS
-WITH q AS (
-    SELECT c.*, x.qty, x.qty_n, 4 * c.cid + x.qty_n AS qid
-    FROM s_c c
-    CROSS JOIN LATERAL (VALUES ('num', 1, c.numerator), ('den', 2, c.denominator),
-                               ('unc', 3, c.unchanged::numeric), ('wor', 4, c.worse::numeric)) AS x (qty, qty_n, v)
-    WHERE x.v IS NOT NULL
-)
-SELECT 1000000000000000 + q.county_n::bigint * 100000000000 + q.measure_n * 10000000
-       + q.category_n * 1000000 + q.qty_n * 100000 + a.stratification_n AS gid,
-       q.qid, q.stratification = 'all' AS total
-FROM q
-JOIN (SELECT DISTINCT c2.stratification, c2.stratification_n
-      FROM s_c c2 JOIN ref.stratum s2 ON s2.stratification = c2.stratification AND s2.additive) AS a
-  ON a.stratification = q.stratification OR q.stratification = 'all'
-WHERE q.stratified
-UNION ALL
-SELECT 2000000000000000 + q.measure_n::bigint * 100000000000 + q.category_n * 10000000
-       + q.qty_n * 1000000 + q.stratum_n,
-       q.qid, q.county_fips = '06000'
-FROM q
-UNION ALL
-SELECT 3000000000000000 + q.county_n::bigint * 100000000000 + q.measure_n * 10000000 + q.stratum_n,
-       q.qid, q.qty = 'den'
-FROM q
-WHERE q.unit = 'distribution'
-  AND (q.qty = 'num' OR (q.qty = 'den' AND q.category = q.first_category));
-CREATE INDEX ON s_gm (gid);
-ANALYZE s_gm;
-
--- One row per published quantity, with its groups (those it is the total
--- of too, so that the loop needs no join to s_gm to reach a quantity's
--- groups). A quantity is hidden when its cell is suppressed and no published
--- cell shows the same count (same key and value in the county and stratum).
+-- One row per published quantity of a cell (numerator, denominator,
+-- unchanged, worse; qid = 4 x cid + quantity, following the cell order), with
+-- the groups it belongs to (gids) and those it is the total of (total_gids).
+-- Group ids are built from the integer coordinates (the field widths hold:
+-- ref.measure.ord and ref.stratum.ord are below 10,000):
+--   S  1 | county | measure | category | quantity | stratification: the `all`
+--      row (the total) and the strata of one additive stratification;
+--   C  2 | measure | category | quantity | stratum: the counties and the
+--      state (the total);
+--   D  3 | county | measure | stratum: the category numerators of a
+--      distribution and their common denominator (the total, taken from the
+--      first category's row).
+-- A quantity is hidden when its cell is suppressed and no published cell
+-- shows the same count (same key and value in the county and stratum).
 DROP TABLE IF EXISTS pg_temp.s_q;
 CREATE TEMP TABLE s_q WITH (fillfactor = 50) ON COMMIT DROP AS  -- room for in-page updates of sens / hidden
 WITH b AS (
@@ -142,7 +111,23 @@ WITH b AS (
            coalesce((q.is_count AND q.v BETWEEN 1 AND 10)
                     OR c.reason = 'mean_under_11'
                     OR (NOT q.is_count AND c.reason IS NOT NULL), false) AS sens,
-           c.reason IS NOT NULL AS supp
+           c.reason IS NOT NULL AS supp,
+           -- S: the `all` row is in (and the total of) one group per additive
+           -- stratification, a stratum of one in that one
+           CASE WHEN NOT c.stratified THEN '{}'
+                WHEN c.stratification = 'all'
+                THEN ARRAY(SELECT s.base + n FROM unnest(a.additive) AS n)
+                WHEN c.stratification_n = ANY (a.additive) THEN ARRAY[s.base + c.stratification_n]
+                ELSE '{}'
+           END AS s_gids,
+           2000000000000000 + c.measure_n * 100000000000 + c.category_n * 10000000
+           + q.qty_n * 1000000 + c.stratum_n AS c_gid,
+           CASE WHEN c.unit = 'distribution'
+                 AND (q.qty = 'num' OR (q.qty = 'den' AND c.category = c.first_category))
+                THEN ARRAY[3000000000000000 + c.county_n * 100000000000 + c.measure_n * 10000000 + c.stratum_n]
+                ELSE '{}'
+           END AS d_gids,
+           c.stratification = 'all' AS s_total, c.county_fips = '06000' AS c_total, q.qty = 'den' AS d_total
     FROM s_c c
     CROSS JOIN LATERAL (VALUES
         ('num', 1, c.numerator,           c.numerator_key,   c.unit <> 'mean'),
@@ -150,20 +135,33 @@ WITH b AS (
         ('unc', 3, c.unchanged::numeric,  NULL::bigint,      true),
         ('wor', 4, c.worse::numeric,      NULL::bigint,      true)
     ) AS q (qty, qty_n, v, k, is_count)
+    CROSS JOIN (SELECT array_agg(DISTINCT stratification_n) AS additive
+                FROM s_c
+                WHERE stratification IN (SELECT stratification FROM ref.stratum WHERE additive)) AS a
+    CROSS JOIN LATERAL (SELECT 1000000000000000 + c.county_n * 100000000000 + c.measure_n * 10000000
+                               + c.category_n * 1000000 + q.qty_n * 100000 AS base) AS s
     WHERE q.v IS NOT NULL
 )
-SELECT b.qid, b.cid, b.qty, b.qty_n, b.v, b.k, b.is_count, b.is_total, b.sens,
-       b.supp AND NOT (b.k IS NOT NULL
-                       AND (b.k, b.v) IN (SELECT k, v FROM b WHERE k IS NOT NULL AND NOT supp)) AS hidden,
-       g.gids, coalesce(g.total_gids, '{}') AS total_gids
-FROM b
-JOIN (SELECT qid, array_agg(gid) AS gids, array_agg(gid) FILTER (WHERE total) AS total_gids
-      FROM s_gm
-      GROUP BY qid) AS g USING (qid);
+SELECT qid, cid, qty, qty_n, v, k, is_count, is_total, sens,
+       supp AND NOT (k IS NOT NULL AND (k, v) IN (SELECT k, v FROM b WHERE k IS NOT NULL AND NOT supp)) AS hidden,
+       s_gids || c_gid || d_gids AS gids,
+       CASE WHEN s_total THEN s_gids ELSE '{}' END
+       || CASE WHEN c_total THEN ARRAY[c_gid] ELSE '{}' END
+       || CASE WHEN d_total THEN d_gids ELSE '{}' END AS total_gids
+FROM b;
 ALTER TABLE s_q ADD PRIMARY KEY (qid);
 CREATE INDEX ON s_q (k, v) WHERE k IS NOT NULL;
 CREATE INDEX ON s_q (cid);
 ANALYZE s_q;
+
+-- Group membership, by group (a group's members, for picking).
+DROP TABLE IF EXISTS pg_temp.s_gm;
+CREATE TEMP TABLE s_gm ON COMMIT DROP AS
+SELECT g.gid, q.qid, g.gid = ANY (q.total_gids) AS total
+FROM s_q q
+CROSS JOIN LATERAL unnest(q.gids) AS g (gid);
+CREATE INDEX ON s_gm (gid);
+ANALYZE s_gm;
 
 -- Per group: its size and its hidden members (count, largest value, sum,
 -- how many are sensitive, whether the total is one of them). The loop keeps
