@@ -33,6 +33,18 @@
 SET LOCAL client_min_messages = warning;
 SET LOCAL work_mem = '128MB';
 SET LOCAL jit = off;  -- compiling these one-off queries costs more than it saves
+-- The working tables of compute.sql and suppress.sql (about 400 MB at 100,000
+-- youth) are kept in the session's memory instead of being written out and
+-- read back. temp_buffers can be raised only before the session's first use
+-- of a temporary table (IndicatorEngine opens a connection per computation);
+-- a session that has used one keeps its buffers.
+DO $$
+BEGIN
+    PERFORM set_config('temp_buffers', '512MB', true);
+EXCEPTION WHEN invalid_parameter_value THEN
+    NULL;
+END
+$$;
 
 -- ---------------------------------------------------------------------------
 -- Period
@@ -45,6 +57,7 @@ SELECT label, p_start, p_end,
 FROM (SELECT current_setting('outcomes.period') AS label,
              current_setting('outcomes.period_start')::date AS p_start,
              current_setting('outcomes.period_end')::date AS p_end) AS s;
+ANALYZE t_period;  -- one row: the planner must not guess ~1,000 for every cross join with it
 
 DO $$
 DECLARE
@@ -274,32 +287,38 @@ ALTER TABLE t_abp ADD PRIMARY KEY (person_id);
 -- scan them in parallel; the period comes from the settings there (inside
 -- scalar subqueries, so that it is read once, not once per row).
 --
--- "At least one" facts per youth record (duplicates do not matter here).
+-- "At least one" facts per youth record (duplicates do not matter here), one
+-- bit each (as the CASE lists them; t_evp names them): one aggregate per event
+-- row instead of one per fact.
 DROP TABLE IF EXISTS pg_temp.t_ev1;
 CREATE TEMP TABLE t_ev1 ON COMMIT DROP AS
 SELECT ev.extract_id, ev.youth_hash,
-       bool_or(ev.event = 'exploitation_incident' AND ev.occurred_on >= p.ps)       AS ev_exploit,
-       bool_or(ev.event = 'homelessness' AND ev.occurred_on >= p.ps)                AS ev_homeless,
-       bool_or(ev.event = 'hospitalization' AND ev.occurred_on >= p.ps)             AS ev_hosp,
-       bool_or(ev.event IN ('psychiatric_hold', 'psychiatric_hospitalization')
-               AND ev.occurred_on >= p.ps)                                          AS ev_crisis,
-       bool_or(ev.event = 'mental_health_service' AND ev.occurred_on >= p.ps)       AS ev_mhs,
-       bool_or(ev.event = 'medical_exam' AND ev.occurred_on > p.year_before)        AS ev_medical,
-       bool_or(ev.event = 'dental_exam' AND ev.occurred_on > p.year_before)         AS ev_dental,
-       bool_or(ev.event IN ('hs_diploma', 'hse_certificate'))                       AS ev_diploma,
-       bool_or(ev.event IN ('employment', 'internship') AND ev.occurred_on >= p.ps) AS ev_employ,
-       bool_or(ev.event = 'extracurricular' AND ev.occurred_on >= p.ps)             AS ev_extra,
-       bool_or(ev.event = 'document_obtained' AND ev.detail = 'birth_certificate')  AS ev_doc_birth,
-       bool_or(ev.event = 'document_obtained' AND ev.detail = 'ssn_card')           AS ev_doc_ssn,
-       bool_or(ev.event = 'document_obtained' AND ev.detail = 'state_id')           AS ev_doc_id,
-       bool_or(ev.event = 'sud_treatment' AND ev.occurred_on >= p.ps)               AS ev_sud,
-       bool_or(ev.event = 'dual_status' AND ev.occurred_on >= p.ps)                 AS ev_dual,
-       bool_or(ev.event = 'arrest' AND ev.occurred_on >= p.ps)                      AS ev_arrest,
-       bool_or(ev.event = 'detention_admission' AND ev.occurred_on >= p.ps)         AS ev_detention,
-       bool_or(ev.event = 'birth')                                                  AS ev_parent,
-       bool_or(ev.event = 'reproductive_health_visit' AND ev.occurred_on >= p.ps)   AS ev_repro,
-       bool_or(ev.event = 'sti_diagnosis' AND ev.occurred_on >= p.ps)               AS ev_sti,
-       bool_or(ev.event = 'supportive_adult_contact' AND ev.occurred_on >= p.ps)    AS ev_support
+       bit_or(CASE ev.event
+                  WHEN 'exploitation_incident'       THEN CASE WHEN ev.occurred_on >= p.ps THEN 1 END
+                  WHEN 'homelessness'                THEN CASE WHEN ev.occurred_on >= p.ps THEN 2 END
+                  WHEN 'hospitalization'             THEN CASE WHEN ev.occurred_on >= p.ps THEN 4 END
+                  WHEN 'psychiatric_hold'            THEN CASE WHEN ev.occurred_on >= p.ps THEN 8 END
+                  WHEN 'psychiatric_hospitalization' THEN CASE WHEN ev.occurred_on >= p.ps THEN 8 END
+                  WHEN 'mental_health_service'       THEN CASE WHEN ev.occurred_on >= p.ps THEN 16 END
+                  WHEN 'medical_exam'                THEN CASE WHEN ev.occurred_on > p.year_before THEN 32 END
+                  WHEN 'dental_exam'                 THEN CASE WHEN ev.occurred_on > p.year_before THEN 64 END
+                  WHEN 'hs_diploma'                  THEN 128
+                  WHEN 'hse_certificate'             THEN 128
+                  WHEN 'employment'                  THEN CASE WHEN ev.occurred_on >= p.ps THEN 256 END
+                  WHEN 'internship'                  THEN CASE WHEN ev.occurred_on >= p.ps THEN 256 END
+                  WHEN 'extracurricular'             THEN CASE WHEN ev.occurred_on >= p.ps THEN 512 END
+                  WHEN 'document_obtained'           THEN CASE ev.detail WHEN 'birth_certificate' THEN 1024
+                                                                         WHEN 'ssn_card'          THEN 2048
+                                                                         WHEN 'state_id'          THEN 4096 END
+                  WHEN 'sud_treatment'               THEN CASE WHEN ev.occurred_on >= p.ps THEN 8192 END
+                  WHEN 'dual_status'                 THEN CASE WHEN ev.occurred_on >= p.ps THEN 16384 END
+                  WHEN 'arrest'                      THEN CASE WHEN ev.occurred_on >= p.ps THEN 32768 END
+                  WHEN 'detention_admission'         THEN CASE WHEN ev.occurred_on >= p.ps THEN 65536 END
+                  WHEN 'birth'                       THEN 131072
+                  WHEN 'reproductive_health_visit'   THEN CASE WHEN ev.occurred_on >= p.ps THEN 262144 END
+                  WHEN 'sti_diagnosis'               THEN CASE WHEN ev.occurred_on >= p.ps THEN 524288 END
+                  WHEN 'supportive_adult_contact'    THEN CASE WHEN ev.occurred_on >= p.ps THEN 1048576 END
+              END) AS facts
 FROM core.event ev
 JOIN core.current_extract ce ON ce.extract_id = ev.extract_id
 CROSS JOIN (SELECT (SELECT current_setting('outcomes.period_start')::date) AS ps,
@@ -307,6 +326,10 @@ CROSS JOIN (SELECT (SELECT current_setting('outcomes.period_start')::date) AS ps
                    (SELECT (current_setting('outcomes.period_end')::date - interval '12 months')::date) AS year_before
             OFFSET 0) AS p
 WHERE ev.occurred_on <= p.pe
+  -- only events that can set a bit (a record with none is read as no facts)
+  AND (ev.occurred_on >= p.ps
+       OR (ev.event IN ('medical_exam', 'dental_exam') AND ev.occurred_on > p.year_before)
+       OR ev.event IN ('hs_diploma', 'hse_certificate', 'document_obtained', 'birth'))
   AND ev.event IN ('exploitation_incident', 'homelessness', 'hospitalization', 'psychiatric_hold',
                    'psychiatric_hospitalization', 'mental_health_service', 'medical_exam', 'dental_exam',
                    'hs_diploma', 'hse_certificate', 'employment', 'internship', 'extracurricular',
@@ -316,19 +339,19 @@ GROUP BY ev.extract_id, ev.youth_hash;
 
 DROP TABLE IF EXISTS pg_temp.t_evp;
 CREATE TEMP TABLE t_evp ON COMMIT DROP AS
-SELECT m.person_id,
-       bool_or(e.ev_exploit) AS ev_exploit, bool_or(e.ev_homeless) AS ev_homeless,
-       bool_or(e.ev_hosp) AS ev_hosp, bool_or(e.ev_crisis) AS ev_crisis, bool_or(e.ev_mhs) AS ev_mhs,
-       bool_or(e.ev_medical) AS ev_medical, bool_or(e.ev_dental) AS ev_dental,
-       bool_or(e.ev_diploma) AS ev_diploma, bool_or(e.ev_employ) AS ev_employ,
-       bool_or(e.ev_extra) AS ev_extra,
-       bool_or(e.ev_doc_birth) AND bool_or(e.ev_doc_ssn) AND bool_or(e.ev_doc_id) AS ev_docs,
-       bool_or(e.ev_sud) AS ev_sud, bool_or(e.ev_dual) AS ev_dual, bool_or(e.ev_arrest) AS ev_arrest,
-       bool_or(e.ev_detention) AS ev_detention, bool_or(e.ev_parent) AS ev_parent,
-       bool_or(e.ev_repro) AS ev_repro, bool_or(e.ev_sti) AS ev_sti, bool_or(e.ev_support) AS ev_support
-FROM t_ev1 e
-JOIN t_map m USING (extract_id, youth_hash)
-GROUP BY m.person_id;
+SELECT person_id,
+       facts & 1 <> 0 AS ev_exploit, facts & 2 <> 0 AS ev_homeless, facts & 4 <> 0 AS ev_hosp,
+       facts & 8 <> 0 AS ev_crisis, facts & 16 <> 0 AS ev_mhs, facts & 32 <> 0 AS ev_medical,
+       facts & 64 <> 0 AS ev_dental, facts & 128 <> 0 AS ev_diploma, facts & 256 <> 0 AS ev_employ,
+       facts & 512 <> 0 AS ev_extra,
+       facts & (1024 | 2048 | 4096) = (1024 | 2048 | 4096) AS ev_docs,  -- all three documents
+       facts & 8192 <> 0 AS ev_sud, facts & 16384 <> 0 AS ev_dual, facts & 32768 <> 0 AS ev_arrest,
+       facts & 65536 <> 0 AS ev_detention, facts & 131072 <> 0 AS ev_parent,
+       facts & 262144 <> 0 AS ev_repro, facts & 524288 <> 0 AS ev_sti, facts & 1048576 <> 0 AS ev_support
+FROM (SELECT m.person_id, bit_or(e.facts) AS facts
+      FROM t_ev1 e
+      JOIN t_map m USING (extract_id, youth_hash)
+      GROUP BY m.person_id) AS x;
 ALTER TABLE t_evp ADD PRIMARY KEY (person_id);
 
 -- Counted events (P.start .. P.end + 7 days for treatments), per youth
@@ -419,7 +442,12 @@ CREATE TEMP TABLE t_as ON COMMIT DROP AS
 SELECT DISTINCT ON (m.person_id, s.instrument, s.administered_on)
        m.person_id, s.instrument, s.administered_on, s.mspss_total, s.copse_total, s.urica_stage,
        s.cans_behavioral_items, s.cans_behavioral_actionable, s.cans_substance_actionable,
-       s.voice_sense_of_control
+       s.voice_sense_of_control,
+       -- an observation of an incremental measure (t_chg): a complete MSPSS or
+       -- COPSE, a CANS that rates at least one behavioral item
+       coalesce((s.instrument = 'MSPSS' AND s.mspss_total IS NOT NULL)
+                OR (s.instrument = 'COPSE' AND s.copse_total IS NOT NULL)
+                OR (s.instrument = 'CANS' AND s.cans_behavioral_items > 0), false) AS observed
 FROM t_adm s
 JOIN t_map m USING (extract_id, youth_hash)
 ORDER BY m.person_id, s.instrument, s.administered_on,
@@ -467,6 +495,8 @@ ALTER TABLE t_gop ADD PRIMARY KEY (person_id);
 -- ---------------------------------------------------------------------------
 -- Observations on or before P.end, one per unit (person, or person and
 -- behavior) and date: (measure, unit_key, person_id, obs_on, val, stage).
+-- Only a unit observed in P can be compared, so each source keeps just the
+-- units it observed in P (with all their observations): about half of them.
 DROP TABLE IF EXISTS pg_temp.t_chg;
 CREATE TEMP TABLE t_chg ON COMMIT DROP AS
 WITH o (measure, unit_key, person_id, obs_on, val, stage) AS (
@@ -477,11 +507,15 @@ WITH o (measure, unit_key, person_id, obs_on, val, stage) AS (
            5 * sum(s.days_attended)::numeric / sum(s.days_enrolled), NULL::text
     FROM t_st s CROSS JOIN t_period p
     WHERE s.term_end <= p.p_end AND s.days_enrolled > 0
+      AND s.person_id IN (SELECT person_id FROM t_st, t_period p
+                          WHERE term_end BETWEEN p.p_start AND p.p_end AND days_enrolled > 0)
     GROUP BY s.person_id, s.term_end
     UNION ALL
     SELECT 'education_credits_change', '', s.person_id, s.term_end, sum(s.credits_earned), NULL
     FROM t_st s CROSS JOIN t_period p
     WHERE s.term_end <= p.p_end AND s.credits_earned IS NOT NULL
+      AND s.person_id IN (SELECT person_id FROM t_st, t_period p
+                          WHERE term_end BETWEEN p.p_start AND p.p_end AND credits_earned IS NOT NULL)
     GROUP BY s.person_id, s.term_end
     UNION ALL
     -- Returned absences, by returned_on (then left_on).
@@ -491,15 +525,17 @@ WITH o (measure, unit_key, person_id, obs_on, val, stage) AS (
                (a.returned_on - a.left_on)::numeric, NULL::text
         FROM t_ab a CROSS JOIN t_period p
         WHERE a.returned_on <= p.p_end
+          AND a.person_id IN (SELECT person_id FROM t_ab, t_period p
+                              WHERE returned_on BETWEEN p.p_start AND p.p_end)
         ORDER BY a.person_id, a.returned_on, a.left_on DESC) AS ab
     UNION ALL
     -- Ranked placement episodes, by started_on.
     SELECT 'placement_restrictiveness_change', '', person_id, started_on, rank, NULL
     FROM t_pl
     WHERE rank IS NOT NULL
+      AND person_id IN (SELECT person_id FROM t_pl, t_period p WHERE rank IS NOT NULL AND started_on >= p.p_start)
     UNION ALL
-    -- Complete MSPSS and COPSE administrations; CANS administrations that
-    -- rate at least one behavioral item.
+    -- Observing administrations (t_as.observed).
     SELECT CASE a.instrument WHEN 'MSPSS' THEN 'relationships_social_support_change'
                              WHEN 'COPSE' THEN 'progress_coping_change'
                              ELSE 'mental_cans_needs_change' END,
@@ -509,21 +545,25 @@ WITH o (measure, unit_key, person_id, obs_on, val, stage) AS (
                              ELSE a.cans_behavioral_actionable END,
            NULL
     FROM t_as a
-    WHERE (a.instrument = 'MSPSS' AND a.mspss_total IS NOT NULL)
-       OR (a.instrument = 'COPSE' AND a.copse_total IS NOT NULL)
-       OR (a.instrument = 'CANS' AND a.cans_behavioral_items > 0)
+    WHERE a.observed
+      AND (a.person_id, a.instrument) IN (SELECT person_id, instrument FROM t_as, t_period p
+                                          WHERE observed AND administered_on >= p.p_start)
     UNION ALL
     -- Stages of change, per person and behavior and day (val = stage rank,
     -- NULL for relapse).
-    SELECT * FROM (
-        SELECT DISTINCT ON (m.person_id, s.behavior, s.assessed_on)
-               'progress_stage_change', s.behavior, m.person_id, s.assessed_on, k.rank::numeric, s.stage
-        FROM core.stage_of_change s
-        JOIN t_map m USING (extract_id, youth_hash)
-        LEFT JOIN ref.code k ON k.list = 'stage' AND k.code = s.stage
-        CROSS JOIN t_period p
-        WHERE s.assessed_on <= p.p_end
-        ORDER BY m.person_id, s.behavior, s.assessed_on, m.agency_code, s.rec) AS sc
+    SELECT sc.measure, sc.unit_key, sc.person_id, sc.obs_on, sc.val, sc.stage
+    FROM (SELECT d.*, max(d.obs_on) OVER (PARTITION BY d.person_id, d.unit_key) AS last_on
+          FROM (SELECT DISTINCT ON (m.person_id, s.behavior, s.assessed_on)
+                       'progress_stage_change' AS measure, s.behavior AS unit_key, m.person_id,
+                       s.assessed_on AS obs_on, k.rank::numeric AS val, s.stage
+                FROM core.stage_of_change s
+                JOIN t_map m USING (extract_id, youth_hash)
+                LEFT JOIN ref.code k ON k.list = 'stage' AND k.code = s.stage
+                CROSS JOIN t_period p
+                WHERE s.assessed_on <= p.p_end
+                ORDER BY m.person_id, s.behavior, s.assessed_on, m.agency_code, s.rec) AS d) AS sc
+    CROSS JOIN t_period p
+    WHERE sc.last_on >= p.p_start
 ), w AS (
     SELECT o.measure, o.unit_key, o.person_id, o.obs_on, o.val, o.stage,
            lag(o.val)    OVER w AS prev_val,
@@ -781,27 +821,36 @@ DROP TABLE IF EXISTS pg_temp.t_inc;
 CREATE TEMP TABLE t_inc ON COMMIT DROP AS
 WITH h0 AS (
     SELECT m.ord AS measure_n, pc.combo_id, x.change,
-           count(*)                               AS n,
-           count(*) FILTER (WHERE x.outcome = 1)  AS improved,
-           count(*) FILTER (WHERE x.outcome = 0)  AS unchanged,
-           count(*) FILTER (WHERE x.outcome = -1) AS worse
+           count(*)::integer                               AS n,
+           count(*) FILTER (WHERE x.outcome = 1)::integer  AS improved,
+           count(*) FILTER (WHERE x.outcome = 0)::integer  AS unchanged,
+           count(*) FILTER (WHERE x.outcome = -1)::integer AS worse
     FROM t_chg x
     JOIN ref.measure m ON m.code = x.measure
     JOIN t_pc pc USING (person_id)
     GROUP BY m.ord, pc.combo_id, x.change
 ), r AS (
     -- the rank of each change value within its measure (NULLs last)
-    SELECT h0.*, dense_rank() OVER (PARTITION BY h0.measure_n ORDER BY h0.change) AS rk
+    SELECT h0.*, dense_rank() OVER (PARTITION BY h0.measure_n ORDER BY h0.change)::integer AS rk
     FROM h0
-), h AS (
-    SELECT r.measure_n, coalesce(cm.county_n, 6000) AS county_n, st.stratum_n, r.rk,
-           min(r.change) AS change, sum(r.n) AS n, sum(r.improved) AS improved,
-           sum(r.unchanged) AS unchanged, sum(r.worse) AS worse
+), hc AS (
+    -- spread over the strata, per county; the state sums the counties (two
+    -- hash aggregates rather than sorting ~700,000 rows for grouping sets;
+    -- counts as integer, cheaper to sum than numeric)
+    SELECT cm.county_n, st.stratum_n, r.measure_n, r.rk, min(r.change) AS change,
+           sum(r.n)::integer AS n, sum(r.improved)::integer AS improved,
+           sum(r.unchanged)::integer AS unchanged, sum(r.worse)::integer AS worse
     FROM r
     JOIN t_cmb cm USING (combo_id)
     CROSS JOIN LATERAL unnest(cm.strata) AS st (stratum_n)
-    GROUP BY GROUPING SETS ((cm.county_n, st.stratum_n, r.measure_n, r.rk),
-                            (st.stratum_n, r.measure_n, r.rk))
+    GROUP BY cm.county_n, st.stratum_n, r.measure_n, r.rk
+), h AS (
+    SELECT * FROM hc
+    UNION ALL
+    SELECT 6000, stratum_n, measure_n, rk, min(change), sum(n)::integer, sum(improved)::integer,
+           sum(unchanged)::integer, sum(worse)::integer
+    FROM hc
+    GROUP BY stratum_n, measure_n, rk
 ), c AS (
     SELECT h.*,
            sum(h.n) OVER (PARTITION BY h.county_n, h.stratum_n, h.measure_n ORDER BY h.rk
@@ -814,12 +863,13 @@ WITH h0 AS (
            sum(c.improved)   AS improved,
            sum(c.unchanged)  AS unchanged,
            sum(c.worse)      AS worse,
-           (min(c.change) FILTER (WHERE c.upto >= div(c.total + 1, 2))
-            + min(c.change) FILTER (WHERE c.upto >= div(c.total + 2, 2))) / 2 AS median_change
+           (min(c.change) FILTER (WHERE c.upto >= (c.total + 1) / 2)
+            + min(c.change) FILTER (WHERE c.upto >= (c.total + 2) / 2)) / 2 AS median_change
     FROM c
     GROUP BY c.county_n, c.stratum_n, c.measure_n
 )
-SELECT m.code AS measure, g.county_n, g.stratum_n, g.compared, g.improved, g.unchanged, g.worse,
+SELECT m.code AS measure, g.county_n, g.stratum_n, g.compared::numeric AS compared,
+       g.improved::numeric AS improved, g.unchanged::numeric AS unchanged, g.worse::numeric AS worse,
        g.median_change
 FROM g
 JOIN ref.measure m ON m.ord = g.measure_n;

@@ -81,13 +81,24 @@ JOIN (SELECT stratification, dense_rank() OVER (ORDER BY min(ord)) AS n
 WHERE comp.period = current_setting('outcomes.period');
 ALTER TABLE s_c ADD PRIMARY KEY (cid);
 
--- One row per published quantity of a cell. A quantity is hidden when its
--- cell is suppressed and no published cell shows the same count (same key
--- and value in the county and stratum).
+-- One row per published quantity of a cell (numerator, denominator,
+-- unchanged, worse; qid = 4 x cid + quantity, following the cell order), with
+-- the groups it belongs to (gids) and those it is the total of (total_gids).
+-- Group ids are built from the integer coordinates (the field widths hold:
+-- ref.measure.ord and ref.stratum.ord are below 10,000):
+--   S  1 | county | measure | category | quantity | stratification: the `all`
+--      row (the total) and the strata of one additive stratification;
+--   C  2 | measure | category | quantity | stratum: the counties and the
+--      state (the total);
+--   D  3 | county | measure | stratum: the category numerators of a
+--      distribution and their common denominator (the total, taken from the
+--      first category's row).
+-- A quantity is hidden when its cell is suppressed and no published cell
+-- shows the same count (same key and value in the county and stratum).
 DROP TABLE IF EXISTS pg_temp.s_q;
-CREATE TEMP TABLE s_q ON COMMIT DROP AS
+CREATE TEMP TABLE s_q WITH (fillfactor = 50) ON COMMIT DROP AS  -- room for in-page updates of sens / hidden
 WITH b AS (
-    SELECT c.cid, q.qty, q.qty_n, q.v,
+    SELECT 4 * c.cid + q.qty_n AS qid, c.cid, q.qty, q.qty_n, q.v,
            -- shared counts are linked within one county and stratum: the same
            -- set of persons (or an empty set) there is the same published number
            CASE WHEN q.k IS NOT NULL
@@ -100,7 +111,23 @@ WITH b AS (
            coalesce((q.is_count AND q.v BETWEEN 1 AND 10)
                     OR c.reason = 'mean_under_11'
                     OR (NOT q.is_count AND c.reason IS NOT NULL), false) AS sens,
-           c.reason IS NOT NULL AS supp
+           c.reason IS NOT NULL AS supp,
+           -- S: the `all` row is in (and the total of) one group per additive
+           -- stratification, a stratum of one in that one
+           CASE WHEN NOT c.stratified THEN '{}'
+                WHEN c.stratification = 'all'
+                THEN ARRAY(SELECT s.base + n FROM unnest(a.additive) AS n)
+                WHEN c.stratification_n = ANY (a.additive) THEN ARRAY[s.base + c.stratification_n]
+                ELSE '{}'
+           END AS s_gids,
+           2000000000000000 + c.measure_n * 100000000000 + c.category_n * 10000000
+           + q.qty_n * 1000000 + c.stratum_n AS c_gid,
+           CASE WHEN c.unit = 'distribution'
+                 AND (q.qty = 'num' OR (q.qty = 'den' AND c.category = c.first_category))
+                THEN ARRAY[3000000000000000 + c.county_n * 100000000000 + c.measure_n * 10000000 + c.stratum_n]
+                ELSE '{}'
+           END AS d_gids,
+           c.stratification = 'all' AS s_total, c.county_fips = '06000' AS c_total, q.qty = 'den' AS d_total
     FROM s_c c
     CROSS JOIN LATERAL (VALUES
         ('num', 1, c.numerator,           c.numerator_key,   c.unit <> 'mean'),
@@ -108,65 +135,70 @@ WITH b AS (
         ('unc', 3, c.unchanged::numeric,  NULL::bigint,      true),
         ('wor', 4, c.worse::numeric,      NULL::bigint,      true)
     ) AS q (qty, qty_n, v, k, is_count)
+    CROSS JOIN (SELECT array_agg(DISTINCT stratification_n) AS additive
+                FROM s_c
+                WHERE stratification IN (SELECT stratification FROM ref.stratum WHERE additive)) AS a
+    CROSS JOIN LATERAL (SELECT 1000000000000000 + c.county_n * 100000000000 + c.measure_n * 10000000
+                               + c.category_n * 1000000 + q.qty_n * 100000 AS base) AS s
     WHERE q.v IS NOT NULL
 )
-SELECT row_number() OVER (ORDER BY cid, qty_n)::integer AS qid, cid, qty, qty_n, v, k, is_count, is_total, sens,
-       supp AND NOT (k IS NOT NULL AND coalesce(bool_or(NOT supp) OVER (PARTITION BY k, v), false)) AS hidden
+SELECT qid, cid, qty, qty_n, v, k, is_count, is_total, sens,
+       supp AND NOT (k IS NOT NULL AND (k, v) IN (SELECT k, v FROM b WHERE k IS NOT NULL AND NOT supp)) AS hidden,
+       s_gids || c_gid || d_gids AS gids,
+       CASE WHEN s_total THEN s_gids ELSE '{}' END
+       || CASE WHEN c_total THEN ARRAY[c_gid] ELSE '{}' END
+       || CASE WHEN d_total THEN d_gids ELSE '{}' END AS total_gids
 FROM b;
 ALTER TABLE s_q ADD PRIMARY KEY (qid);
 CREATE INDEX ON s_q (k, v) WHERE k IS NOT NULL;
 CREATE INDEX ON s_q (cid);
 ANALYZE s_q;
 
--- Group membership; group ids are built from the integer coordinates (the
--- field widths hold: ref.measure.ord and ref.stratum.ord are below 10,000):
---   S  1 | county | measure | category | quantity | stratification
---   C  2 | measure | category | quantity | stratum
---   D  3 | county | measure | stratum
--- `total` marks the group's total (the `all` row, the state, the common
--- denominator).
+-- Group membership, by group (a group's members, for picking).
 DROP TABLE IF EXISTS pg_temp.s_gm;
 CREATE TEMP TABLE s_gm ON COMMIT DROP AS
-SELECT 1000000000000000 + c.county_n::bigint * 100000000000 + c.measure_n * 10000000
-       + c.category_n * 1000000 + q.qty_n * 100000 + a.stratification_n AS gid,
-       q.qid, c.stratification = 'all' AS total
+SELECT g.gid, q.qid, g.gid = ANY (q.total_gids) AS total
 FROM s_q q
-JOIN s_c c USING (cid)
-JOIN (SELECT DISTINCT c2.stratification, c2.stratification_n
-      FROM s_c c2 JOIN ref.stratum s2 ON s2.stratification = c2.stratification AND s2.additive) AS a
-  ON a.stratification = c.stratification OR c.stratification = 'all'
-WHERE c.stratified
-UNION ALL
-SELECT 2000000000000000 + c.measure_n::bigint * 100000000000 + c.category_n * 10000000
-       + q.qty_n * 1000000 + c.stratum_n,
-       q.qid, c.county_fips = '06000'
-FROM s_q q
-JOIN s_c c USING (cid)
-UNION ALL
-SELECT 3000000000000000 + c.county_n::bigint * 100000000000 + c.measure_n * 10000000 + c.stratum_n,
-       q.qid, q.qty = 'den'
-FROM s_q q
-JOIN s_c c USING (cid)
-WHERE c.unit = 'distribution'
-  AND (q.qty = 'num' OR (q.qty = 'den' AND c.category = c.first_category));
-CREATE INDEX ON s_gm (qid);
+CROSS JOIN LATERAL unnest(q.gids) AS g (gid);
 CREATE INDEX ON s_gm (gid);
 ANALYZE s_gm;
 
+-- Per group: its size and its hidden members (count, largest value, sum,
+-- how many are sensitive, whether the total is one of them). The loop keeps
+-- these up to date as quantities become hidden or sensitive (both only ever
+-- turn on), so a pass reads the state of just the groups it examines instead
+-- of aggregating their members again.
+DROP TABLE IF EXISTS pg_temp.s_g;
+CREATE TEMP TABLE s_g WITH (fillfactor = 50) ON COMMIT DROP AS
+SELECT gm.gid,
+       count(*)::integer                                   AS n,
+       count(*) FILTER (WHERE q.hidden)::integer           AS nh,
+       max(q.v) FILTER (WHERE q.hidden)                    AS mx,
+       coalesce(sum(q.v) FILTER (WHERE q.hidden), 0)       AS sm,
+       count(*) FILTER (WHERE q.hidden AND q.sens)::integer AS nhs,
+       bool_or(gm.total AND q.hidden)                      AS total_hidden,
+       bool_and(q.is_count)                                AS is_count
+FROM s_gm gm
+JOIN s_q q USING (qid)
+GROUP BY gm.gid;
+ALTER TABLE s_g ADD PRIMARY KEY (gid);
+ANALYZE s_g;
+
 -- Working state of the loop: which quantities changed since their groups
--- were last examined, those groups, and the picks of a pass.
+-- were last examined (with their groups), those groups, and the picks of a
+-- pass.
 DROP TABLE IF EXISTS pg_temp.s_dirty;
-CREATE TEMP TABLE s_dirty (qid integer PRIMARY KEY) ON COMMIT DROP;
+CREATE TEMP TABLE s_dirty (qid integer PRIMARY KEY, gids bigint[]) ON COMMIT DROP;
 DROP TABLE IF EXISTS pg_temp.s_touch;
 CREATE TEMP TABLE s_touch (gid bigint PRIMARY KEY) ON COMMIT DROP;
 DROP TABLE IF EXISTS pg_temp.s_pick;
 CREATE TEMP TABLE s_pick (gid bigint, why text, cid integer, k bigint, v numeric, qid integer) ON COMMIT DROP;
 DROP TABLE IF EXISTS pg_temp.s_next;
-CREATE TEMP TABLE s_next (qid integer PRIMARY KEY) ON COMMIT DROP;
+CREATE TEMP TABLE s_next (qid integer PRIMARY KEY, gids bigint[], hidden boolean) ON COMMIT DROP;
 DROP TABLE IF EXISTS pg_temp.s_new;
 CREATE TEMP TABLE s_new (cid integer PRIMARY KEY) ON COMMIT DROP;
 
-INSERT INTO s_dirty SELECT qid FROM s_q WHERE hidden;
+INSERT INTO s_dirty SELECT qid, gids FROM s_q WHERE hidden;
 
 -- Complementary suppression and the extra-cell rule, until a pass changes
 -- nothing. A hidden quantity is *sensitive* when it must not be recovered: a
@@ -183,6 +215,8 @@ INSERT INTO s_dirty SELECT qid FROM s_q WHERE hidden;
 -- total is published and the hidden members are all <= 3 or sum to < 11,
 -- one more. Each pass hides at least one more quantity, so the loop ends;
 -- only groups with a member that changed in the previous pass are examined.
+-- Every quantity that turns hidden, or sensitive while hidden, is added to
+-- its groups' state in s_g in the statement that turns it.
 -- (Dynamic SQL: the working tables change size from pass to pass, so every
 -- statement is planned afresh.)
 DO $$
@@ -199,7 +233,7 @@ BEGIN
 
         EXECUTE 'TRUNCATE s_touch';
         EXECUTE 'ANALYZE s_dirty';
-        EXECUTE 'INSERT INTO s_touch SELECT DISTINCT gm.gid FROM s_dirty d JOIN s_gm gm USING (qid)';
+        EXECUTE 'INSERT INTO s_touch SELECT DISTINCT unnest(gids) FROM s_dirty';
         EXECUTE 'ANALYZE s_touch';
 
         EXECUTE 'TRUNCATE s_next';
@@ -207,50 +241,49 @@ BEGIN
         -- that holds a sensitive hidden member, and to the copies of a count
         -- (one step per pass; their own groups are examined next pass).
         EXECUTE $q$
-            WITH gs AS (
-                SELECT DISTINCT t.gid
-                FROM s_touch t JOIN s_gm gm USING (gid) JOIN s_q q USING (qid)
-                WHERE q.hidden AND q.sens
-            ), up AS (
+            WITH up AS (
                 UPDATE s_q q SET sens = true
-                FROM (SELECT DISTINCT gm.qid FROM gs JOIN s_gm gm USING (gid)) AS x
-                WHERE q.qid = x.qid AND q.hidden AND NOT q.sens
-                RETURNING q.qid, q.k, q.v
+                FROM (SELECT DISTINCT h.qid
+                      FROM s_q h
+                      CROSS JOIN LATERAL unnest(h.gids) AS x (gid)
+                      JOIN s_touch t ON t.gid = x.gid
+                      JOIN s_g g ON g.gid = x.gid
+                      WHERE h.hidden AND NOT h.sens AND g.nhs > 0) AS x
+                WHERE q.qid = x.qid
+                RETURNING q.qid, q.k, q.v, q.gids, q.hidden
             ), up2 AS (
                 UPDATE s_q q SET sens = true
                 FROM (SELECT DISTINCT k, v FROM up WHERE k IS NOT NULL) AS x
                 WHERE q.k = x.k AND q.v = x.v AND NOT q.sens
-                RETURNING q.qid
+                RETURNING q.qid, q.gids, q.hidden
             )
-            INSERT INTO s_next (qid)
-            SELECT qid FROM up UNION SELECT qid FROM up2
+            INSERT INTO s_next (qid, gids, hidden)
+            SELECT qid, gids, hidden FROM up UNION SELECT qid, gids, hidden FROM up2
         $q$;
         GET DIAGNOSTICS grown = ROW_COUNT;
+        -- (those of them that are hidden count in their groups' nhs)
+        EXECUTE $q$
+            UPDATE s_g g SET nhs = g.nhs + d.n
+            FROM (SELECT x.gid, count(*)::integer AS n
+                  FROM s_next n CROSS JOIN LATERAL unnest(n.gids) AS x (gid)
+                  WHERE n.hidden
+                  GROUP BY x.gid) AS d
+            WHERE g.gid = d.gid
+        $q$;
 
         -- Groups that need more hidden members, and the members to hide: the
         -- smallest published ones (between equal ones, not a total - the
         -- `all` stratum or the state -, then in cell order: county, measure,
-        -- category, stratum), as many as the group needs.
+        -- category, stratum, quantity), as many as the group needs.
         EXECUTE 'TRUNCATE s_pick';
         EXECUTE $q$
             INSERT INTO s_pick (gid, why, cid, k, v, qid)
-            WITH g AS (
-                SELECT gm.gid,
-                       count(*)                                  AS n,
-                       count(*) FILTER (WHERE q.hidden)          AS nh,
-                       coalesce(max(q.v) FILTER (WHERE q.hidden), 0) AS mx,
-                       coalesce(sum(q.v) FILTER (WHERE q.hidden), 0) AS sm,
-                       bool_or(q.hidden AND q.sens)              AS has_sens,
-                       bool_or(gm.total AND q.hidden)            AS total_hidden,
-                       bool_and(q.is_count)                      AS is_count
+            WITH need AS (
+                SELECT g.gid, g.nh, coalesce(g.mx, 0) AS mx, g.sm, g.total_hidden, g.is_count
                 FROM s_touch t
-                JOIN s_gm gm USING (gid)
-                JOIN s_q q USING (qid)
-                GROUP BY gm.gid
-            ), need AS (
-                SELECT * FROM g
-                WHERE has_sens AND n > nh
-                  AND (nh = 1 OR (is_count AND NOT total_hidden AND (mx <= 3 OR sm < 11)))
+                JOIN s_g g USING (gid)
+                WHERE g.nhs > 0 AND g.n > g.nh
+                  AND (g.nh = 1 OR (g.is_count AND NOT g.total_hidden AND (coalesce(g.mx, 0) <= 3 OR g.sm < 11)))
             ), cand AS (
                 SELECT need.gid, need.nh, q.cid, q.k, q.v, q.qid,
                        row_number() OVER w AS r,
@@ -263,7 +296,7 @@ BEGIN
                 JOIN s_gm gm USING (gid)
                 JOIN s_q q USING (qid)
                 WHERE NOT q.hidden
-                WINDOW w AS (PARTITION BY need.gid ORDER BY q.v, q.is_total, q.cid
+                WINDOW w AS (PARTITION BY need.gid ORDER BY q.v, q.is_total, q.cid, q.qid
                              ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
             )
             SELECT gid, CASE WHEN nh = 1 AND r = 1 THEN 'complementary' ELSE 'extra_cell' END,
@@ -277,7 +310,7 @@ BEGIN
         EXECUTE 'ANALYZE s_pick';
         EXECUTE 'TRUNCATE s_dirty';
         EXECUTE 'TRUNCATE s_new';
-        EXECUTE 'INSERT INTO s_dirty (qid) SELECT qid FROM s_next';
+        EXECUTE 'INSERT INTO s_dirty (qid, gids) SELECT qid, gids FROM s_next';
 
         -- The picked counts (and their copies) become sensitive; their cells,
         -- and every cell showing the same count, are suppressed.
@@ -288,9 +321,16 @@ BEGIN
                       UNION
                       SELECT q2.qid FROM s_pick p JOIN s_q q2 ON q2.k = p.k AND q2.v = p.v) AS p
                 WHERE q.qid = p.qid AND NOT q.sens
-                RETURNING q.qid
+                RETURNING q.qid, q.gids, q.hidden
+            ), dirty AS (
+                INSERT INTO s_dirty (qid, gids) SELECT qid, gids FROM up ON CONFLICT DO NOTHING
             )
-            INSERT INTO s_dirty (qid) SELECT qid FROM up ON CONFLICT DO NOTHING
+            UPDATE s_g g SET nhs = g.nhs + d.n
+            FROM (SELECT x.gid, count(*)::integer AS n
+                  FROM up CROSS JOIN LATERAL unnest(up.gids) AS x (gid)
+                  WHERE up.hidden
+                  GROUP BY x.gid) AS d
+            WHERE g.gid = d.gid
         $q$;
         EXECUTE $q$
             WITH up AS (
@@ -332,9 +372,18 @@ BEGIN
                 FROM cand, s_c c
                 WHERE q.qid = cand.qid AND c.cid = q.cid AND NOT q.hidden AND c.reason IS NOT NULL
                   AND (q.k IS NULL OR (q.k, q.v) NOT IN (SELECT k, v FROM still_published))
-                RETURNING q.qid
+                RETURNING q.qid, q.v, q.sens, q.gids, q.total_gids
+            ), dirty AS (
+                INSERT INTO s_dirty (qid, gids) SELECT qid, gids FROM up ON CONFLICT DO NOTHING
             )
-            INSERT INTO s_dirty (qid) SELECT qid FROM up ON CONFLICT DO NOTHING
+            UPDATE s_g g SET nh = g.nh + d.n, mx = greatest(g.mx, d.mx), sm = g.sm + d.sm,
+                             nhs = g.nhs + d.ns, total_hidden = g.total_hidden OR d.total
+            FROM (SELECT x.gid, count(*)::integer AS n, max(up.v) AS mx, sum(up.v) AS sm,
+                         count(*) FILTER (WHERE up.sens)::integer AS ns,
+                         bool_or(x.gid = ANY (up.total_gids)) AS total
+                  FROM up CROSS JOIN LATERAL unnest(up.gids) AS x (gid)
+                  GROUP BY x.gid) AS d
+            WHERE g.gid = d.gid
         $q$;
     END LOOP;
 END
