@@ -283,9 +283,10 @@ ALTER TABLE t_abp ADD PRIMARY KEY (person_id);
 -- Events
 -- ---------------------------------------------------------------------------
 -- The two large inputs (events, assessments) are first reduced per record
--- (extract, youth) by queries that read core tables only, so PostgreSQL may
--- scan them in parallel; the period comes from the settings there (inside
--- scalar subqueries, so that it is read once, not once per row).
+-- (extract, youth) reading core tables only, so PostgreSQL may scan them in
+-- parallel (a temporary table can be joined only above that part of a plan);
+-- the period comes from the settings there (inside scalar subqueries, so that
+-- it is read once, not once per row).
 --
 -- "At least one" facts per youth record (duplicates do not matter here), one
 -- bit each (as the CASE lists them; t_evp names them): one aggregate per event
@@ -429,14 +430,6 @@ ALTER TABLE t_stp ADD PRIMARY KEY (person_id);
 -- Assessments (scored by core.current_assessment_score; one administration
 -- per person, instrument and day, a scored one first)
 -- ---------------------------------------------------------------------------
-DROP TABLE IF EXISTS pg_temp.t_adm;
-CREATE TEMP TABLE t_adm ON COMMIT DROP AS
-SELECT extract_id, youth_hash, instrument, administered_on, mspss_total, copse_total, urica_readiness,
-       urica_stage, cans_behavioral_items, cans_behavioral_actionable, cans_substance_actionable,
-       voice_sense_of_control
-FROM core.current_assessment_score
-WHERE administered_on <= (SELECT current_setting('outcomes.period_end')::date);
-
 DROP TABLE IF EXISTS pg_temp.t_as;
 CREATE TEMP TABLE t_as ON COMMIT DROP AS
 SELECT DISTINCT ON (m.person_id, s.instrument, s.administered_on)
@@ -448,7 +441,9 @@ SELECT DISTINCT ON (m.person_id, s.instrument, s.administered_on)
        coalesce((s.instrument = 'MSPSS' AND s.mspss_total IS NOT NULL)
                 OR (s.instrument = 'COPSE' AND s.copse_total IS NOT NULL)
                 OR (s.instrument = 'CANS' AND s.cans_behavioral_items > 0), false) AS observed
-FROM t_adm s
+-- (the view's scoring, over core tables only, runs in parallel below the join)
+FROM (SELECT * FROM core.current_assessment_score
+      WHERE administered_on <= (SELECT current_setting('outcomes.period_end')::date)) AS s
 JOIN t_map m USING (extract_id, youth_hash)
 ORDER BY m.person_id, s.instrument, s.administered_on,
          coalesce(s.mspss_total, s.copse_total, s.urica_readiness, s.voice_sense_of_control,
