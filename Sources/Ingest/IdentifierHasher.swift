@@ -19,11 +19,7 @@ public struct IdentifierHasher {
     }
 
     /// The hex digest as bytes, for writing straight into a COPY stream.
-    func hexDigest(_ identifier: ArraySlice<UInt8>) -> [UInt8] {
-        hexDigest(Array(identifier))
-    }
-
-    private func hexDigest(_ identifier: [UInt8]) -> [UInt8] {
+    func hexDigest(_ identifier: [UInt8]) -> [UInt8] {
         var mac = keyed
         mac.update(data: identifier)
         return Hex.bytes(mac.finalize())
@@ -70,8 +66,9 @@ struct IdentifierMemo {
 
     mutating func hexDigest(_ identifier: ArraySlice<UInt8>, column: Int) -> [UInt8] {
         if let seen = last[column], seen.identifier.elementsEqual(identifier) { return seen.digest }
-        let digest = hasher.hexDigest(identifier)
-        last[column] = (Array(identifier), digest)
+        let bytes = Array(identifier)
+        let digest = hasher.hexDigest(bytes)
+        last[column] = (bytes, digest)
         return digest
     }
 }

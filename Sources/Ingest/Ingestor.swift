@@ -130,8 +130,8 @@ public struct Ingestor {
             }
 
             try connection.query(
-                "SELECT set_config('outcomes.extracted_on', $1, true), set_config('outcomes.files', $2, true)",
-                [manifest?.extractedOn.description ?? "infinity", "{" + present.joined(separator: ",") + "}"])
+                "SELECT set_config('outcomes.extracted_on', $1, true)",
+                [manifest?.extractedOn.description ?? "infinity"])
             try connection.execute(script: validateSQL)
 
             // The records are written under a provisional accepted extract, inside a savepoint: the rules
