@@ -942,10 +942,14 @@ LEFT JOIN t_inc i ON i.county_n = f.county_n AND i.stratum_n = f.stratum_n AND i
 WHERE m.unit = 'incremental';
 ANALYZE t_cell (county_n, stratum_n, measure);
 
-INSERT INTO result.cell (computation_id, county_fips, measure, category, stratification, stratum,
-                         numerator, denominator, value, persons, improved, unchanged, worse,
-                         median_change, note, numerator_key, denominator_key)
-SELECT comp.id, g.county, m.code, c.category, s.stratification, s.stratum,
+-- The period's cells, numbered in cell order (cid: county, measure, category,
+-- stratum; suppress.sql breaks ties by it). suppress.sql decides their
+-- suppression and then writes them to result.cell once, decision included.
+DROP TABLE IF EXISTS pg_temp.t_result;
+CREATE TEMP TABLE t_result ON COMMIT DROP AS
+SELECT row_number() OVER (ORDER BY g.county, m.ord, c.category, s.ord)::integer AS cid,
+       comp.id AS computation_id, g.county AS county_fips, m.code AS measure, c.category,
+       s.stratification, s.stratum,
        CASE WHEN nr.not_reported THEN NULL
             ELSE coalesce(c.num, 0) END                                   AS numerator,
        CASE WHEN nr.not_reported OR m.unit = 'count' THEN NULL
@@ -959,15 +963,18 @@ SELECT comp.id, g.county, m.code, c.category, s.stratification, s.stratum,
             WHEN m.unit = 'mean' THEN c.num / c.den
        END                                                                AS value,
        CASE WHEN NOT nr.not_reported THEN c.persons END                   AS persons,
-       CASE WHEN NOT nr.not_reported THEN c.improved END,
-       CASE WHEN NOT nr.not_reported THEN c.unchanged END,
-       CASE WHEN NOT nr.not_reported THEN c.worse END,
-       CASE WHEN NOT nr.not_reported THEN c.median_change END,
+       CASE WHEN NOT nr.not_reported THEN c.improved END                  AS improved,
+       CASE WHEN NOT nr.not_reported THEN c.unchanged END                 AS unchanged,
+       CASE WHEN NOT nr.not_reported THEN c.worse END                     AS worse,
+       CASE WHEN NOT nr.not_reported THEN c.median_change END             AS median_change,
        CASE WHEN nr.not_reported THEN 'not_reported'
             WHEN m.unit <> 'count' AND coalesce(c.den, 0) = 0 THEN 'no_denominator'
        END                                                                AS note,
-       CASE WHEN NOT nr.not_reported THEN c.num_k END,
-       CASE WHEN NOT nr.not_reported THEN c.den_k END
+       CASE WHEN NOT nr.not_reported THEN c.num_k END                     AS numerator_key,
+       CASE WHEN NOT nr.not_reported THEN c.den_k END                     AS denominator_key,
+       -- integer coordinates, for suppress.sql's group ids
+       m.ord AS measure_n, s.ord AS stratum_n, m.unit, m.stratified, m.categories[1] AS first_category,
+       coalesce(array_position(m.categories, c.category), 0) AS category_n
 FROM t_cell c
 JOIN ref.measure m ON m.code = c.measure
 JOIN ref.stratum s ON s.ord = c.stratum_n
@@ -976,3 +983,4 @@ JOIN (SELECT fips AS county, fips::integer AS county_n FROM ref.county
       UNION ALL SELECT '06000', 6000) AS g ON g.county_n = c.county_n
 CROSS JOIN (SELECT comp.id FROM result.computation comp JOIN t_period p ON p.label = comp.period) AS comp
 WHERE m.stratified OR s.stratification = 'all';
+ALTER TABLE t_result ADD PRIMARY KEY (cid);

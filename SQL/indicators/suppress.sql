@@ -1,9 +1,10 @@
 -- Disclosure control: decides, once and in this one place, which cells of the
 -- period's computation are published. Run right after compute.sql in the same
--- transaction (role outcomes_compute, setting outcomes.period). Renderers read
--- result.published, which shows a computation only after this script has set
--- result.computation.suppressed_at, and blanks every number of a suppressed
--- row.
+-- transaction (role outcomes_compute, setting outcomes.period): it reads the
+-- cells compute.sql left in pg_temp.t_result and writes them to result.cell
+-- with their decision. Renderers read result.published, which shows a
+-- computation only after this script has set result.computation.suppressed_at,
+-- and blanks every number of a suppressed row.
 --
 -- Rules (measures.md, "Disclosure control", numbered as there):
 --  1. primary: a cell with a published count from 1 to 10 (numerator,
@@ -54,31 +55,25 @@ SET LOCAL client_min_messages = warning;
 SET LOCAL work_mem = '128MB';
 SET LOCAL jit = off;
 
--- Cells of the period's computation, with the primary decision.
+-- Cells of the period's computation (compute.sql's t_result), with the
+-- primary decision.
 DROP TABLE IF EXISTS pg_temp.s_c;
 CREATE TEMP TABLE s_c ON COMMIT DROP AS
-SELECT row_number() OVER (ORDER BY x.county_fips, m.ord, x.category, s.ord)::integer AS cid,
-       x.ctid AS tid,  -- the cell's row, to write the decision back (nothing else updates it meanwhile)
-       x.county_fips, x.measure, x.category, x.stratification, x.stratum,
-       m.unit, m.stratified, m.categories[1] AS first_category,
+SELECT x.cid, x.county_fips, x.measure, x.category, x.stratification, x.stratum,
+       x.unit, x.stratified, x.first_category,
        -- integer coordinates for the group ids
-       x.county_fips::bigint AS county_n, m.ord::bigint AS measure_n,
-       coalesce(array_position(m.categories, x.category), 0)::bigint AS category_n,
-       s.ord AS stratum_n, sn.n AS stratification_n,
+       x.county_fips::bigint AS county_n, x.measure_n::bigint AS measure_n, x.category_n::bigint AS category_n,
+       x.stratum_n, sn.n AS stratification_n,
        x.numerator, x.denominator, x.unchanged, x.worse, x.numerator_key, x.denominator_key,
-       CASE WHEN (m.unit <> 'mean' AND x.numerator BETWEEN 1 AND 10)
+       CASE WHEN (x.unit <> 'mean' AND x.numerator BETWEEN 1 AND 10)
               OR x.denominator BETWEEN 1 AND 10
               OR x.unchanged BETWEEN 1 AND 10
               OR x.worse BETWEEN 1 AND 10 THEN 'primary'
             WHEN x.persons BETWEEN 1 AND 10 THEN 'mean_under_11'
        END AS reason
-FROM result.cell x
-JOIN result.computation comp ON comp.id = x.computation_id
-JOIN ref.measure m ON m.code = x.measure
-JOIN ref.stratum s ON s.stratification = x.stratification AND s.stratum = x.stratum
+FROM pg_temp.t_result x
 JOIN (SELECT stratification, dense_rank() OVER (ORDER BY min(ord)) AS n
-      FROM ref.stratum GROUP BY stratification) AS sn ON sn.stratification = x.stratification
-WHERE comp.period = current_setting('outcomes.period');
+      FROM ref.stratum GROUP BY stratification) AS sn ON sn.stratification = x.stratification;
 ALTER TABLE s_c ADD PRIMARY KEY (cid);
 
 -- One row per published quantity of a cell (numerator, denominator,
@@ -389,21 +384,16 @@ BEGIN
 END
 $$;
 
--- Record the decision.
-UPDATE result.cell x
-SET suppressed = c.reason IS NOT NULL,
-    suppression_reason = c.reason
-FROM s_c c
-WHERE x.ctid = c.tid;
-
-DO $$
-BEGIN
-    IF EXISTS (SELECT 1 FROM result.cell x JOIN result.computation comp ON comp.id = x.computation_id
-               WHERE comp.period = current_setting('outcomes.period') AND x.suppressed IS NULL) THEN
-        RAISE EXCEPTION 'suppression left cells of % undecided', current_setting('outcomes.period');
-    END IF;
-END
-$$;
+-- Write the cells with their decision, once.
+INSERT INTO result.cell (computation_id, county_fips, measure, category, stratification, stratum,
+                         numerator, denominator, value, persons, improved, unchanged, worse,
+                         median_change, note, numerator_key, denominator_key, suppressed, suppression_reason)
+SELECT x.computation_id, x.county_fips, x.measure, x.category, x.stratification, x.stratum,
+       x.numerator, x.denominator, x.value, x.persons, x.improved, x.unchanged, x.worse,
+       x.median_change, x.note, x.numerator_key, x.denominator_key, c.reason IS NOT NULL, c.reason
+FROM pg_temp.t_result x
+JOIN s_c c USING (cid)
+ORDER BY x.cid;
 
 UPDATE result.computation SET suppressed_at = now()
 WHERE period = current_setting('outcomes.period');

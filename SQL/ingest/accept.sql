@@ -145,3 +145,9 @@ SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.ses
        nullif(trim(status_on), '')::date
 FROM pg_temp.stage_goals s
 WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'goals.csv' AND b.rec = s.rec);
+
+-- Each administration is scored once, here, when its extract is accepted
+-- (0007_assessment_scores.sql); an extract with a problem is rolled back
+-- unscored.
+SELECT core.score_assessments((SELECT current_setting('outcomes.extract_id')::bigint))
+WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue);

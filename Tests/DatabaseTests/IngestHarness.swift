@@ -20,9 +20,11 @@ let testSecret = "test-secret-0123"
 let fixtureYouthKeys = ["YKq7Zt01", "YKq7Zt02", "YKq7Zt03"]
 let fixtureLinkageIDs = ["LZw9Px01", "LZw9Px03"]
 
-/// The record-level tables, each with an agency_id column and row-level security.
+/// The record-level tables, each with an agency_id column and row-level security (the last holds the
+/// instrument scores acceptance derives from the assessment records).
 let recordTables = [
     "youth", "cse_flag", "placement", "absence", "event", "school_term", "assessment", "stage_of_change", "goal",
+    "assessment_score",
 ]
 
 /// An extract being put together for one test: file name → bytes.

@@ -11,7 +11,7 @@ final class IngestLifecycleTests: IngestTestCase {
     /// Records of the valid fixture per table, counted by hand from its files.
     static let fixtureCounts = [
         "youth": 3, "cse_flag": 3, "placement": 3, "absence": 2, "event": 3, "school_term": 2, "assessment": 6,
-        "stage_of_change": 2, "goal": 3,
+        "stage_of_change": 2, "goal": 3, "assessment_score": 5,
     ]
 
     private func recordCounts(_ db: Database, extract: Int64? = nil) throws -> [String: Int] {
@@ -97,6 +97,22 @@ final class IngestLifecycleTests: IngestTestCase {
         XCTAssertEqual(try values.decode(String.self, "credits"), "27.5")
         XCTAssertEqual(try values.decode(Int.self, "no_credits"), 1)
         XCTAssertEqual(try values.decode(String.self, "scores"), "32")  // 6 + 7 + 3 + 2 + 4 + 10
+        // Acceptance scored each administration once (0007): five administrations of the six item rows.
+        // MSPSS and URICA give 2 of 12 and 1 of 28 items (incomplete: no score); the CANS rates one
+        // behavioral item at 2 (actionable); the VOICE administration has no sense_of_control item.
+        let scores = try db.withConnection { c in
+            try c.query(
+                """
+                SELECT string_agg(instrument || ':' || items || ':' || coalesce(mspss_total::text, '-') || ':'
+                                  || coalesce(urica_stage, '-') || ':' || coalesce(copse_total::text, '-') || ':'
+                                  || coalesce(cans_behavioral_actionable::text, '-') || ':'
+                                  || coalesce(voice_sense_of_control::text, '-'),
+                                  ',' ORDER BY administered_on, instrument)
+                FROM core.assessment_score WHERE extract_id = $1
+                """, [outcome.extractID]
+            ).single().decode(String.self, at: 0)
+        }
+        XCTAssertEqual(scores, "MSPSS:2:-:-:-:-:-,URICA:1:-:-:-:-:-,CANS:1:-:-:-:1:-,COPSE:1:-:-:-:-:-,VOICE:1:-:-:-:-:-")
         XCTAssertEqual(try values.decode(String.self, "detail"), "birth_certificate")
         XCTAssertEqual(try values.decode(Int.self, "no_detail"), 2)
         XCTAssertEqual(try values.decode(String.self, "goals"), "G-1:6,G-2:13,G-1:1")

@@ -159,3 +159,6 @@ INSERT INTO core.assessment (extract_id, agency_id, rec, youth_hash, instrument,
 
 INSERT INTO core.event (extract_id, agency_id, rec, youth_hash, event, occurred_on) VALUES
     (1, 1, 1, 'f1', 'sud_treatment', '2025-06-01');
+
+-- Acceptance scores each administration of an extract once (SQL/ingest/accept.sql).
+SELECT core.score_assessments(id) FROM core.extract WHERE status = 'accepted';

@@ -111,3 +111,6 @@ SELECT 1, 1, 10000 + row_number() OVER (), 'c' || n, 'URICA', '2025-03-01', i::t
             WHEN n <= 15 THEN 2 WHEN n <= 27 THEN 3 WHEN n <= 30 THEN 4 ELSE 5 END
 FROM generate_series(1, 35) AS n
 CROSS JOIN generate_series(1, 32) AS i;
+
+-- Acceptance scores each administration of an extract once (SQL/ingest/accept.sql).
+SELECT core.score_assessments(id) FROM core.extract WHERE status = 'accepted';
