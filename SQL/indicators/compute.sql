@@ -325,7 +325,7 @@ JOIN core.current_extract ce ON ce.extract_id = ev.extract_id
 CROSS JOIN (SELECT (SELECT current_setting('outcomes.period_start')::date) AS ps,
                    (SELECT current_setting('outcomes.period_end')::date) AS pe,
                    (SELECT (current_setting('outcomes.period_end')::date - interval '12 months')::date) AS year_before
-            OFFSET 0) AS p
+           ) AS p
 WHERE ev.occurred_on <= p.pe
   -- only events that can set a bit (a record with none is read as no facts)
   AND (ev.occurred_on >= p.ps
@@ -427,8 +427,8 @@ GROUP BY s.person_id;
 ALTER TABLE t_stp ADD PRIMARY KEY (person_id);
 
 -- ---------------------------------------------------------------------------
--- Assessments (scored by core.current_assessment_score; one administration
--- per person, instrument and day, a scored one first)
+-- Assessments (scored once at acceptance, core.assessment_score; one
+-- administration per person, instrument and day, a scored one first)
 -- ---------------------------------------------------------------------------
 DROP TABLE IF EXISTS pg_temp.t_as;
 CREATE TEMP TABLE t_as ON COMMIT DROP AS
@@ -441,10 +441,11 @@ SELECT DISTINCT ON (m.person_id, s.instrument, s.administered_on)
        coalesce((s.instrument = 'MSPSS' AND s.mspss_total IS NOT NULL)
                 OR (s.instrument = 'COPSE' AND s.copse_total IS NOT NULL)
                 OR (s.instrument = 'CANS' AND s.cans_behavioral_items > 0), false) AS observed
--- (the view's scoring, over core tables only, runs in parallel below the join)
-FROM (SELECT * FROM core.current_assessment_score
-      WHERE administered_on <= (SELECT current_setting('outcomes.period_end')::date)) AS s
+-- (t_map holds records of current extracts only)
+FROM core.assessment_score s
 JOIN t_map m USING (extract_id, youth_hash)
+CROSS JOIN t_period p
+WHERE s.administered_on <= p.p_end
 ORDER BY m.person_id, s.instrument, s.administered_on,
          coalesce(s.mspss_total, s.copse_total, s.urica_readiness, s.voice_sense_of_control,
                   s.cans_behavioral_items) IS NULL,
@@ -489,16 +490,18 @@ ALTER TABLE t_gop ADD PRIMARY KEY (person_id);
 -- 0 unchanged, -1 worse (by the measure's direction).
 -- ---------------------------------------------------------------------------
 -- Observations on or before P.end, one per unit (person, or person and
--- behavior) and date: (measure, unit_key, person_id, obs_on, val, stage).
+-- behavior) and date: (measure_n, unit_n, person_id, obs_on, val, stage),
+-- with integer keys (ref.measure.ord; the behavior's ref.code.ord, else 0)
+-- so that sorting them for the windows compares integers, not text.
 -- Only a unit observed in P can be compared, so each source keeps just the
 -- units it observed in P (with all their observations): about half of them.
 DROP TABLE IF EXISTS pg_temp.t_chg;
 CREATE TEMP TABLE t_chg ON COMMIT DROP AS
-WITH o (measure, unit_key, person_id, obs_on, val, stage) AS (
+WITH o (measure_n, unit_n, person_id, obs_on, val, stage) AS (
     -- School terms, by term_end (terms ending the same day are combined:
     -- attendance over their summed days, credits summed); terms with
     -- days_enrolled = 0 are no attendance observation.
-    SELECT 'education_attendance_change', '', s.person_id, s.term_end,
+    SELECT (SELECT ord FROM ref.measure WHERE code = 'education_attendance_change'), 0, s.person_id, s.term_end,
            5 * sum(s.days_attended)::numeric / sum(s.days_enrolled), NULL::text
     FROM t_st s CROSS JOIN t_period p
     WHERE s.term_end <= p.p_end AND s.days_enrolled > 0
@@ -506,7 +509,8 @@ WITH o (measure, unit_key, person_id, obs_on, val, stage) AS (
                           WHERE term_end BETWEEN p.p_start AND p.p_end AND days_enrolled > 0)
     GROUP BY s.person_id, s.term_end
     UNION ALL
-    SELECT 'education_credits_change', '', s.person_id, s.term_end, sum(s.credits_earned), NULL
+    SELECT (SELECT ord FROM ref.measure WHERE code = 'education_credits_change'), 0, s.person_id, s.term_end,
+           sum(s.credits_earned), NULL
     FROM t_st s CROSS JOIN t_period p
     WHERE s.term_end <= p.p_end AND s.credits_earned IS NOT NULL
       AND s.person_id IN (SELECT person_id FROM t_st, t_period p
@@ -516,7 +520,7 @@ WITH o (measure, unit_key, person_id, obs_on, val, stage) AS (
     -- Returned absences, by returned_on (then left_on).
     SELECT * FROM (
         SELECT DISTINCT ON (a.person_id, a.returned_on)
-               'placement_time_away_change', '', a.person_id, a.returned_on,
+               (SELECT ord FROM ref.measure WHERE code = 'placement_time_away_change'), 0, a.person_id, a.returned_on,
                (a.returned_on - a.left_on)::numeric, NULL::text
         FROM t_ab a CROSS JOIN t_period p
         WHERE a.returned_on <= p.p_end
@@ -525,16 +529,17 @@ WITH o (measure, unit_key, person_id, obs_on, val, stage) AS (
         ORDER BY a.person_id, a.returned_on, a.left_on DESC) AS ab
     UNION ALL
     -- Ranked placement episodes, by started_on.
-    SELECT 'placement_restrictiveness_change', '', person_id, started_on, rank, NULL
+    SELECT (SELECT ord FROM ref.measure WHERE code = 'placement_restrictiveness_change'), 0, person_id, started_on,
+           rank, NULL
     FROM t_pl
     WHERE rank IS NOT NULL
       AND person_id IN (SELECT person_id FROM t_pl, t_period p WHERE rank IS NOT NULL AND started_on >= p.p_start)
     UNION ALL
     -- Observing administrations (t_as.observed).
-    SELECT CASE a.instrument WHEN 'MSPSS' THEN 'relationships_social_support_change'
-                             WHEN 'COPSE' THEN 'progress_coping_change'
-                             ELSE 'mental_cans_needs_change' END,
-           '', a.person_id, a.administered_on,
+    SELECT CASE a.instrument WHEN 'MSPSS' THEN (SELECT ord FROM ref.measure WHERE code = 'relationships_social_support_change')
+                             WHEN 'COPSE' THEN (SELECT ord FROM ref.measure WHERE code = 'progress_coping_change')
+                             ELSE (SELECT ord FROM ref.measure WHERE code = 'mental_cans_needs_change') END,
+           0, a.person_id, a.administered_on,
            CASE a.instrument WHEN 'MSPSS' THEN a.mspss_total
                              WHEN 'COPSE' THEN a.copse_total
                              ELSE a.cans_behavioral_actionable END,
@@ -546,31 +551,32 @@ WITH o (measure, unit_key, person_id, obs_on, val, stage) AS (
     UNION ALL
     -- Stages of change, per person and behavior and day (val = stage rank,
     -- NULL for relapse).
-    SELECT sc.measure, sc.unit_key, sc.person_id, sc.obs_on, sc.val, sc.stage
-    FROM (SELECT d.*, max(d.obs_on) OVER (PARTITION BY d.person_id, d.unit_key) AS last_on
-          FROM (SELECT DISTINCT ON (m.person_id, s.behavior, s.assessed_on)
-                       'progress_stage_change' AS measure, s.behavior AS unit_key, m.person_id,
-                       s.assessed_on AS obs_on, k.rank::numeric AS val, s.stage
+    SELECT (SELECT ord FROM ref.measure WHERE code = 'progress_stage_change'), sc.unit_n, sc.person_id, sc.obs_on,
+           sc.val, sc.stage
+    FROM (SELECT d.*, max(d.obs_on) OVER (PARTITION BY d.person_id, d.unit_n) AS last_on
+          FROM (SELECT DISTINCT ON (m.person_id, b.ord, s.assessed_on)
+                       b.ord AS unit_n, m.person_id, s.assessed_on AS obs_on, k.rank::numeric AS val, s.stage
                 FROM core.stage_of_change s
                 JOIN t_map m USING (extract_id, youth_hash)
+                JOIN ref.code b ON b.list = 'behavior' AND b.code = s.behavior  -- codes are checked at ingest
                 LEFT JOIN ref.code k ON k.list = 'stage' AND k.code = s.stage
                 CROSS JOIN t_period p
                 WHERE s.assessed_on <= p.p_end
-                ORDER BY m.person_id, s.behavior, s.assessed_on, m.agency_code, s.rec) AS d) AS sc
+                ORDER BY m.person_id, b.ord, s.assessed_on, m.agency_code, s.rec) AS d) AS sc
     CROSS JOIN t_period p
     WHERE sc.last_on >= p.p_start
 ), w AS (
-    SELECT o.measure, o.unit_key, o.person_id, o.obs_on, o.val, o.stage,
+    SELECT o.measure_n, o.unit_n, o.person_id, o.obs_on, o.val, o.stage,
            lag(o.val)    OVER w AS prev_val,
            lag(o.stage)  OVER w AS prev_stage,
            lag(o.obs_on) OVER w AS prev_on,
            lead(o.obs_on) OVER w IS NULL AS latest
     FROM o
-    WINDOW w AS (PARTITION BY o.person_id, o.measure COLLATE "C", o.unit_key COLLATE "C" ORDER BY o.obs_on)
+    WINDOW w AS (PARTITION BY o.person_id, o.measure_n, o.unit_n ORDER BY o.obs_on)
 )
-SELECT w.measure, w.person_id,
-       CASE WHEN w.measure = 'progress_stage_change' THEN NULL ELSE w.val - w.prev_val END AS change,
-       CASE WHEN w.measure = 'progress_stage_change' THEN
+SELECT w.measure_n, w.person_id,
+       CASE WHEN m.code = 'progress_stage_change' THEN NULL ELSE w.val - w.prev_val END AS change,
+       CASE WHEN m.code = 'progress_stage_change' THEN
                 CASE WHEN w.stage = w.prev_stage THEN 0
                      WHEN w.stage = 'relapse' THEN -1
                      WHEN w.prev_stage = 'relapse' THEN 1
@@ -580,15 +586,16 @@ SELECT w.measure, w.person_id,
                  * CASE m.direction WHEN 'lower' THEN -1 ELSE 1 END
        END AS outcome
 FROM w
-JOIN ref.measure m ON m.code = w.measure
+JOIN ref.measure m ON m.ord = w.measure_n
 CROSS JOIN t_period p
 WHERE w.latest AND w.obs_on >= p.p_start AND w.prev_on IS NOT NULL;
 
 -- Absence frequency: absences per 30 placement days in P vs the period of
 -- equal length before P.start, persons with placement days in both (and
 -- reported by agencies sending absences.csv and placements.csv).
-INSERT INTO t_chg (measure, person_id, change, outcome)
-SELECT 'placement_absence_frequency_change', x.person_id, x.change, -sign(x.change)::integer
+INSERT INTO t_chg (measure_n, person_id, change, outcome)
+SELECT (SELECT ord FROM ref.measure WHERE code = 'placement_absence_frequency_change'), x.person_id, x.change,
+       -sign(x.change)::integer
 FROM (SELECT t.person_id,
              30.0 * coalesce(a.n_abs_left, 0) / pp.pl_days
              - 30.0 * coalesce(a.n_abs_left_prev, 0) / pp.pl_days_prev AS change
@@ -815,15 +822,14 @@ CROSS JOIN LATERAL (VALUES
 DROP TABLE IF EXISTS pg_temp.t_inc;
 CREATE TEMP TABLE t_inc ON COMMIT DROP AS
 WITH h0 AS (
-    SELECT m.ord AS measure_n, pc.combo_id, x.change,
+    SELECT x.measure_n, pc.combo_id, x.change,
            count(*)::integer                               AS n,
            count(*) FILTER (WHERE x.outcome = 1)::integer  AS improved,
            count(*) FILTER (WHERE x.outcome = 0)::integer  AS unchanged,
            count(*) FILTER (WHERE x.outcome = -1)::integer AS worse
     FROM t_chg x
-    JOIN ref.measure m ON m.code = x.measure
     JOIN t_pc pc USING (person_id)
-    GROUP BY m.ord, pc.combo_id, x.change
+    GROUP BY x.measure_n, pc.combo_id, x.change
 ), r AS (
     -- the rank of each change value within its measure (NULLs last)
     SELECT h0.*, dense_rank() OVER (PARTITION BY h0.measure_n ORDER BY h0.change)::integer AS rk

@@ -128,6 +128,7 @@ LANGUAGE sql AS $$
     INSERT INTO core.assessment_score
     SELECT * FROM core.assessment_scored WHERE extract_id = of_extract;
 $$;
+GRANT SELECT ON core.assessment_scored TO outcomes_ingest;
 GRANT EXECUTE ON FUNCTION core.score_assessments(bigint) TO outcomes_ingest;
 
 -- Administrations of the agencies' current extracts, with the columns 0003 gave them.
