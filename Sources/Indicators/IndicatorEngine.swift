@@ -5,11 +5,16 @@ import PostgresClient
 
 /// Computes a period's indicators and decides their disclosure, inside PostgreSQL.
 ///
-/// One transaction, acting as the compute role, runs SQL/indicators/compute.sql
-/// (every measure, county and stratum, from each agency's current extract) and
-/// then SQL/indicators/suppress.sql (the one place where suppression is decided).
-/// A period's earlier results are replaced atomically: readers see the old
-/// results or the new ones, never a mixture.
+/// One transaction, acting as the compute role, runs the scripts of SQL/indicators in order:
+/// inputs.sql, facts.sql, progress.sql, cells.sql (every measure, county and stratum, from each
+/// agency's current extract) and suppress.sql (the one place where suppression is decided). A
+/// period's earlier results are replaced atomically: readers see the old results or the new ones,
+/// never a mixture.
+///
+/// The incremental measures (progress.sql) need none of facts.sql's work, so a second session
+/// computes them on the other core meanwhile. It imports the transaction's snapshot, so both see
+/// the same data, and hands back its aggregate rows (never a record), which the transaction copies
+/// in before it lays out the cells. The second session writes nothing and ends with a rollback.
 public struct IndicatorEngine: Sendable {
     let database: Database
     let sqlDirectory: URL
@@ -30,17 +35,27 @@ public struct IndicatorEngine: Sendable {
     }
 
     public func compute(_ period: Period) throws -> Summary {
-        let compute = try script("compute.sql")
-        let suppress = try script("suppress.sql")
+        let scripts = try Scripts(directory: sqlDirectory)
         let started = Date()
         return try database.withTransaction(as: .compute) { connection in
-            try connection.query(
-                """
-                SELECT set_config('outcomes.period', $1, true), set_config('outcomes.period_start', $2, true),
-                       set_config('outcomes.period_end', $3, true)
-                """, [period.description, period.start, period.end])
-            try run(compute, named: "compute.sql", on: connection)
-            try run(suppress, named: "suppress.sql", on: connection)
+            // Repeatable read: every statement sees the snapshot the second session imports.
+            try connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            let snapshot = try connection.query("SELECT pg_export_snapshot()").single().decode(String.self, at: 0)
+            let progress = Background { try self.progressRows(period, snapshot: snapshot, scripts: scripts) }
+            let facts = Result {
+                try setPeriod(period, on: connection)
+                try run(scripts.inputs, named: "inputs.sql", on: connection)
+                try run(scripts.facts, named: "facts.sql", on: connection)
+            }
+            let factsDone = Date()
+            let rows = try progress.wait()
+            try facts.get()
+            logger.debug(
+                "\(period): inputs and facts \(Self.seconds(since: started, until: factsDone)), progress (second session) done after \(Self.seconds(since: started))"
+            )
+            try connection.copyIn("COPY pg_temp.t_inc FROM STDIN") { try $0.write(rows) }
+            try run(scripts.cells, named: "cells.sql", on: connection)
+            try run(scripts.suppress, named: "suppress.sql", on: connection)
             let counts = try connection.query(
                 """
                 SELECT count(*) AS cells, count(*) FILTER (WHERE c.suppressed) AS suppressed
@@ -57,8 +72,53 @@ public struct IndicatorEngine: Sendable {
         }
     }
 
-    private func script(_ name: String) throws -> String {
-        try String(contentsOf: sqlDirectory.appendingPathComponent("indicators/\(name)"), encoding: .utf8)
+    /// The second session: inputs.sql and progress.sql on the transaction's snapshot, then the rows
+    /// of t_inc (one per measure, county and stratum) as COPY text.
+    private func progressRows(_ period: Period, snapshot: String, scripts: Scripts) throws -> Data {
+        // An exported snapshot's id is hexadecimal digits and dashes; SET TRANSACTION SNAPSHOT takes
+        // no bound parameter, so the id is checked before it is written into the statement.
+        guard !snapshot.isEmpty, snapshot.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
+            throw PostgresError(kind: .protocolViolation, message: "pg_export_snapshot() returned an unexpected snapshot id")
+        }
+        return try database.withConnection(as: .compute) { connection in
+            try connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ")
+            defer { _ = try? connection.query("ROLLBACK") }
+            try connection.query("SET TRANSACTION SNAPSHOT '\(snapshot)'")
+            try setPeriod(period, on: connection)
+            try run(scripts.inputs, named: "inputs.sql", on: connection)
+            try run(scripts.progress, named: "progress.sql", on: connection)
+            var rows = Data()
+            try connection.copyOut("COPY pg_temp.t_inc TO STDOUT") { rows.append(contentsOf: $0) }
+            return rows
+        }
+    }
+
+    private static func seconds(since start: Date, until end: Date = Date()) -> String {
+        String(format: "%.2f s", end.timeIntervalSince(start))
+    }
+
+    private func setPeriod(_ period: Period, on connection: PostgresConnection) throws {
+        try connection.query(
+            """
+            SELECT set_config('outcomes.period', $1, true), set_config('outcomes.period_start', $2, true),
+                   set_config('outcomes.period_end', $3, true)
+            """, [period.description, period.start, period.end])
+    }
+
+    /// The engine's scripts, read before the transaction starts.
+    private struct Scripts: Sendable {
+        var inputs, facts, progress, cells, suppress: String
+
+        init(directory: URL) throws {
+            func read(_ name: String) throws -> String {
+                try String(contentsOf: directory.appendingPathComponent("indicators/\(name)"), encoding: .utf8)
+            }
+            inputs = try read("inputs.sql")
+            facts = try read("facts.sql")
+            progress = try read("progress.sql")
+            cells = try read("cells.sql")
+            suppress = try read("suppress.sql")
+        }
     }
 
     private func run(_ sql: String, named name: String, on connection: PostgresConnection) throws {
@@ -68,5 +128,25 @@ public struct IndicatorEngine: Sendable {
             error.message = "\(name): \(error.message)"
             throw error
         }
+    }
+}
+
+/// Work on a thread of its own, whose result (or error) the caller waits for.
+private final class Background<Value: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<Value, Error>?
+
+    init(_ work: @escaping @Sendable () throws -> Value) {
+        let thread = Thread { [self] in
+            result = Result { try work() }
+            done.signal()
+        }
+        thread.start()
+    }
+
+    /// Waits for the work to finish (even when the caller has failed meanwhile), then returns its value.
+    func wait() throws -> Value {
+        done.wait()
+        return try result!.get()
     }
 }

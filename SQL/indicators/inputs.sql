@@ -1,0 +1,347 @@
+-- Indicator engine, part 1 of 4: the period, the persons and the inputs both
+-- of the following parts use.
+--
+-- The engine computes every measure of ref.measure for one period, for the 58
+-- counties and statewide (06000), for the stratum `all` and every stratum of
+-- ref.stratum, from each agency's current (latest accepted) extract. Its
+-- scripts, in the order one session may run them in one transaction:
+--     inputs.sql    the period, persons, strata, placements, absences, school
+--                   terms, assessments (this file)
+--     facts.sql     per-person facts of the point-in-time measures, counted
+--                   per combination of strata (t_val)
+--     progress.sql  the incremental measures (t_inc)
+--     cells.sql     replaces the period's computation and lays out its cells
+--     suppress.sql  disclosure control; writes the cells to result.cell
+-- after
+--     SET LOCAL ROLE outcomes_compute;
+--     SELECT set_config('outcomes.period', 'SFY2025Q4', true),
+--            set_config('outcomes.period_start', '2025-04-01', true),
+--            set_config('outcomes.period_end', '2025-06-30', true);
+-- IndicatorEngine runs progress.sql in a second session at the same time as
+-- facts.sql (both after inputs.sql, both on one exported snapshot, so both
+-- see the same data), and copies that session's t_inc rows - aggregates
+-- only - into this one before cells.sql. Working tables are temporary (ON
+-- COMMIT DROP; dropped first, so the scripts may run several times in one
+-- transaction, e.g. for a run of trend periods).
+--
+-- Approach: every per-person fact is computed once (one row per in-scope
+-- person), persons are counted per combination of strata, and the combinations
+-- are spread over the strata with a cross join (person -> strata mapping), so
+-- no input table is read more than once or twice and no stratum is re-scanned.
+--
+-- Definitions are in ref.measure (0003_results.sql). Rules this script fixes
+-- where measures.md leaves a choice are stated there and next to the code:
+--  * person: youths with the same linkage_hash in the same county are one
+--    person; demographics come from one record (race_source self first, then
+--    observed, then agency code, then youth_hash);
+--  * coverage: a person counts for a measure only if at least one agency
+--    reporting them sent each optional file the measure uses; a county none of
+--    whose agencies sent such a file is `not_reported`;
+--  * the same record reported by two agencies of one person is counted once
+--    (events: same event on the same day; placements: same start; absences:
+--    same left_on; school terms: same start and end; assessments, stages of
+--    change: same instrument/behavior on the same day).
+
+SET LOCAL client_min_messages = warning;
+SET LOCAL work_mem = '128MB';
+SET LOCAL jit = off;  -- compiling these one-off queries costs more than it saves
+-- The working tables of the engine's scripts (about 400 MB at 100,000
+-- youth) are kept in the session's memory instead of being written out and
+-- read back. temp_buffers can be raised only before the session's first use
+-- of a temporary table (IndicatorEngine opens a connection per computation);
+-- a session that has used one keeps its buffers.
+DO $$
+BEGIN
+    PERFORM set_config('temp_buffers', '512MB', true);
+EXCEPTION WHEN invalid_parameter_value THEN
+    NULL;
+END
+$$;
+
+-- ---------------------------------------------------------------------------
+-- Period
+-- ---------------------------------------------------------------------------
+DROP TABLE IF EXISTS pg_temp.t_period;
+CREATE TEMP TABLE t_period ON COMMIT DROP AS
+SELECT label, p_start, p_end,
+       -- the period of equal length just before P.start
+       p_start - (p_end - p_start + 1) AS prev_start
+FROM (SELECT current_setting('outcomes.period') AS label,
+             current_setting('outcomes.period_start')::date AS p_start,
+             current_setting('outcomes.period_end')::date AS p_end) AS s;
+ANALYZE t_period;  -- one row: the planner must not guess ~1,000 for every cross join with it
+
+DO $$
+DECLARE
+    p t_period;
+    b record;
+BEGIN
+    SELECT * INTO p FROM t_period;
+    SELECT * INTO b FROM ref.period_bounds(p.label);
+    IF b.period_start IS NULL THEN
+        RAISE EXCEPTION 'outcomes.period "%" is not a reporting period (SFYyyyy or SFYyyyyQn)', p.label;
+    END IF;
+    IF b.period_start <> p.p_start OR b.period_end <> p.p_end THEN
+        RAISE EXCEPTION 'period % runs from % to %, but outcomes.period_start/end say % to %',
+            p.label, b.period_start, b.period_end, p.p_start, p.p_end;
+    END IF;
+END
+$$;
+
+-- ---------------------------------------------------------------------------
+-- Current extracts and persons
+-- ---------------------------------------------------------------------------
+DROP TABLE IF EXISTS pg_temp.t_ext;
+CREATE TEMP TABLE t_ext ON COMMIT DROP AS
+SELECT ce.extract_id, ce.agency_id, a.code AS agency_code, ce.extracted_on, ce.files,
+       'placements.csv'       = ANY (ce.files) AS f_pl,
+       'absences.csv'         = ANY (ce.files) AS f_ab,
+       'events.csv'           = ANY (ce.files) AS f_ev,
+       'school_terms.csv'     = ANY (ce.files) AS f_st,
+       'assessments.csv'      = ANY (ce.files) AS f_as,
+       'stages_of_change.csv' = ANY (ce.files) AS f_sc,
+       'goals.csv'            = ANY (ce.files) AS f_go
+FROM core.current_extract ce
+JOIN core.agency a ON a.id = ce.agency_id;
+
+-- Every youth record of a current extract, with its person.
+DROP TABLE IF EXISTS pg_temp.t_rec;
+CREATE TEMP TABLE t_rec ON COMMIT DROP AS
+SELECT y.extract_id, y.youth_hash, e.agency_code, y.county_fips, y.birth_month, y.gender,
+       y.race_categories, y.race_source,
+       e.f_pl, e.f_ab, e.f_ev, e.f_st, e.f_as, e.f_sc, e.f_go,
+       dense_rank() OVER (ORDER BY y.county_fips,
+                                   (CASE WHEN y.linkage_hash IS NOT NULL THEN 'L:' || y.linkage_hash
+                                         ELSE 'A:' || e.agency_id || ':' || y.youth_hash END) COLLATE "C")::integer
+           AS person_id
+FROM core.youth y
+JOIN t_ext e USING (extract_id);
+ANALYZE t_rec (extract_id, youth_hash, person_id);
+
+-- Flags per person: tier (highest flag with flagged_on <= P.end), in scope,
+-- concern status at P.end, earliest flagged_on.
+DROP TABLE IF EXISTS pg_temp.t_flag;
+CREATE TEMP TABLE t_flag ON COMMIT DROP AS
+SELECT r.person_id,
+       max(k.rank) FILTER (WHERE f.flagged_on <= p.p_end)                         AS tier_rank,
+       coalesce(bool_or(f.flagged_on <= p.p_end
+                        AND (f.resolved_on IS NULL OR f.resolved_on >= p.p_start)), false) AS in_scope,
+       coalesce(bool_or(f.flagged_on <= p.p_end
+                        AND (f.resolved_on IS NULL OR f.resolved_on > p.p_end)), false)   AS current_concern,
+       min(f.flagged_on)                                                          AS first_flagged_on
+FROM core.cse_flag f
+JOIN t_rec r USING (extract_id, youth_hash)
+JOIN ref.code k ON k.list = 'flag' AND k.code = f.flag
+CROSS JOIN t_period p
+GROUP BY r.person_id;
+
+-- In-scope persons with their strata and coverage.
+DROP TABLE IF EXISTS pg_temp.t_p;
+CREATE TEMP TABLE t_p ON COMMIT DROP AS
+WITH pick AS (
+    SELECT DISTINCT ON (person_id) person_id, county_fips, birth_month, gender, race_categories, race_source
+    FROM t_rec
+    ORDER BY person_id,
+             CASE race_source WHEN 'self' THEN 0 WHEN 'observed' THEN 1 ELSE 2 END,
+             agency_code, youth_hash
+), cov AS (
+    SELECT person_id, bool_or(f_pl) AS c_pl, bool_or(f_ab) AS c_ab, bool_or(f_ev) AS c_ev,
+           bool_or(f_st) AS c_st, bool_or(f_as) AS c_as, bool_or(f_sc) AS c_sc, bool_or(f_go) AS c_go
+    FROM t_rec
+    GROUP BY person_id
+)
+SELECT f.person_id,
+       d.county_fips                                               AS county,
+       hashint4(f.person_id)                                       AS h,
+       tk.code                                                     AS tier,
+       CASE WHEN f.current_concern THEN 'current' ELSE 'resolved' END AS concern,
+       ref.age_on(d.birth_month, p.p_end)                          AS age,
+       ref.age_group(ref.age_on(d.birth_month, p.p_end))           AS age_group,
+       d.gender,
+       ref.race_alone(d.race_categories)                           AS race_alone,
+       ref.race_any(d.race_categories)                             AS race_any,
+       d.race_source = 'self'                                      AS race_self,
+       f.first_flagged_on BETWEEN p.p_start AND p.p_end            AS newly,
+       c.c_pl, c.c_ab, c.c_ev, c.c_st, c.c_as, c.c_sc, c.c_go
+FROM t_flag f
+JOIN pick d USING (person_id)
+JOIN cov c USING (person_id)
+JOIN ref.code tk ON tk.list = 'flag' AND tk.rank = f.tier_rank
+CROSS JOIN t_period p
+WHERE f.in_scope;
+ALTER TABLE t_p ADD PRIMARY KEY (person_id);
+ANALYZE t_p (person_id, county);
+
+-- Records of in-scope persons: the key to every other input table.
+DROP TABLE IF EXISTS pg_temp.t_map;
+CREATE TEMP TABLE t_map ON COMMIT DROP AS
+SELECT r.extract_id, r.youth_hash, r.person_id, r.agency_code
+FROM t_rec r
+JOIN t_p USING (person_id);
+ANALYZE t_map (extract_id, youth_hash, person_id);
+
+-- Combinations of county and strata that occur, each with the ids
+-- (ref.stratum.ord) of the strata a person in it counts in: the person ->
+-- strata mapping used to spread counts over `all` and every stratification.
+DROP TABLE IF EXISTS pg_temp.t_cmb;
+CREATE TEMP TABLE t_cmb ON COMMIT DROP AS
+WITH d AS (
+    SELECT DISTINCT county, tier, concern, age_group, gender, race_alone, race_any FROM t_p
+)
+SELECT row_number() OVER ()::integer AS combo_id, d.*, d.county::integer AS county_n,
+       ARRAY(SELECT s.ord FROM ref.stratum s
+             WHERE (s.stratification, s.stratum) IN (('all', 'all'), ('tier', d.tier), ('concern', d.concern),
+                                                     ('age_group', d.age_group), ('gender', d.gender),
+                                                     ('race_alone', d.race_alone))
+                OR (s.stratification = 'race_any' AND s.stratum = ANY (d.race_any))) AS strata
+FROM d;
+
+DROP TABLE IF EXISTS pg_temp.t_pc;
+CREATE TEMP TABLE t_pc ON COMMIT DROP AS
+SELECT p.person_id, c.combo_id
+FROM t_p p
+JOIN t_cmb c ON c.county = p.county AND c.tier = p.tier AND c.concern = p.concern
+            AND c.age_group = p.age_group AND c.gender = p.gender AND c.race_alone = p.race_alone
+            AND c.race_any = p.race_any;
+ALTER TABLE t_pc ADD PRIMARY KEY (person_id);
+ANALYZE t_pc;
+
+-- ---------------------------------------------------------------------------
+-- Placements
+-- ---------------------------------------------------------------------------
+-- Episodes starting on or before P.end; one per person and start date.
+DROP TABLE IF EXISTS pg_temp.t_pl;
+CREATE TEMP TABLE t_pl ON COMMIT DROP AS
+SELECT DISTINCT ON (m.person_id, pl.started_on)
+       m.person_id, pl.started_on, pl.ended_on, pl.setting, k.rank
+FROM core.placement pl
+JOIN t_map m USING (extract_id, youth_hash)
+LEFT JOIN ref.code k ON k.list = 'setting' AND k.code = pl.setting
+CROSS JOIN t_period p
+WHERE pl.started_on <= p.p_end
+ORDER BY m.person_id, pl.started_on, pl.ended_on DESC NULLS FIRST, m.agency_code, pl.rec;
+ANALYZE t_pl;
+
+-- Moves in P: an episode starting in P on the day, or the day after, an
+-- earlier episode of the same person ended; the episode it followed is the
+-- one that ended last (then started last).
+DROP TABLE IF EXISTS pg_temp.t_move;
+CREATE TEMP TABLE t_move ON COMMIT DROP AS
+SELECT DISTINCT ON (e.person_id, e.started_on)
+       e.person_id, e.started_on, e.rank AS new_rank, b.rank AS prev_rank
+FROM t_pl e
+JOIN t_pl b ON b.person_id = e.person_id
+           AND b.ended_on BETWEEN e.started_on - 1 AND e.started_on
+           AND b.started_on < e.started_on
+CROSS JOIN t_period p
+WHERE e.started_on BETWEEN p.p_start AND p.p_end
+ORDER BY e.person_id, e.started_on, b.ended_on DESC, b.started_on DESC;
+
+-- Per person: placement days in P and in the equal-length period before it
+-- (a day d is a placement day when started_on <= d < ended_on; overlapping
+-- episodes count once), moves, step-downs.
+DROP TABLE IF EXISTS pg_temp.t_plp;
+CREATE TEMP TABLE t_plp ON COMMIT DROP AS
+WITH mr AS (
+    SELECT person_id, range_agg(daterange(started_on, ended_on, '[)')) AS mr
+    FROM t_pl
+    GROUP BY person_id
+), mv AS (
+    SELECT person_id, count(*)::integer AS n_moves,
+           coalesce(bool_or(new_rank < prev_rank), false) AS step_down
+    FROM t_move
+    GROUP BY person_id
+)
+SELECT mr.person_id, mr.mr,
+       (SELECT coalesce(sum(upper(r) - lower(r)), 0)::integer
+        FROM unnest(mr.mr * datemultirange(daterange(p.p_start, p.p_end, '[]'))) AS r) AS pl_days,
+       (SELECT coalesce(sum(upper(r) - lower(r)), 0)::integer
+        FROM unnest(mr.mr * datemultirange(daterange(p.prev_start, p.p_start, '[)'))) AS r) AS pl_days_prev,
+       coalesce(mv.n_moves, 0) AS n_moves,
+       coalesce(mv.step_down, false) AS step_down
+FROM mr
+LEFT JOIN mv USING (person_id)
+CROSS JOIN t_period p;
+ALTER TABLE t_plp ADD PRIMARY KEY (person_id);
+
+-- ---------------------------------------------------------------------------
+-- Absences (one per person and left_on; a returned, answered record first)
+-- ---------------------------------------------------------------------------
+DROP TABLE IF EXISTS pg_temp.t_ab;
+CREATE TEMP TABLE t_ab ON COMMIT DROP AS
+SELECT DISTINCT ON (m.person_id, a.left_on)
+       m.person_id, a.left_on, a.returned_on, a.returned_to_same_caregiver AS same
+FROM core.absence a
+JOIN t_map m USING (extract_id, youth_hash)
+CROSS JOIN t_period p
+WHERE a.left_on <= p.p_end
+ORDER BY m.person_id, a.left_on, a.returned_on IS NULL, a.returned_to_same_caregiver IS NULL,
+         m.agency_code, a.rec;
+
+DROP TABLE IF EXISTS pg_temp.t_abp;
+CREATE TEMP TABLE t_abp ON COMMIT DROP AS
+SELECT a.person_id,
+       count(*) FILTER (WHERE a.left_on >= p.p_start)::integer                          AS n_abs_left,
+       count(*) FILTER (WHERE a.left_on >= p.prev_start AND a.left_on < p.p_start)::integer AS n_abs_left_prev,
+       count(*) FILTER (WHERE a.returned_on BETWEEN p.p_start AND p.p_end
+                          AND a.same IS NOT NULL)::integer                              AS n_ret_answered,
+       count(*) FILTER (WHERE a.returned_on BETWEEN p.p_start AND p.p_end AND a.same)::integer AS n_ret_yes
+FROM t_ab a
+CROSS JOIN t_period p
+GROUP BY a.person_id;
+ALTER TABLE t_abp ADD PRIMARY KEY (person_id);
+
+-- ---------------------------------------------------------------------------
+-- School terms (one per person, term_start and term_end)
+-- ---------------------------------------------------------------------------
+DROP TABLE IF EXISTS pg_temp.t_st;
+CREATE TEMP TABLE t_st ON COMMIT DROP AS
+SELECT DISTINCT ON (m.person_id, s.term_start, s.term_end)
+       m.person_id, s.term_start, s.term_end, s.days_enrolled, s.days_attended, s.credits_earned
+FROM core.school_term s
+JOIN t_map m USING (extract_id, youth_hash)
+CROSS JOIN t_period p
+WHERE s.term_start <= p.p_end
+ORDER BY m.person_id, s.term_start, s.term_end, m.agency_code, s.rec;
+
+
+-- ---------------------------------------------------------------------------
+-- Assessments (scored once at acceptance, core.assessment_score; one
+-- administration per person, instrument and day, a scored one first)
+-- ---------------------------------------------------------------------------
+DROP TABLE IF EXISTS pg_temp.t_as;
+CREATE TEMP TABLE t_as ON COMMIT DROP AS
+SELECT DISTINCT ON (m.person_id, s.instrument, s.administered_on)
+       m.person_id, s.instrument, s.administered_on, s.mspss_total, s.copse_total, s.urica_stage,
+       s.cans_behavioral_items, s.cans_behavioral_actionable, s.cans_substance_actionable,
+       s.voice_sense_of_control,
+       -- an observation of an incremental measure (t_chg): a complete MSPSS or
+       -- COPSE, a CANS that rates at least one behavioral item
+       coalesce((s.instrument = 'MSPSS' AND s.mspss_total IS NOT NULL)
+                OR (s.instrument = 'COPSE' AND s.copse_total IS NOT NULL)
+                OR (s.instrument = 'CANS' AND s.cans_behavioral_items > 0), false) AS observed
+-- (t_map holds records of current extracts only)
+FROM core.assessment_score s
+JOIN t_map m USING (extract_id, youth_hash)
+CROSS JOIN t_period p
+WHERE s.administered_on <= p.p_end
+ORDER BY m.person_id, s.instrument, s.administered_on,
+         coalesce(s.mspss_total, s.copse_total, s.urica_readiness, s.voice_sense_of_control,
+                  s.cans_behavioral_items) IS NULL,
+         m.agency_code;
+
+
+-- The results of progress.sql (incremental measures per county, stratum and
+-- measure): filled by progress.sql in this session, or copied in from the
+-- session that ran it.
+DROP TABLE IF EXISTS pg_temp.t_inc;
+CREATE TEMP TABLE t_inc (
+    measure       text NOT NULL,
+    county_n      integer NOT NULL,
+    stratum_n     integer NOT NULL,
+    compared      numeric NOT NULL,
+    improved      numeric NOT NULL,
+    unchanged     numeric NOT NULL,
+    worse         numeric NOT NULL,
+    median_change numeric
+) ON COMMIT DROP;

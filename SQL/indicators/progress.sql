@@ -1,0 +1,188 @@
+-- Indicator engine, part 3 of 4: the incremental measures (t_inc).
+-- Runs after inputs.sql (before or
+-- after facts.sql; IndicatorEngine runs it in a second session) in the same transaction (see inputs.sql for the order
+-- and the settings).
+
+SET LOCAL client_min_messages = warning;
+SET LOCAL work_mem = '128MB';
+SET LOCAL jit = off;
+
+-- ---------------------------------------------------------------------------
+-- Incremental progress: one row per compared unit (person, or person x
+-- behavior) with change = latest - previous and outcome 1 improved,
+-- 0 unchanged, -1 worse (by the measure's direction).
+-- ---------------------------------------------------------------------------
+-- Observations on or before P.end, one per unit (person, or person and
+-- behavior) and date: (measure_n, unit_n, person_id, obs_on, val, stage),
+-- with integer keys (ref.measure.ord; the behavior's ref.code.ord, else 0)
+-- so that sorting them for the windows compares integers, not text.
+-- Only a unit observed in P can be compared, so each source keeps just the
+-- units it observed in P (with all their observations): about half of them.
+DROP TABLE IF EXISTS pg_temp.t_chg;
+CREATE TEMP TABLE t_chg ON COMMIT DROP AS
+WITH o (measure_n, unit_n, person_id, obs_on, val, stage) AS (
+    -- School terms, by term_end (terms ending the same day are combined:
+    -- attendance over their summed days, credits summed); terms with
+    -- days_enrolled = 0 are no attendance observation.
+    SELECT (SELECT ord FROM ref.measure WHERE code = 'education_attendance_change'), 0, s.person_id, s.term_end,
+           5 * sum(s.days_attended)::numeric / sum(s.days_enrolled), NULL::text
+    FROM t_st s CROSS JOIN t_period p
+    WHERE s.term_end <= p.p_end AND s.days_enrolled > 0
+      AND s.person_id IN (SELECT person_id FROM t_st, t_period p
+                          WHERE term_end BETWEEN p.p_start AND p.p_end AND days_enrolled > 0)
+    GROUP BY s.person_id, s.term_end
+    UNION ALL
+    SELECT (SELECT ord FROM ref.measure WHERE code = 'education_credits_change'), 0, s.person_id, s.term_end,
+           sum(s.credits_earned), NULL
+    FROM t_st s CROSS JOIN t_period p
+    WHERE s.term_end <= p.p_end AND s.credits_earned IS NOT NULL
+      AND s.person_id IN (SELECT person_id FROM t_st, t_period p
+                          WHERE term_end BETWEEN p.p_start AND p.p_end AND credits_earned IS NOT NULL)
+    GROUP BY s.person_id, s.term_end
+    UNION ALL
+    -- Returned absences, by returned_on (then left_on).
+    SELECT * FROM (
+        SELECT DISTINCT ON (a.person_id, a.returned_on)
+               (SELECT ord FROM ref.measure WHERE code = 'placement_time_away_change'), 0, a.person_id, a.returned_on,
+               (a.returned_on - a.left_on)::numeric, NULL::text
+        FROM t_ab a CROSS JOIN t_period p
+        WHERE a.returned_on <= p.p_end
+          AND a.person_id IN (SELECT person_id FROM t_ab, t_period p
+                              WHERE returned_on BETWEEN p.p_start AND p.p_end)
+        ORDER BY a.person_id, a.returned_on, a.left_on DESC) AS ab
+    UNION ALL
+    -- Ranked placement episodes, by started_on.
+    SELECT (SELECT ord FROM ref.measure WHERE code = 'placement_restrictiveness_change'), 0, person_id, started_on,
+           rank, NULL
+    FROM t_pl
+    WHERE rank IS NOT NULL
+      AND person_id IN (SELECT person_id FROM t_pl, t_period p WHERE rank IS NOT NULL AND started_on >= p.p_start)
+    UNION ALL
+    -- Observing administrations (t_as.observed).
+    SELECT CASE a.instrument WHEN 'MSPSS' THEN (SELECT ord FROM ref.measure WHERE code = 'relationships_social_support_change')
+                             WHEN 'COPSE' THEN (SELECT ord FROM ref.measure WHERE code = 'progress_coping_change')
+                             ELSE (SELECT ord FROM ref.measure WHERE code = 'mental_cans_needs_change') END,
+           0, a.person_id, a.administered_on,
+           CASE a.instrument WHEN 'MSPSS' THEN a.mspss_total
+                             WHEN 'COPSE' THEN a.copse_total
+                             ELSE a.cans_behavioral_actionable END,
+           NULL
+    FROM t_as a
+    WHERE a.observed
+      AND (a.person_id, a.instrument) IN (SELECT person_id, instrument FROM t_as, t_period p
+                                          WHERE observed AND administered_on >= p.p_start)
+    UNION ALL
+    -- Stages of change, per person and behavior and day (val = stage rank,
+    -- NULL for relapse).
+    SELECT (SELECT ord FROM ref.measure WHERE code = 'progress_stage_change'), sc.unit_n, sc.person_id, sc.obs_on,
+           sc.val, sc.stage
+    FROM (SELECT d.*, max(d.obs_on) OVER (PARTITION BY d.person_id, d.unit_n) AS last_on
+          FROM (SELECT DISTINCT ON (m.person_id, b.ord, s.assessed_on)
+                       b.ord AS unit_n, m.person_id, s.assessed_on AS obs_on, k.rank::numeric AS val, s.stage
+                FROM core.stage_of_change s
+                JOIN t_map m USING (extract_id, youth_hash)
+                JOIN ref.code b ON b.list = 'behavior' AND b.code = s.behavior  -- codes are checked at ingest
+                LEFT JOIN ref.code k ON k.list = 'stage' AND k.code = s.stage
+                CROSS JOIN t_period p
+                WHERE s.assessed_on <= p.p_end
+                ORDER BY m.person_id, b.ord, s.assessed_on, m.agency_code, s.rec) AS d) AS sc
+    CROSS JOIN t_period p
+    WHERE sc.last_on >= p.p_start
+), w AS (
+    SELECT o.measure_n, o.unit_n, o.person_id, o.obs_on, o.val, o.stage,
+           lag(o.val)    OVER w AS prev_val,
+           lag(o.stage)  OVER w AS prev_stage,
+           lag(o.obs_on) OVER w AS prev_on,
+           lead(o.obs_on) OVER w IS NULL AS latest
+    FROM o
+    WINDOW w AS (PARTITION BY o.person_id, o.measure_n, o.unit_n ORDER BY o.obs_on)
+)
+SELECT w.measure_n, w.person_id,
+       CASE WHEN m.code = 'progress_stage_change' THEN NULL ELSE w.val - w.prev_val END AS change,
+       CASE WHEN m.code = 'progress_stage_change' THEN
+                CASE WHEN w.stage = w.prev_stage THEN 0
+                     WHEN w.stage = 'relapse' THEN -1
+                     WHEN w.prev_stage = 'relapse' THEN 1
+                     WHEN w.val > w.prev_val THEN 1
+                     ELSE -1 END
+            ELSE sign(w.val - w.prev_val)::integer
+                 * CASE m.direction WHEN 'lower' THEN -1 ELSE 1 END
+       END AS outcome
+FROM w
+JOIN ref.measure m ON m.ord = w.measure_n
+CROSS JOIN t_period p
+WHERE w.latest AND w.obs_on >= p.p_start AND w.prev_on IS NOT NULL;
+
+-- Absence frequency: absences per 30 placement days in P vs the period of
+-- equal length before P.start, persons with placement days in both (and
+-- reported by agencies sending absences.csv and placements.csv).
+INSERT INTO t_chg (measure_n, person_id, change, outcome)
+SELECT (SELECT ord FROM ref.measure WHERE code = 'placement_absence_frequency_change'), x.person_id, x.change,
+       -sign(x.change)::integer
+FROM (SELECT t.person_id,
+             30.0 * coalesce(a.n_abs_left, 0) / pp.pl_days
+             - 30.0 * coalesce(a.n_abs_left_prev, 0) / pp.pl_days_prev AS change
+      FROM t_p t
+      JOIN t_plp pp USING (person_id)
+      LEFT JOIN t_abp a USING (person_id)
+      WHERE t.c_ab AND t.c_pl AND pp.pl_days > 0 AND pp.pl_days_prev > 0) AS x;
+
+-- Incremental measures per county and statewide. Units are first counted
+-- per measure, combination of strata and change value (a histogram), the
+-- histogram is spread over the strata and the state, and the median change
+-- is read off the running count: the middle value, or the mean of the two
+-- middle values when the count is even.
+INSERT INTO t_inc (measure, county_n, stratum_n, compared, improved, unchanged, worse, median_change)
+WITH h0 AS (
+    SELECT x.measure_n, pc.combo_id, x.change,
+           count(*)::integer                               AS n,
+           count(*) FILTER (WHERE x.outcome = 1)::integer  AS improved,
+           count(*) FILTER (WHERE x.outcome = 0)::integer  AS unchanged,
+           count(*) FILTER (WHERE x.outcome = -1)::integer AS worse
+    FROM t_chg x
+    JOIN t_pc pc USING (person_id)
+    GROUP BY x.measure_n, pc.combo_id, x.change
+), r AS (
+    -- the rank of each change value within its measure (NULLs last)
+    SELECT h0.*, dense_rank() OVER (PARTITION BY h0.measure_n ORDER BY h0.change)::integer AS rk
+    FROM h0
+), hc AS (
+    -- spread over the strata, per county; the state sums the counties (two
+    -- hash aggregates rather than sorting ~700,000 rows for grouping sets;
+    -- counts as integer, cheaper to sum than numeric)
+    SELECT cm.county_n, st.stratum_n, r.measure_n, r.rk, min(r.change) AS change,
+           sum(r.n)::integer AS n, sum(r.improved)::integer AS improved,
+           sum(r.unchanged)::integer AS unchanged, sum(r.worse)::integer AS worse
+    FROM r
+    JOIN t_cmb cm USING (combo_id)
+    CROSS JOIN LATERAL unnest(cm.strata) AS st (stratum_n)
+    GROUP BY cm.county_n, st.stratum_n, r.measure_n, r.rk
+), h AS (
+    SELECT * FROM hc
+    UNION ALL
+    SELECT 6000, stratum_n, measure_n, rk, min(change), sum(n)::integer, sum(improved)::integer,
+           sum(unchanged)::integer, sum(worse)::integer
+    FROM hc
+    GROUP BY stratum_n, measure_n, rk
+), c AS (
+    SELECT h.*,
+           sum(h.n) OVER (PARTITION BY h.county_n, h.stratum_n, h.measure_n ORDER BY h.rk
+                          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS upto,
+           sum(h.n) OVER (PARTITION BY h.county_n, h.stratum_n, h.measure_n) AS total
+    FROM h
+), g AS (
+    SELECT c.county_n, c.stratum_n, c.measure_n,
+           sum(c.n)          AS compared,
+           sum(c.improved)   AS improved,
+           sum(c.unchanged)  AS unchanged,
+           sum(c.worse)      AS worse,
+           (min(c.change) FILTER (WHERE c.upto >= (c.total + 1) / 2)
+            + min(c.change) FILTER (WHERE c.upto >= (c.total + 2) / 2)) / 2 AS median_change
+    FROM c
+    GROUP BY c.county_n, c.stratum_n, c.measure_n
+)
+SELECT m.code AS measure, g.county_n, g.stratum_n, g.compared::numeric AS compared,
+       g.improved::numeric AS improved, g.unchanged::numeric AS unchanged, g.worse::numeric AS worse,
+       g.median_change
+FROM g
+JOIN ref.measure m ON m.ord = g.measure_n;
