@@ -131,7 +131,10 @@ FROM (SELECT t.person_id,
 -- per measure, combination of strata and change value (a histogram), the
 -- histogram is spread over the strata and the state, and the median change
 -- is read off the running count: the middle value, or the mean of the two
--- middle values when the count is even.
+-- middle values when the count is even. The spread histogram carries only the
+-- rank of each change value and its count; the outcomes are summed apart,
+-- per combination first, and the values are looked up for the two middle
+-- ranks only.
 INSERT INTO t_inc (measure, county_n, stratum_n, compared, improved, unchanged, worse, median_change)
 WITH h0 AS (
     SELECT x.measure_n, pc.combo_id, x.change,
@@ -142,17 +145,33 @@ WITH h0 AS (
     FROM t_chg x
     JOIN t_pc pc USING (person_id)
     GROUP BY x.measure_n, pc.combo_id, x.change
-), r AS (
+), r AS MATERIALIZED (
     -- the rank of each change value within its measure (NULLs last)
     SELECT h0.*, dense_rank() OVER (PARTITION BY h0.measure_n ORDER BY h0.change)::integer AS rk
     FROM h0
+), v AS (
+    -- the change value of each rank
+    SELECT DISTINCT ON (measure_n, rk) measure_n, rk, change FROM r
+), oc AS (
+    -- units and outcomes per county, stratum and measure; the state sums the counties
+    SELECT cm.county_n, st.stratum_n, x.measure_n, sum(x.n) AS compared, sum(x.improved) AS improved,
+           sum(x.unchanged) AS unchanged, sum(x.worse) AS worse
+    FROM (SELECT measure_n, combo_id, sum(n)::integer AS n, sum(improved)::integer AS improved,
+                 sum(unchanged)::integer AS unchanged, sum(worse)::integer AS worse
+          FROM r GROUP BY measure_n, combo_id) AS x
+    JOIN t_cmb cm USING (combo_id)
+    CROSS JOIN LATERAL unnest(cm.strata) AS st (stratum_n)
+    GROUP BY cm.county_n, st.stratum_n, x.measure_n
+), o AS (
+    SELECT * FROM oc
+    UNION ALL
+    SELECT 6000, stratum_n, measure_n, sum(compared), sum(improved), sum(unchanged), sum(worse)
+    FROM oc
+    GROUP BY stratum_n, measure_n
 ), hc AS (
-    -- spread over the strata, per county; the state sums the counties (two
-    -- hash aggregates rather than sorting ~700,000 rows for grouping sets;
-    -- counts as integer, cheaper to sum than numeric)
-    SELECT cm.county_n, st.stratum_n, r.measure_n, r.rk, min(r.change) AS change,
-           sum(r.n)::integer AS n, sum(r.improved)::integer AS improved,
-           sum(r.unchanged)::integer AS unchanged, sum(r.worse)::integer AS worse
+    -- the histogram spread over the strata, per county (two hash aggregates
+    -- rather than sorting ~700,000 rows for grouping sets)
+    SELECT cm.county_n, st.stratum_n, r.measure_n, r.rk, sum(r.n)::integer AS n
     FROM r
     JOIN t_cmb cm USING (combo_id)
     CROSS JOIN LATERAL unnest(cm.strata) AS st (stratum_n)
@@ -160,8 +179,7 @@ WITH h0 AS (
 ), h AS (
     SELECT * FROM hc
     UNION ALL
-    SELECT 6000, stratum_n, measure_n, rk, min(change), sum(n)::integer, sum(improved)::integer,
-           sum(unchanged)::integer, sum(worse)::integer
+    SELECT 6000, stratum_n, measure_n, rk, sum(n)::integer
     FROM hc
     GROUP BY stratum_n, measure_n, rk
 ), c AS (
@@ -172,17 +190,15 @@ WITH h0 AS (
     FROM h
 ), g AS (
     SELECT c.county_n, c.stratum_n, c.measure_n,
-           sum(c.n)          AS compared,
-           sum(c.improved)   AS improved,
-           sum(c.unchanged)  AS unchanged,
-           sum(c.worse)      AS worse,
-           (min(c.change) FILTER (WHERE c.upto >= (c.total + 1) / 2)
-            + min(c.change) FILTER (WHERE c.upto >= (c.total + 2) / 2)) / 2 AS median_change
+           min(c.rk) FILTER (WHERE c.upto >= (c.total + 1) / 2) AS rk1,
+           min(c.rk) FILTER (WHERE c.upto >= (c.total + 2) / 2) AS rk2
     FROM c
     GROUP BY c.county_n, c.stratum_n, c.measure_n
 )
-SELECT m.code AS measure, g.county_n, g.stratum_n, g.compared::numeric AS compared,
-       g.improved::numeric AS improved, g.unchanged::numeric AS unchanged, g.worse::numeric AS worse,
-       g.median_change
+SELECT m.code AS measure, o.county_n, o.stratum_n, o.compared::numeric, o.improved::numeric,
+       o.unchanged::numeric, o.worse::numeric, (v1.change + v2.change) / 2
 FROM g
+JOIN o USING (county_n, stratum_n, measure_n)
+JOIN v v1 ON v1.measure_n = g.measure_n AND v1.rk = g.rk1
+JOIN v v2 ON v2.measure_n = g.measure_n AND v2.rk = g.rk2
 JOIN ref.measure m ON m.ord = g.measure_n;
