@@ -1,7 +1,12 @@
 -- Indicator engine, part 3 of 4: the incremental measures (t_inc).
--- Runs after inputs.sql (before or
--- after facts.sql; IndicatorEngine runs it in a second session) in the same transaction (see inputs.sql for the order
--- and the settings).
+-- Runs after inputs.sql, before or after facts.sql, in the same transaction
+-- (see inputs.sql for the order and the settings).
+--
+-- outcomes.progress_part (optional) computes a part of the measures only:
+-- 'stages' progress_stage_change, 'others' every other one; unset, all of
+-- them. IndicatorEngine computes the stages in the transaction itself, after
+-- facts.sql, and the others in its second session, so that the two sessions
+-- take about as long.
 
 SET LOCAL client_min_messages = warning;
 SET LOCAL work_mem = '128MB';
@@ -12,20 +17,20 @@ SET LOCAL jit = off;
 -- behavior) with change = latest - previous and outcome 1 improved,
 -- 0 unchanged, -1 worse (by the measure's direction).
 -- ---------------------------------------------------------------------------
--- Observations on or before P.end, one per unit (person, or person and
--- behavior) and date: (measure_n, unit_n, person_id, obs_on, val, stage),
--- with integer keys (ref.measure.ord; the behavior's ref.code.ord, else 0)
--- so that sorting them for the windows compares integers, not text.
+-- Observations on or before P.end, one per unit and date: (measure_n,
+-- unit_n, person_id, obs_on, val), with integer keys (ref.measure.ord; unit_n
+-- is 0: one unit per person) so that sorting them for the windows compares
+-- integers, not text.
 -- Only a unit observed in P can be compared, so each source keeps just the
 -- units it observed in P (with all their observations): about half of them.
 DROP TABLE IF EXISTS pg_temp.t_chg;
 CREATE TEMP TABLE t_chg ON COMMIT DROP AS
-WITH o (measure_n, unit_n, person_id, obs_on, val, stage) AS (
+WITH o (measure_n, unit_n, person_id, obs_on, val) AS (
     -- School terms, by term_end (terms ending the same day are combined:
     -- attendance over their summed days, credits summed); terms with
     -- days_enrolled = 0 are no attendance observation.
     SELECT (SELECT ord FROM ref.measure WHERE code = 'education_attendance_change'), 0, s.person_id, s.term_end,
-           5 * sum(s.days_attended)::numeric / sum(s.days_enrolled), NULL::text
+           5 * sum(s.days_attended)::numeric / sum(s.days_enrolled)
     FROM t_st s CROSS JOIN t_period p
     WHERE s.term_end <= p.p_end AND s.days_enrolled > 0
       AND s.person_id IN (SELECT person_id FROM t_st, t_period p
@@ -33,7 +38,7 @@ WITH o (measure_n, unit_n, person_id, obs_on, val, stage) AS (
     GROUP BY s.person_id, s.term_end
     UNION ALL
     SELECT (SELECT ord FROM ref.measure WHERE code = 'education_credits_change'), 0, s.person_id, s.term_end,
-           sum(s.credits_earned), NULL
+           sum(s.credits_earned)
     FROM t_st s CROSS JOIN t_period p
     WHERE s.term_end <= p.p_end AND s.credits_earned IS NOT NULL
       AND s.person_id IN (SELECT person_id FROM t_st, t_period p
@@ -44,7 +49,7 @@ WITH o (measure_n, unit_n, person_id, obs_on, val, stage) AS (
     SELECT * FROM (
         SELECT DISTINCT ON (a.person_id, a.returned_on)
                (SELECT ord FROM ref.measure WHERE code = 'placement_time_away_change'), 0, a.person_id, a.returned_on,
-               (a.returned_on - a.left_on)::numeric, NULL::text
+               (a.returned_on - a.left_on)::numeric
         FROM t_ab a CROSS JOIN t_period p
         WHERE a.returned_on <= p.p_end
           AND a.person_id IN (SELECT person_id FROM t_ab, t_period p
@@ -53,7 +58,7 @@ WITH o (measure_n, unit_n, person_id, obs_on, val, stage) AS (
     UNION ALL
     -- Ranked placement episodes, by started_on.
     SELECT (SELECT ord FROM ref.measure WHERE code = 'placement_restrictiveness_change'), 0, person_id, started_on,
-           rank, NULL
+           rank
     FROM t_pl
     WHERE rank IS NOT NULL
       AND person_id IN (SELECT person_id FROM t_pl, t_period p WHERE rank IS NOT NULL AND started_on >= p.p_start)
@@ -65,53 +70,27 @@ WITH o (measure_n, unit_n, person_id, obs_on, val, stage) AS (
            0, a.person_id, a.administered_on,
            CASE a.instrument WHEN 'MSPSS' THEN a.mspss_total
                              WHEN 'COPSE' THEN a.copse_total
-                             ELSE a.cans_behavioral_actionable END,
-           NULL
+                             ELSE a.cans_behavioral_actionable END
     FROM t_as a
     WHERE a.observed
       AND (a.person_id, a.instrument) IN (SELECT person_id, instrument FROM t_as, t_period p
                                           WHERE observed AND administered_on >= p.p_start)
-    UNION ALL
-    -- Stages of change, per person and behavior and day (val = stage rank,
-    -- NULL for relapse).
-    SELECT (SELECT ord FROM ref.measure WHERE code = 'progress_stage_change'), sc.unit_n, sc.person_id, sc.obs_on,
-           sc.val, sc.stage
-    FROM (SELECT d.*, max(d.obs_on) OVER (PARTITION BY d.person_id, d.unit_n) AS last_on
-          FROM (SELECT DISTINCT ON (m.person_id, b.ord, s.assessed_on)
-                       b.ord AS unit_n, m.person_id, s.assessed_on AS obs_on, k.rank::numeric AS val, s.stage
-                FROM core.stage_of_change s
-                JOIN t_map m USING (extract_id, youth_hash)
-                JOIN ref.code b ON b.list = 'behavior' AND b.code = s.behavior  -- codes are checked at ingest
-                LEFT JOIN ref.code k ON k.list = 'stage' AND k.code = s.stage
-                CROSS JOIN t_period p
-                WHERE s.assessed_on <= p.p_end
-                ORDER BY m.person_id, b.ord, s.assessed_on, m.agency_code, s.rec) AS d) AS sc
-    CROSS JOIN t_period p
-    WHERE sc.last_on >= p.p_start
+
 ), w AS (
-    SELECT o.measure_n, o.unit_n, o.person_id, o.obs_on, o.val, o.stage,
+    SELECT o.measure_n, o.unit_n, o.person_id, o.obs_on, o.val,
            lag(o.val)    OVER w AS prev_val,
-           lag(o.stage)  OVER w AS prev_stage,
            lag(o.obs_on) OVER w AS prev_on,
            lead(o.obs_on) OVER w IS NULL AS latest
     FROM o
     WINDOW w AS (PARTITION BY o.person_id, o.measure_n, o.unit_n ORDER BY o.obs_on)
 )
-SELECT w.measure_n, w.person_id,
-       CASE WHEN m.code = 'progress_stage_change' THEN NULL ELSE w.val - w.prev_val END AS change,
-       CASE WHEN m.code = 'progress_stage_change' THEN
-                CASE WHEN w.stage = w.prev_stage THEN 0
-                     WHEN w.stage = 'relapse' THEN -1
-                     WHEN w.prev_stage = 'relapse' THEN 1
-                     WHEN w.val > w.prev_val THEN 1
-                     ELSE -1 END
-            ELSE sign(w.val - w.prev_val)::integer
-                 * CASE m.direction WHEN 'lower' THEN -1 ELSE 1 END
-       END AS outcome
+SELECT w.measure_n, w.person_id, w.val - w.prev_val AS change,
+       sign(w.val - w.prev_val)::integer * CASE m.direction WHEN 'lower' THEN -1 ELSE 1 END AS outcome
 FROM w
 JOIN ref.measure m ON m.ord = w.measure_n
 CROSS JOIN t_period p
-WHERE w.latest AND w.obs_on >= p.p_start AND w.prev_on IS NOT NULL;
+WHERE w.latest AND w.obs_on >= p.p_start AND w.prev_on IS NOT NULL
+  AND current_setting('outcomes.progress_part', true) IS DISTINCT FROM 'stages';
 
 -- Absence frequency: absences per 30 placement days in P vs the period of
 -- equal length before P.start, persons with placement days in both (and
@@ -125,7 +104,39 @@ FROM (SELECT t.person_id,
       FROM t_p t
       JOIN t_plp pp USING (person_id)
       LEFT JOIN t_abp a USING (person_id)
-      WHERE t.c_ab AND t.c_pl AND pp.pl_days > 0 AND pp.pl_days_prev > 0) AS x;
+      WHERE t.c_ab AND t.c_pl AND pp.pl_days > 0 AND pp.pl_days_prev > 0) AS x
+WHERE current_setting('outcomes.progress_part', true) IS DISTINCT FROM 'stages';
+
+-- Stages of change, per person and behavior: the latest stage (assessed in P)
+-- against the one before it, one per day (val = stage rank, NULL for
+-- relapse). Improved: a later stage, or out of relapse; worse: an earlier
+-- stage, or into relapse; the same stage: unchanged. No change value.
+INSERT INTO t_chg (measure_n, person_id, change, outcome)
+SELECT w.measure_n, w.person_id, NULL,
+       CASE WHEN w.stage = w.prev_stage THEN 0
+            WHEN w.stage = 'relapse' THEN -1
+            WHEN w.prev_stage = 'relapse' THEN 1
+            WHEN w.val > w.prev_val THEN 1
+            ELSE -1 END
+FROM (SELECT (SELECT ord FROM ref.measure WHERE code = 'progress_stage_change') AS measure_n, d.person_id,
+             d.obs_on, d.val, d.stage,
+             lag(d.val)    OVER w AS prev_val,
+             lag(d.stage)  OVER w AS prev_stage,
+             lag(d.obs_on) OVER w AS prev_on,
+             lead(d.obs_on) OVER w IS NULL AS latest
+      FROM (SELECT DISTINCT ON (m.person_id, b.ord, s.assessed_on)
+                   b.ord AS unit_n, m.person_id, s.assessed_on AS obs_on, k.rank::numeric AS val, s.stage
+            FROM core.stage_of_change s
+            JOIN t_map m USING (extract_id, youth_hash)
+            JOIN ref.code b ON b.list = 'behavior' AND b.code = s.behavior  -- codes are checked at ingest
+            LEFT JOIN ref.code k ON k.list = 'stage' AND k.code = s.stage
+            CROSS JOIN t_period p
+            WHERE s.assessed_on <= p.p_end
+            ORDER BY m.person_id, b.ord, s.assessed_on, m.agency_code, s.rec) AS d
+      WINDOW w AS (PARTITION BY d.person_id, d.unit_n ORDER BY d.obs_on)) AS w
+CROSS JOIN t_period p
+WHERE w.latest AND w.obs_on >= p.p_start AND w.prev_on IS NOT NULL
+  AND current_setting('outcomes.progress_part', true) IS DISTINCT FROM 'others';
 
 -- Incremental measures per county and statewide. Units are first counted
 -- per measure, combination of strata and change value (a histogram), the

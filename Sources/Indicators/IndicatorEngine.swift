@@ -12,9 +12,11 @@ import PostgresClient
 /// never a mixture.
 ///
 /// The incremental measures (progress.sql) need none of facts.sql's work, so a second session
-/// computes them on the other core meanwhile. It imports the transaction's snapshot, so both see
-/// the same data, and hands back its aggregate rows (never a record), which the transaction copies
-/// in before it lays out the cells. The second session writes nothing and ends with a rollback.
+/// computes most of them on the other core meanwhile (the transaction itself computes the stages of
+/// change after facts.sql, so that both take about as long). The second session imports the
+/// transaction's snapshot, so both see the same data, and hands back its aggregate rows (never a
+/// record), which the transaction copies in before it lays out the cells. It writes nothing and
+/// ends with a rollback.
 public struct IndicatorEngine: Sendable {
     let database: Database
     let sqlDirectory: URL
@@ -46,6 +48,8 @@ public struct IndicatorEngine: Sendable {
                 try setPeriod(period, on: connection)
                 try run(scripts.inputs, named: "inputs.sql", on: connection)
                 try run(scripts.facts, named: "facts.sql", on: connection)
+                try connection.query("SELECT set_config('outcomes.progress_part', 'stages', true)")
+                try run(scripts.progress, named: "progress.sql", on: connection)
             }
             let factsDone = Date()
             let rows = try progress.wait()
@@ -72,8 +76,9 @@ public struct IndicatorEngine: Sendable {
         }
     }
 
-    /// The second session: inputs.sql and progress.sql on the transaction's snapshot, then the rows
-    /// of t_inc (one per measure, county and stratum) as COPY text.
+    /// The second session: inputs.sql and progress.sql (all but the stages of change) on the
+    /// transaction's snapshot, then the rows of t_inc (one per measure, county and stratum) as COPY
+    /// text.
     private func progressRows(_ period: Period, snapshot: String, scripts: Scripts) throws -> Data {
         // An exported snapshot's id is hexadecimal digits and dashes; SET TRANSACTION SNAPSHOT takes
         // no bound parameter, so the id is checked before it is written into the statement.
@@ -86,6 +91,7 @@ public struct IndicatorEngine: Sendable {
             try connection.query("SET TRANSACTION SNAPSHOT '\(snapshot)'")
             try setPeriod(period, on: connection)
             try run(scripts.inputs, named: "inputs.sql", on: connection)
+            try connection.query("SELECT set_config('outcomes.progress_part', 'others', true)")
             try run(scripts.progress, named: "progress.sql", on: connection)
             var rows = Data()
             try connection.copyOut("COPY pg_temp.t_inc TO STDOUT") { rows.append(contentsOf: $0) }
