@@ -1,7 +1,7 @@
 -- Disclosure control: decides, once and in this one place, which cells of the
--- period's computation are published. Run right after compute.sql in the same
+-- period's computation are published. Run right after cells.sql in the same
 -- transaction (role outcomes_compute, setting outcomes.period): it reads the
--- cells compute.sql left in pg_temp.t_result and writes them to result.cell
+-- cells cells.sql left in pg_temp.t_result and writes them to result.cell
 -- with their decision. Renderers read result.published, which shows a
 -- computation only after this script has set result.computation.suppressed_at,
 -- and blanks every number of a suppressed row.
@@ -41,7 +41,7 @@
 -- Shared counts. Some counts are published in several cells: the in-scope
 -- population is also the denominator of most percentages, the placement days
 -- are the exposure of three rates, the numerator of substance_actionable_need
--- is the denominator of substance_treatment_access, and so on. compute.sql
+-- is the denominator of substance_treatment_access, and so on. facts.sql
 -- labels each count with a key of the set of persons (or person-days) it is
 -- made of. Within one county and stratum, a count is hidden only if every
 -- cell that publishes it (same key, same value) is suppressed, and hiding one
@@ -55,7 +55,7 @@ SET LOCAL client_min_messages = warning;
 SET LOCAL work_mem = '128MB';
 SET LOCAL jit = off;
 
--- Cells of the period's computation (compute.sql's t_result), with the
+-- Cells of the period's computation (cells.sql's t_result), with the
 -- primary decision.
 DROP TABLE IF EXISTS pg_temp.s_c;
 CREATE TEMP TABLE s_c ON COMMIT DROP AS

@@ -83,7 +83,8 @@ public struct IndicatorEngine: Sendable {
         // An exported snapshot's id is hexadecimal digits and dashes; SET TRANSACTION SNAPSHOT takes
         // no bound parameter, so the id is checked before it is written into the statement.
         guard !snapshot.isEmpty, snapshot.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
-            throw PostgresError(kind: .protocolViolation, message: "pg_export_snapshot() returned an unexpected snapshot id")
+            throw PostgresError(
+                kind: .protocolViolation, message: "pg_export_snapshot() returned an unexpected snapshot id")
         }
         return try database.withConnection(as: .compute) { connection in
             try connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ")

@@ -47,7 +47,7 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Last day (inclusive).
     public var end: PostgresDate {
-        guard let quarter else { return PostgresDate(year: fiscalYear, month: 6, day: 30) }
+        guard quarter != nil else { return PostgresDate(year: fiscalYear, month: 6, day: 30) }
         let first = start
         let month = first.month + 2
         return PostgresDate(year: first.year, month: month, day: PostgresDate.daysIn(month: month, year: first.year))

@@ -112,7 +112,8 @@ final class IngestLifecycleTests: IngestTestCase {
                 """, [outcome.extractID]
             ).single().decode(String.self, at: 0)
         }
-        XCTAssertEqual(scores, "MSPSS:2:-:-:-:-:-,URICA:1:-:-:-:-:-,CANS:1:-:-:-:1:-,COPSE:1:-:-:-:-:-,VOICE:1:-:-:-:-:-")
+        XCTAssertEqual(
+            scores, "MSPSS:2:-:-:-:-:-,URICA:1:-:-:-:-:-,CANS:1:-:-:-:1:-,COPSE:1:-:-:-:-:-,VOICE:1:-:-:-:-:-")
         XCTAssertEqual(try values.decode(String.self, "detail"), "birth_certificate")
         XCTAssertEqual(try values.decode(Int.self, "no_detail"), 2)
         XCTAssertEqual(try values.decode(String.self, "goals"), "G-1:6,G-2:13,G-1:1")

@@ -2,9 +2,10 @@
 -- race/ethnicity, linkage across agencies, current extracts, not reported.
 --
 -- How to use (every fixture in this folder): load into a database that has the
--- migrations applied and no other core rows; run compute.sql then suppress.sql
--- in one transaction for the period below (SET LOCAL ROLE outcomes_compute;
--- outcomes.period / period_start / period_end); then check the lines below.
+-- migrations applied and no other core rows; compute the period below with
+-- the engine's scripts (SQL/indicators/inputs.sql gives their order and
+-- settings; IndicatorFixtureTests runs them through IndicatorEngine); then
+-- check the lines below.
 --   expect:           county | measure | category | stratification | stratum | numerator | denominator | value | note
 --                     against result.computed (numbers as published, before blanking)
 --   expect-change:    county | measure | stratification | stratum | compared | improved | unchanged | worse | median_change

@@ -1,8 +1,9 @@
 -- Disclosure-control invariants: one query that returns a row per violation
 -- (no rows = pass), over every computation whose suppression has been
 -- decided. Not a fixture: run it (as the database owner or outcomes_compute)
--- after compute.sql + suppress.sql on any data, e.g. the synthetic data of a
--- randomised test or the fixtures of this folder.
+-- after the indicator engine's scripts (SQL/indicators, suppress.sql last) on
+-- any data, e.g. the synthetic data of a randomised test or the fixtures of
+-- this folder.
 --
 --   published_small   a published row shows a count from 1 to 10
 --   zero_primary      a row is `primary` although none of its counts is 1-10
