@@ -44,18 +44,18 @@ public struct IndicatorEngine: Sendable {
             try connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             let snapshot = try connection.query("SELECT pg_export_snapshot()").single().decode(String.self, at: 0)
             let progress = Background { try self.progressRows(period, snapshot: snapshot, scripts: scripts) }
-            let facts = Result {
+            let ownPart = Result {
                 try setPeriod(period, on: connection)
                 try run(scripts.inputs, named: "inputs.sql", on: connection)
                 try run(scripts.facts, named: "facts.sql", on: connection)
                 try connection.query("SELECT set_config('outcomes.progress_part', 'stages', true)")
                 try run(scripts.progress, named: "progress.sql", on: connection)
             }
-            let factsDone = Date()
+            let ownPartDone = Date()
             let rows = try progress.wait()
-            try facts.get()
+            try ownPart.get()
             logger.debug(
-                "\(period): inputs and facts \(Self.seconds(since: started, until: factsDone)), progress (second session) done after \(Self.seconds(since: started))"
+                "\(period): inputs, facts and stages of change \(Self.seconds(since: started, until: ownPartDone)), the second session's progress done after \(Self.seconds(since: started))"
             )
             try connection.copyIn("COPY pg_temp.t_inc FROM STDIN") { try $0.write(rows) }
             try run(scripts.cells, named: "cells.sql", on: connection)
