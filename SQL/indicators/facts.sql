@@ -1,5 +1,6 @@
--- Indicator engine, part 2 of 4: the per-person facts of the point-in-time measures,
--- counted per combination of strata and spread over the strata (t_val).
+-- Indicator engine, part 2: the point-in-time measures. Per-person facts,
+-- counted per combination of strata, spread over the strata (t_val) and laid
+-- out as cells (t_cell).
 -- Runs after inputs.sql in the same transaction (see inputs.sql for the order
 -- and the settings).
 
@@ -384,3 +385,12 @@ CROSS JOIN LATERAL (VALUES
     ('progress_readiness_stage', 'preparation_action', a.urica_pa, a.urica_den, NULL,  NULL,     coalesce(a.urica_k, 0)),
     ('progress_readiness_stage', 'maintenance',        a.urica_m,  a.urica_den, NULL,  NULL,     coalesce(a.urica_k, 0))
 ) AS v (measure, category, num, den, persons, num_k, den_k);
+
+-- The cells. An empty set takes the key of the measure's `all` set in the
+-- county: two zeros are the same count when their populations are the same.
+INSERT INTO t_cell (county_n, stratum_n, measure, category, num, den, persons, num_k, den_k)
+SELECT v.county_n, v.stratum_n, v.measure, v.category, v.num, v.den, v.persons,
+       CASE WHEN v.num = 0 THEN max(v.num_k) FILTER (WHERE v.is_all) OVER w ELSE v.num_k END,
+       CASE WHEN v.den = 0 THEN max(v.den_k) FILTER (WHERE v.is_all) OVER w ELSE v.den_k END
+FROM t_val v
+WINDOW w AS (PARTITION BY v.county_n, v.measure, v.category);

@@ -1,5 +1,5 @@
--- Indicator engine, part 1 of 4: the period, the persons and the inputs both
--- of the following parts use.
+-- Indicator engine, part 1: the period, the persons and the inputs every
+-- following part uses.
 --
 -- The engine computes every measure of ref.measure for one period, for the 58
 -- counties and statewide (06000), for the stratum `all` and every stratum of
@@ -7,22 +7,28 @@
 -- scripts, in the order one session may run them in one transaction:
 --     inputs.sql    the period, persons, strata, placements, absences, school
 --                   terms, assessments (this file)
---     facts.sql     per-person facts of the point-in-time measures, counted
---                   per combination of strata (t_val)
---     progress.sql  the incremental measures (t_inc)
---     cells.sql     replaces the period's computation and lays out its cells
---     suppress.sql  disclosure control; writes the cells to result.cell
+--     facts.sql     the point-in-time measures: per-person facts counted per
+--                   combination of strata, laid out as cells (t_cell)
+--     progress.sql  the incremental measures, laid out as cells (t_cell)
+--     cells.sql     numbers and notes of the cells in t_cell (t_result)
+--     suppress.sql  disclosure control: decides every cell of t_result
+--                   (t_decided)
+--     write.sql     replaces the period's computation with the decided cells
 -- after
 --     SET LOCAL ROLE outcomes_compute;
 --     SELECT set_config('outcomes.period', 'SFY2025Q4', true),
 --            set_config('outcomes.period_start', '2025-04-01', true),
 --            set_config('outcomes.period_end', '2025-06-30', true);
--- IndicatorEngine runs progress.sql in a second session at the same time as
--- facts.sql (both after inputs.sql, both on one exported snapshot, so both
--- see the same data), and copies that session's t_inc rows - aggregates
--- only - into this one before cells.sql. Working tables are temporary (ON
--- COMMIT DROP; dropped first, so the scripts may run several times in one
--- transaction, e.g. for a run of trend periods).
+-- The point-in-time and the incremental measures share no count that
+-- disclosure control links (no additive group, no shared key), so they can be
+-- laid out and decided apart. IndicatorEngine does so on two sessions at once,
+-- both on one exported snapshot (so both see the same data): its transaction
+-- runs inputs, facts, cells and suppress.sql; a second session runs inputs,
+-- progress, cells and suppress.sql and hands back its decided cells -
+-- aggregates only -, which the transaction adds to its own t_decided before
+-- write.sql. Working tables are temporary (ON COMMIT DROP; dropped first, so
+-- the scripts may run several times in one transaction, e.g. for a run of
+-- trend periods).
 --
 -- Approach: every per-person fact is computed once (one row per in-scope
 -- person), persons are counted per combination of strata, and the combinations
@@ -186,7 +192,9 @@ ANALYZE t_map (extract_id, youth_hash, person_id);
 DROP TABLE IF EXISTS pg_temp.t_cmb;
 CREATE TEMP TABLE t_cmb ON COMMIT DROP AS
 WITH d AS (
-    SELECT DISTINCT county, tier, concern, age_group, gender, race_alone, race_any FROM t_p
+    SELECT county, tier, concern, age_group, gender, race_alone, race_any, array_agg(person_id) AS persons
+    FROM t_p
+    GROUP BY county, tier, concern, age_group, gender, race_alone, race_any
 )
 SELECT row_number() OVER ()::integer AS combo_id, d.*, d.county::integer AS county_n,
        ARRAY(SELECT s.ord FROM ref.stratum s
@@ -196,13 +204,11 @@ SELECT row_number() OVER ()::integer AS combo_id, d.*, d.county::integer AS coun
                 OR (s.stratification = 'race_any' AND s.stratum = ANY (d.race_any))) AS strata
 FROM d;
 
+-- Each person's combination.
 DROP TABLE IF EXISTS pg_temp.t_pc;
 CREATE TEMP TABLE t_pc ON COMMIT DROP AS
-SELECT p.person_id, c.combo_id
-FROM t_p p
-JOIN t_cmb c ON c.county = p.county AND c.tier = p.tier AND c.concern = p.concern
-            AND c.age_group = p.age_group AND c.gender = p.gender AND c.race_alone = p.race_alone
-            AND c.race_any = p.race_any;
+SELECT unnest(c.persons) AS person_id, c.combo_id
+FROM t_cmb c;
 ALTER TABLE t_pc ADD PRIMARY KEY (person_id);
 ANALYZE t_pc;
 
@@ -331,17 +337,22 @@ ORDER BY m.person_id, s.instrument, s.administered_on,
          m.agency_code;
 
 
--- The results of progress.sql (incremental measures per county, stratum and
--- measure): filled by progress.sql in this session, or copied in from the
--- session that ran it.
-DROP TABLE IF EXISTS pg_temp.t_inc;
-CREATE TEMP TABLE t_inc (
-    measure       text NOT NULL,
+-- The cells of the measures computed in this session: filled by facts.sql
+-- (point-in-time measures) and progress.sql (incremental measures), laid out
+-- by cells.sql. Keys: see facts.sql (t_val).
+DROP TABLE IF EXISTS pg_temp.t_cell;
+CREATE TEMP TABLE t_cell (
     county_n      integer NOT NULL,
     stratum_n     integer NOT NULL,
-    compared      numeric NOT NULL,
-    improved      numeric NOT NULL,
-    unchanged     numeric NOT NULL,
-    worse         numeric NOT NULL,
+    measure       text NOT NULL,
+    category      text NOT NULL,
+    num           numeric,
+    den           numeric,
+    persons       numeric,
+    num_k         bigint,
+    den_k         bigint,
+    improved      numeric,
+    unchanged     numeric,
+    worse         numeric,
     median_change numeric
 ) ON COMMIT DROP;

@@ -1,12 +1,7 @@
--- Indicator engine, part 3 of 4: the incremental measures (t_inc).
+-- Indicator engine, part 3: the incremental measures, per county, stratum and
+-- measure (t_inc), laid out as cells (t_cell).
 -- Runs after inputs.sql, before or after facts.sql, in the same transaction
 -- (see inputs.sql for the order and the settings).
---
--- outcomes.progress_part (optional) computes a part of the measures only:
--- 'stages' progress_stage_change, 'others' every other one; unset, all of
--- them. IndicatorEngine computes the stages in the transaction itself, after
--- facts.sql, and the others in its second session, so that the two sessions
--- take about as long.
 
 SET LOCAL client_min_messages = warning;
 SET LOCAL work_mem = '128MB';
@@ -89,8 +84,7 @@ SELECT w.measure_n, w.person_id, w.val - w.prev_val AS change,
 FROM w
 JOIN ref.measure m ON m.ord = w.measure_n
 CROSS JOIN t_period p
-WHERE w.latest AND w.obs_on >= p.p_start AND w.prev_on IS NOT NULL
-  AND current_setting('outcomes.progress_part', true) IS DISTINCT FROM 'stages';
+WHERE w.latest AND w.obs_on >= p.p_start AND w.prev_on IS NOT NULL;
 
 -- Absence frequency: absences per 30 placement days in P vs the period of
 -- equal length before P.start, persons with placement days in both (and
@@ -104,8 +98,7 @@ FROM (SELECT t.person_id,
       FROM t_p t
       JOIN t_plp pp USING (person_id)
       LEFT JOIN t_abp a USING (person_id)
-      WHERE t.c_ab AND t.c_pl AND pp.pl_days > 0 AND pp.pl_days_prev > 0) AS x
-WHERE current_setting('outcomes.progress_part', true) IS DISTINCT FROM 'stages';
+      WHERE t.c_ab AND t.c_pl AND pp.pl_days > 0 AND pp.pl_days_prev > 0) AS x;
 
 -- Stages of change, per person and behavior: the latest stage (assessed in P)
 -- against the one before it, one per day (val = stage rank, NULL for
@@ -135,8 +128,7 @@ FROM (SELECT (SELECT ord FROM ref.measure WHERE code = 'progress_stage_change') 
             ORDER BY m.person_id, b.ord, s.assessed_on, m.agency_code, s.rec) AS d
       WINDOW w AS (PARTITION BY d.person_id, d.unit_n ORDER BY d.obs_on)) AS w
 CROSS JOIN t_period p
-WHERE w.latest AND w.obs_on >= p.p_start AND w.prev_on IS NOT NULL
-  AND current_setting('outcomes.progress_part', true) IS DISTINCT FROM 'others';
+WHERE w.latest AND w.obs_on >= p.p_start AND w.prev_on IS NOT NULL;
 
 -- Incremental measures per county and statewide. Units are first counted
 -- per measure, combination of strata and change value (a histogram), the
@@ -146,7 +138,8 @@ WHERE w.latest AND w.obs_on >= p.p_start AND w.prev_on IS NOT NULL
 -- rank of each change value and its count; the outcomes are summed apart,
 -- per combination first, and the values are looked up for the two middle
 -- ranks only.
-INSERT INTO t_inc (measure, county_n, stratum_n, compared, improved, unchanged, worse, median_change)
+DROP TABLE IF EXISTS pg_temp.t_inc;
+CREATE TEMP TABLE t_inc ON COMMIT DROP AS
 WITH h0 AS (
     SELECT x.measure_n, pc.combo_id, x.change,
            count(*)::integer                               AS n,
@@ -206,10 +199,26 @@ WITH h0 AS (
     FROM c
     GROUP BY c.county_n, c.stratum_n, c.measure_n
 )
-SELECT m.code AS measure, o.county_n, o.stratum_n, o.compared::numeric, o.improved::numeric,
-       o.unchanged::numeric, o.worse::numeric, (v1.change + v2.change) / 2
+SELECT m.code AS measure, o.county_n, o.stratum_n, o.compared::numeric AS compared,
+       o.improved::numeric AS improved, o.unchanged::numeric AS unchanged, o.worse::numeric AS worse,
+       (v1.change + v2.change) / 2 AS median_change
 FROM g
 JOIN o USING (county_n, stratum_n, measure_n)
 JOIN v v1 ON v1.measure_n = g.measure_n AND v1.rk = g.rk1
 JOIN v v2 ON v2.measure_n = g.measure_n AND v2.rk = g.rk2
 JOIN ref.measure m ON m.ord = g.measure_n;
+
+-- The cells: every county (and the state), stratum and incremental measure,
+-- zero compared units where there are none; the numerator is the improved
+-- units, the denominator the compared ones.
+INSERT INTO t_cell (county_n, stratum_n, measure, category, num, den, persons, improved, unchanged, worse,
+                    median_change)
+SELECT f.county_n, f.stratum_n, m.code, '', coalesce(i.improved, 0), coalesce(i.compared, 0),
+       coalesce(i.compared, 0), coalesce(i.improved, 0), coalesce(i.unchanged, 0), coalesce(i.worse, 0),
+       i.median_change
+FROM (SELECT g.county_n, s.ord AS stratum_n
+      FROM (SELECT fips::integer AS county_n FROM ref.county UNION ALL SELECT 6000) AS g
+      CROSS JOIN ref.stratum s) AS f
+CROSS JOIN ref.measure m
+LEFT JOIN t_inc i ON i.county_n = f.county_n AND i.stratum_n = f.stratum_n AND i.measure = m.code
+WHERE m.unit = 'incremental';

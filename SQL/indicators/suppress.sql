@@ -1,10 +1,11 @@
--- Disclosure control: decides, once and in this one place, which cells of the
--- period's computation are published. Run right after cells.sql in the same
--- transaction (role outcomes_compute, setting outcomes.period): it reads the
--- cells cells.sql left in pg_temp.t_result and writes them to result.cell
--- with their decision. Renderers read result.published, which shows a
--- computation only after this script has set result.computation.suppressed_at,
--- and blanks every number of a suppressed row.
+-- Disclosure control: decides, once and in this one place, which cells are
+-- published. Run right after cells.sql in the same transaction (role
+-- outcomes_compute): it reads the cells cells.sql left in pg_temp.t_result
+-- and leaves them in pg_temp.t_decided with their decision, the columns of
+-- result.cell but its computation_id, for write.sql. Renderers read
+-- result.published, which shows a computation only after write.sql has set
+-- result.computation.suppressed_at, and blanks every number of a suppressed
+-- row.
 --
 -- Rules (measures.md, "Disclosure control", numbered as there):
 --  1. primary: a cell with a published count from 1 to 10 (numerator,
@@ -55,7 +56,7 @@ SET LOCAL client_min_messages = warning;
 SET LOCAL work_mem = '128MB';
 SET LOCAL jit = off;
 
--- Cells of the period's computation (cells.sql's t_result), with the
+-- The cells (cells.sql's t_result), with the
 -- primary decision.
 DROP TABLE IF EXISTS pg_temp.s_c;
 CREATE TEMP TABLE s_c ON COMMIT DROP AS
@@ -384,16 +385,12 @@ BEGIN
 END
 $$;
 
--- Write the cells with their decision, once.
-INSERT INTO result.cell (computation_id, county_fips, measure, category, stratification, stratum,
-                         numerator, denominator, value, persons, improved, unchanged, worse,
-                         median_change, note, numerator_key, denominator_key, suppressed, suppression_reason)
-SELECT x.computation_id, x.county_fips, x.measure, x.category, x.stratification, x.stratum,
-       x.numerator, x.denominator, x.value, x.persons, x.improved, x.unchanged, x.worse,
-       x.median_change, x.note, x.numerator_key, x.denominator_key, c.reason IS NOT NULL, c.reason
+-- The cells with their decision.
+DROP TABLE IF EXISTS pg_temp.t_decided;
+CREATE TEMP TABLE t_decided ON COMMIT DROP AS
+SELECT x.county_fips, x.measure, x.category, x.stratification, x.stratum,
+       x.numerator, x.denominator, x.value, x.persons, x.improved::integer AS improved,
+       x.unchanged::integer AS unchanged, x.worse::integer AS worse, x.median_change, x.note,
+       x.numerator_key, x.denominator_key, c.reason IS NOT NULL AS suppressed, c.reason AS suppression_reason
 FROM pg_temp.t_result x
-JOIN s_c c USING (cid)
-ORDER BY x.cid;
-
-UPDATE result.computation SET suppressed_at = now()
-WHERE period = current_setting('outcomes.period');
+JOIN s_c c USING (cid);

@@ -5,18 +5,17 @@ import PostgresClient
 
 /// Computes a period's indicators and decides their disclosure, inside PostgreSQL.
 ///
-/// One transaction, acting as the compute role, runs the scripts of SQL/indicators in order:
-/// inputs.sql, facts.sql, progress.sql, cells.sql (every measure, county and stratum, from each
-/// agency's current extract) and suppress.sql (the one place where suppression is decided). A
-/// period's earlier results are replaced atomically: readers see the old results or the new ones,
-/// never a mixture.
+/// The scripts of SQL/indicators run as the compute role: inputs.sql, then facts.sql (point-in-time
+/// measures) and progress.sql (incremental measures), cells.sql, suppress.sql (the one place where
+/// suppression is decided) and write.sql, which replaces the period's earlier results atomically:
+/// readers see the old results or the new ones, never a mixture.
 ///
-/// The incremental measures (progress.sql) need none of facts.sql's work, so a second session
-/// computes most of them on the other core meanwhile (the transaction itself computes the stages of
-/// change after facts.sql, so that both take about as long). The second session imports the
-/// transaction's snapshot, so both see the same data, and hands back its aggregate rows (never a
-/// record), which the transaction copies in before it lays out the cells. It writes nothing and
-/// ends with a rollback.
+/// Disclosure control links no count of a point-in-time measure to one of an incremental measure,
+/// so the two kinds are computed, laid out and decided apart, on both cores at once: the
+/// transaction runs facts.sql, a second session runs progress.sql, and each then runs cells.sql and
+/// suppress.sql on its own cells. The second session imports the transaction's snapshot, so both
+/// see the same data, and hands back its decided cells (aggregates, never a record), which the
+/// transaction adds to its own before write.sql. It writes nothing and ends with a rollback.
 public struct IndicatorEngine: Sendable {
     let database: Database
     let sqlDirectory: URL
@@ -43,23 +42,21 @@ public struct IndicatorEngine: Sendable {
             // Repeatable read: every statement sees the snapshot the second session imports.
             try connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             let snapshot = try connection.query("SELECT pg_export_snapshot()").single().decode(String.self, at: 0)
-            let progress = Background { try self.progressRows(period, snapshot: snapshot, scripts: scripts) }
-            let ownPart = Result {
+            let incremental = Background { try self.incrementalCells(period, snapshot: snapshot, scripts: scripts) }
+            let pointInTime = Result {
                 try setPeriod(period, on: connection)
-                try run(scripts.inputs, named: "inputs.sql", on: connection)
-                try run(scripts.facts, named: "facts.sql", on: connection)
-                try connection.query("SELECT set_config('outcomes.progress_part', 'stages', true)")
-                try run(scripts.progress, named: "progress.sql", on: connection)
+                for script in [scripts.inputs, scripts.facts, scripts.cells, scripts.suppress] {
+                    try run(script, on: connection, in: "transaction")
+                }
             }
-            let ownPartDone = Date()
-            let rows = try progress.wait()
-            try ownPart.get()
+            let pointInTimeDone = Date()
+            let rows = try incremental.wait()
+            try pointInTime.get()
             logger.debug(
-                "\(period): inputs, facts and stages of change \(Self.seconds(since: started, until: ownPartDone)), the second session's progress done after \(Self.seconds(since: started))"
+                "\(period): point-in-time measures decided after \(Self.seconds(since: started, until: pointInTimeDone)), the second session's incremental measures after \(Self.seconds(since: started))"
             )
-            try connection.copyIn("COPY pg_temp.t_inc FROM STDIN") { try $0.write(rows) }
-            try run(scripts.cells, named: "cells.sql", on: connection)
-            try run(scripts.suppress, named: "suppress.sql", on: connection)
+            try connection.copyIn("COPY pg_temp.t_decided FROM STDIN") { try $0.write(rows) }
+            try run(scripts.write, on: connection, in: "transaction")
             let counts = try connection.query(
                 """
                 SELECT count(*) AS cells, count(*) FILTER (WHERE c.suppressed) AS suppressed
@@ -76,10 +73,9 @@ public struct IndicatorEngine: Sendable {
         }
     }
 
-    /// The second session: inputs.sql and progress.sql (all but the stages of change) on the
-    /// transaction's snapshot, then the rows of t_inc (one per measure, county and stratum) as COPY
-    /// text.
-    private func progressRows(_ period: Period, snapshot: String, scripts: Scripts) throws -> Data {
+    /// The second session: the incremental measures' cells, decided, on the transaction's snapshot,
+    /// as COPY text of t_decided.
+    private func incrementalCells(_ period: Period, snapshot: String, scripts: Scripts) throws -> Data {
         // An exported snapshot's id is hexadecimal digits and dashes; SET TRANSACTION SNAPSHOT takes
         // no bound parameter, so the id is checked before it is written into the statement.
         guard !snapshot.isEmpty, snapshot.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
@@ -91,11 +87,11 @@ public struct IndicatorEngine: Sendable {
             defer { _ = try? connection.query("ROLLBACK") }
             try connection.query("SET TRANSACTION SNAPSHOT '\(snapshot)'")
             try setPeriod(period, on: connection)
-            try run(scripts.inputs, named: "inputs.sql", on: connection)
-            try connection.query("SELECT set_config('outcomes.progress_part', 'others', true)")
-            try run(scripts.progress, named: "progress.sql", on: connection)
+            for script in [scripts.inputs, scripts.progress, scripts.cells, scripts.suppress] {
+                try run(script, on: connection, in: "second session")
+            }
             var rows = Data()
-            try connection.copyOut("COPY pg_temp.t_inc TO STDOUT") { rows.append(contentsOf: $0) }
+            try connection.copyOut("COPY pg_temp.t_decided TO STDOUT") { rows.append(contentsOf: $0) }
             return rows
         }
     }
@@ -114,25 +110,35 @@ public struct IndicatorEngine: Sendable {
 
     /// The engine's scripts, read before the transaction starts.
     private struct Scripts: Sendable {
-        var inputs, facts, progress, cells, suppress: String
+        struct Script: Sendable {
+            var name: String
+            var sql: String
+        }
+        var inputs, facts, progress, cells, suppress, write: Script
 
         init(directory: URL) throws {
-            func read(_ name: String) throws -> String {
-                try String(contentsOf: directory.appendingPathComponent("indicators/\(name)"), encoding: .utf8)
+            func read(_ name: String) throws -> Script {
+                Script(
+                    name: name,
+                    sql: try String(
+                        contentsOf: directory.appendingPathComponent("indicators/\(name)"), encoding: .utf8))
             }
             inputs = try read("inputs.sql")
             facts = try read("facts.sql")
             progress = try read("progress.sql")
             cells = try read("cells.sql")
             suppress = try read("suppress.sql")
+            write = try read("write.sql")
         }
     }
 
-    private func run(_ sql: String, named name: String, on connection: PostgresConnection) throws {
+    private func run(_ script: Scripts.Script, on connection: PostgresConnection, in session: String) throws {
+        let started = Date()
         do {
-            try connection.execute(script: sql)
+            try connection.execute(script: script.sql)
+            logger.debug("\(session): \(script.name) \(Self.seconds(since: started))")
         } catch var error as PostgresError {
-            error.message = "\(name): \(error.message)"
+            error.message = "\(script.name): \(error.message)"
             throw error
         }
     }
