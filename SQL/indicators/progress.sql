@@ -134,10 +134,9 @@ WHERE w.latest AND w.obs_on >= p.p_start AND w.prev_on IS NOT NULL;
 -- per measure, combination of strata and change value (a histogram), the
 -- histogram is spread over the strata and the state, and the median change
 -- is read off the running count: the middle value, or the mean of the two
--- middle values when the count is even. The spread histogram carries only the
--- rank of each change value and its count; the outcomes are summed apart,
--- per combination first, and the values are looked up for the two middle
--- ranks only.
+-- middle values when the count is even. The spread histogram carries the
+-- rank of each change value (integer, for sorting), the value and its count;
+-- the outcomes are summed apart, per combination first.
 DROP TABLE IF EXISTS pg_temp.t_inc;
 CREATE TEMP TABLE t_inc ON COMMIT DROP AS
 WITH h0 AS (
@@ -153,12 +152,14 @@ WITH h0 AS (
     -- the rank of each change value within its measure (NULLs last)
     SELECT h0.*, dense_rank() OVER (PARTITION BY h0.measure_n ORDER BY h0.change)::integer AS rk
     FROM h0
-), v AS (
-    -- the change value of each rank
-    SELECT DISTINCT ON (measure_n, rk) measure_n, rk, change FROM r
 ), oc AS (
-    -- units and outcomes per county, stratum and measure; the state sums the counties
-    SELECT cm.county_n, st.stratum_n, x.measure_n, sum(x.n) AS compared, sum(x.improved) AS improved,
+    -- units and outcomes per county, stratum and measure; the state sums the
+    -- counties. gk numbers the county, stratum and measure (county_n x 10^7 +
+    -- stratum_n x 10^4 + measure_n: ref.stratum.ord < 1,000, ref.measure.ord
+    -- < 10,000), so that the histogram below is grouped, sorted and windowed
+    -- on one integer.
+    SELECT cm.county_n::bigint * 10000000 + st.stratum_n * 10000 + x.measure_n AS gk,
+           cm.county_n, st.stratum_n, x.measure_n, sum(x.n) AS compared, sum(x.improved) AS improved,
            sum(x.unchanged) AS unchanged, sum(x.worse) AS worse
     FROM (SELECT measure_n, combo_id, sum(n)::integer AS n, sum(improved)::integer AS improved,
                  sum(unchanged)::integer AS unchanged, sum(worse)::integer AS worse
@@ -169,44 +170,47 @@ WITH h0 AS (
 ), o AS (
     SELECT * FROM oc
     UNION ALL
-    SELECT 6000, stratum_n, measure_n, sum(compared), sum(improved), sum(unchanged), sum(worse)
+    SELECT 60000000000 + stratum_n * 10000 + measure_n, 6000, stratum_n, measure_n, sum(compared), sum(improved),
+           sum(unchanged), sum(worse)
     FROM oc
     GROUP BY stratum_n, measure_n
 ), hc AS (
     -- the histogram spread over the strata, per county (two hash aggregates
     -- rather than sorting ~700,000 rows for grouping sets)
-    SELECT cm.county_n, st.stratum_n, r.measure_n, r.rk, sum(r.n)::integer AS n
+    SELECT cm.county_n::bigint * 10000000 + st.stratum_n * 10000 + r.measure_n AS gk, r.rk,
+           min(r.change) AS change, sum(r.n)::integer AS n
     FROM r
     JOIN t_cmb cm USING (combo_id)
     CROSS JOIN LATERAL unnest(cm.strata) AS st (stratum_n)
-    GROUP BY cm.county_n, st.stratum_n, r.measure_n, r.rk
+    GROUP BY 1, r.rk
 ), h AS (
     SELECT * FROM hc
     UNION ALL
-    SELECT 6000, stratum_n, measure_n, rk, sum(n)::integer
+    SELECT 60000000000 + gk % 10000000, rk, min(change), sum(n)::integer
     FROM hc
-    GROUP BY stratum_n, measure_n, rk
+    GROUP BY 1, rk
 ), c AS (
-    SELECT h.*,
-           sum(h.n) OVER (PARTITION BY h.county_n, h.stratum_n, h.measure_n ORDER BY h.rk
-                          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS upto,
-           sum(h.n) OVER (PARTITION BY h.county_n, h.stratum_n, h.measure_n) AS total
+    SELECT h.gk, h.rk, h.change, h.n,
+           sum(h.n) OVER (PARTITION BY h.gk ORDER BY h.rk ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS upto
     FROM h
 ), g AS (
-    SELECT c.county_n, c.stratum_n, c.measure_n,
-           min(c.rk) FILTER (WHERE c.upto >= (c.total + 1) / 2) AS rk1,
-           min(c.rk) FILTER (WHERE c.upto >= (c.total + 2) / 2) AS rk2
+    -- the change values of the middle unit(s): at the first rank whose running
+    -- count reaches (N + 1) / 2, and (N + 2) / 2 (N = compared units; integer
+    -- division). Ranks starting past both are left out first; a later rank
+    -- holds a larger change, or NULL (last), which min() skips.
+    SELECT c.gk, min(c.change) FILTER (WHERE c.upto >= t.t1) AS change1,
+           min(c.change) FILTER (WHERE c.upto >= t.t2) AS change2
     FROM c
-    GROUP BY c.county_n, c.stratum_n, c.measure_n
+    JOIN (SELECT gk, (compared::bigint + 1) / 2 AS t1, (compared::bigint + 2) / 2 AS t2 FROM o) AS t USING (gk)
+    WHERE c.upto - c.n < t.t2
+    GROUP BY c.gk
 )
 SELECT m.code AS measure, o.county_n, o.stratum_n, o.compared::numeric AS compared,
        o.improved::numeric AS improved, o.unchanged::numeric AS unchanged, o.worse::numeric AS worse,
-       (v1.change + v2.change) / 2 AS median_change
+       (g.change1 + g.change2) / 2 AS median_change
 FROM g
-JOIN o USING (county_n, stratum_n, measure_n)
-JOIN v v1 ON v1.measure_n = g.measure_n AND v1.rk = g.rk1
-JOIN v v2 ON v2.measure_n = g.measure_n AND v2.rk = g.rk2
-JOIN ref.measure m ON m.ord = g.measure_n;
+JOIN o USING (gk)
+JOIN ref.measure m ON m.ord = o.measure_n;
 
 -- The cells: every county (and the state), stratum and incremental measure,
 -- zero compared units where there are none; the numerator is the improved

@@ -148,7 +148,7 @@ FROM b;
 ALTER TABLE s_q ADD PRIMARY KEY (qid);
 CREATE INDEX ON s_q (k, v) WHERE k IS NOT NULL;
 CREATE INDEX ON s_q (cid);
-ANALYZE s_q;
+ANALYZE s_q (qid, cid, k, v, hidden, sens);  -- not the arrays: their statistics cost most and no plan uses them
 
 -- Group membership, by group (a group's members, for picking).
 DROP TABLE IF EXISTS pg_temp.s_gm;
@@ -239,11 +239,11 @@ BEGIN
         EXECUTE $q$
             WITH up AS (
                 UPDATE s_q q SET sens = true
-                FROM (SELECT DISTINCT h.qid
-                      FROM s_q h
-                      CROSS JOIN LATERAL unnest(h.gids) AS x (gid)
-                      JOIN s_touch t ON t.gid = x.gid
-                      JOIN s_g g ON g.gid = x.gid
+                FROM (SELECT DISTINCT gm.qid
+                      FROM s_touch t
+                      JOIN s_g g ON g.gid = t.gid
+                      JOIN s_gm gm ON gm.gid = t.gid
+                      JOIN s_q h ON h.qid = gm.qid
                       WHERE h.hidden AND NOT h.sens AND g.nhs > 0) AS x
                 WHERE q.qid = x.qid
                 RETURNING q.qid, q.k, q.v, q.gids, q.hidden
