@@ -44,9 +44,10 @@ struct DemoCommand: ParsableCommand {
             )
             try pipeline.register(summary.agencies)
             let totals = try pipeline.ingestAll(summary.agencies, from: data)
+            let settled = try pipeline.settle()
             progress(
                 "3/5 Ingested \(totals.extracts) extracts (\(totals.accepted) accepted, \(totals.alreadyAccepted) already accepted) "
-                    + String(format: "in %.1f s.", totals.seconds))
+                    + String(format: "in %.1f s, vacuumed and analysed in %.1f s.", totals.seconds, settled))
             let engine = IndicatorEngine(database: database, sqlDirectory: try global.sqlDirectory())
             var cells = 0
             for target in period.trend {
