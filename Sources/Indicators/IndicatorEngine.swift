@@ -53,7 +53,7 @@ public struct IndicatorEngine: Sendable {
             let rows = try incremental.wait()
             try pointInTime.get()
             logger.debug(
-                "\(period): point-in-time measures decided after \(Self.seconds(since: started, until: pointInTimeDone)), the second session's incremental measures after \(Self.seconds(since: started))"
+                "\(period): point-in-time measures decided after \(Self.seconds(since: started, until: pointInTimeDone)), both sessions done after \(Self.seconds(since: started))"
             )
             try connection.copyIn("COPY pg_temp.t_decided FROM STDIN") { try $0.write(rows) }
             try run(scripts.write, on: connection, in: "transaction")
