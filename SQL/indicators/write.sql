@@ -25,7 +25,8 @@ SELECT p.label, p.p_start, p.p_end, now(),
                  FROM t_ext e), '[]'::jsonb)
 FROM t_period p;
 
--- The cells (readers order them: see result.published).
+-- The cells, in no particular order: readers order them (Sources/Publish/PublishedData.swift
+-- reads result.published ORDER BY period, county, measure, category, stratum).
 INSERT INTO result.cell (computation_id, county_fips, measure, category, stratification, stratum,
                          numerator, denominator, value, persons, improved, unchanged, worse,
                          median_change, note, numerator_key, denominator_key, suppressed, suppression_reason)
