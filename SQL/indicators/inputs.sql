@@ -161,11 +161,11 @@ SELECT f.person_id,
        hashint4(f.person_id)                                       AS h,
        tk.code                                                     AS tier,
        CASE WHEN f.current_concern THEN 'current' ELSE 'resolved' END AS concern,
-       ref.age_on(d.birth_month, p.p_end)                          AS age,
-       ref.age_group(ref.age_on(d.birth_month, p.p_end))           AS age_group,
+       a.age,
+       ref.age_group(a.age)                                        AS age_group,
        d.gender,
-       ref.race_alone(d.race_categories)                           AS race_alone,
-       ref.race_any(d.race_categories)                             AS race_any,
+       ref.race_alone_of(r.race_any)                               AS race_alone,
+       r.race_any,
        d.race_source = 'self'                                      AS race_self,
        f.first_flagged_on BETWEEN p.p_start AND p.p_end            AS newly,
        c.c_pl, c.c_ab, c.c_ev, c.c_st, c.c_as, c.c_sc, c.c_go
@@ -174,6 +174,10 @@ JOIN pick d USING (person_id)
 JOIN cov c USING (person_id)
 JOIN ref.code tk ON tk.list = 'flag' AND tk.rank = f.tier_rank
 CROSS JOIN t_period p
+-- (age and race_any worked out once per person: an inlined function call
+-- would repeat its argument's expression wherever it uses it)
+CROSS JOIN LATERAL (SELECT ref.age_on(d.birth_month, p.p_end) AS age OFFSET 0) AS a
+CROSS JOIN LATERAL (SELECT ref.race_any(d.race_categories) AS race_any OFFSET 0) AS r
 WHERE f.in_scope;
 ALTER TABLE t_p ADD PRIMARY KEY (person_id);
 ANALYZE t_p (person_id, county);

@@ -134,6 +134,8 @@
 -- Age on the day before / on the first day of the birth month.
 -- check: SELECT ref.age_on('2009-07-01', '2025-06-30') = 15 AND ref.age_on('2009-07-01', '2025-07-01') = 16
 -- check: SELECT ref.race_alone('{HISPANIC,WHITE}') = 'multiracial' AND ref.race_any('{WHITE,HISPANIC}') = '{HISPANIC,WHITE}' AND ref.race_alone('{UNKNOWN}') = 'declined_unknown'
+-- race_alone from race_any (what the engine uses): no category, one, two or more.
+-- check: SELECT ref.race_alone_of('{}') = 'declined_unknown' AND ref.race_alone_of('{ASIAN}') = 'ASIAN_alone' AND ref.race_alone_of('{HISPANIC,WHITE}') = 'multiracial' AND ref.race_alone('{ASIAN,DECLINED}') = 'ASIAN_alone'
 
 INSERT INTO core.agency (id, code, name) OVERRIDING SYSTEM VALUE VALUES
     (1, 'ALA-CWS',  'Alameda County Children and Family Services'),
