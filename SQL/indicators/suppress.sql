@@ -244,7 +244,8 @@ BEGIN
                       JOIN s_g g ON g.gid = t.gid
                       JOIN s_gm gm ON gm.gid = t.gid
                       JOIN s_q h ON h.qid = gm.qid
-                      WHERE h.hidden AND NOT h.sens AND g.nhs > 0) AS x
+                      -- (a group whose hidden members are all sensitive has nothing to spread to)
+                      WHERE h.hidden AND NOT h.sens AND g.nhs > 0 AND g.nh > g.nhs) AS x
                 WHERE q.qid = x.qid
                 RETURNING q.qid, q.k, q.v, q.gids, q.hidden
             ), up2 AS (
@@ -315,7 +316,9 @@ BEGIN
                 UPDATE s_q q SET sens = true
                 FROM (SELECT qid FROM s_pick
                       UNION
-                      SELECT q2.qid FROM s_pick p JOIN s_q q2 ON q2.k = p.k AND q2.v = p.v) AS p
+                      SELECT q2.qid
+                      FROM (SELECT DISTINCT k, v FROM s_pick WHERE k IS NOT NULL) AS pk
+                      JOIN s_q q2 ON q2.k = pk.k AND q2.v = pk.v) AS p
                 WHERE q.qid = p.qid AND NOT q.sens
                 RETURNING q.qid, q.gids, q.hidden
             ), dirty AS (
@@ -340,7 +343,9 @@ BEGIN
         EXECUTE $q$
             WITH up AS (
                 UPDATE s_c c SET reason = 'derived'
-                FROM (SELECT DISTINCT q.cid FROM s_pick p JOIN s_q q ON q.k = p.k AND q.v = p.v) AS d
+                FROM (SELECT DISTINCT q.cid
+                      FROM (SELECT DISTINCT k, v FROM s_pick WHERE k IS NOT NULL) AS pk
+                      JOIN s_q q ON q.k = pk.k AND q.v = pk.v) AS d
                 WHERE c.cid = d.cid AND c.reason IS NULL
                 RETURNING c.cid
             )
@@ -353,13 +358,15 @@ BEGIN
         EXECUTE $q$
             WITH nq AS (
                 SELECT q.qid, q.k, q.v FROM s_new n JOIN s_q q USING (cid)
+            ), nk AS (
+                SELECT DISTINCT k, v FROM nq WHERE k IS NOT NULL
             ), cand AS (
                 SELECT qid FROM nq
                 UNION
-                SELECT q2.qid FROM nq JOIN s_q q2 ON q2.k = nq.k AND q2.v = nq.v
+                SELECT q2.qid FROM nk JOIN s_q q2 ON q2.k = nk.k AND q2.v = nk.v
             ), still_published AS (
                 SELECT DISTINCT q3.k, q3.v
-                FROM (SELECT DISTINCT k, v FROM nq WHERE k IS NOT NULL) AS nk
+                FROM nk
                 JOIN s_q q3 ON q3.k = nk.k AND q3.v = nk.v
                 JOIN s_c c3 ON c3.cid = q3.cid
                 WHERE c3.reason IS NULL
