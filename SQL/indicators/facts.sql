@@ -156,7 +156,7 @@ SELECT a.person_id,
             FILTER (WHERE a.instrument = 'CANS'))[1], false)                      AS cans_subst,
        (array_agg(a.urica_stage ORDER BY a.administered_on DESC)
             FILTER (WHERE a.urica_stage IS NOT NULL))[1]                          AS urica_stage
-FROM t_as a
+FROM v_as a
 CROSS JOIN t_period p
 GROUP BY a.person_id;
 ALTER TABLE t_asp ADD PRIMARY KEY (person_id);

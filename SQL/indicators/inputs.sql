@@ -67,6 +67,7 @@ $$;
 -- ---------------------------------------------------------------------------
 -- Period
 -- ---------------------------------------------------------------------------
+DROP VIEW IF EXISTS pg_temp.v_as;  -- (reads t_period and t_map, below)
 DROP TABLE IF EXISTS pg_temp.t_period;
 CREATE TEMP TABLE t_period ON COMMIT DROP AS
 SELECT label, p_start, p_end,
@@ -319,8 +320,10 @@ ORDER BY m.person_id, s.term_start, s.term_end, m.agency_code, s.rec;
 -- Assessments (scored once at acceptance, core.assessment_score; one
 -- administration per person, instrument and day, a scored one first)
 -- ---------------------------------------------------------------------------
-DROP TABLE IF EXISTS pg_temp.t_as;
-CREATE TEMP TABLE t_as ON COMMIT DROP AS
+-- A view, not a table: its rows come out sorted by person, so facts.sql
+-- aggregates them per person without writing them out and sorting them again;
+-- progress.sql keeps them as t_as.
+CREATE TEMP VIEW v_as AS
 SELECT DISTINCT ON (m.person_id, s.instrument, s.administered_on)
        m.person_id, s.instrument, s.administered_on, s.mspss_total, s.copse_total, s.urica_stage,
        s.cans_behavioral_items, s.cans_behavioral_actionable, s.cans_substance_actionable,

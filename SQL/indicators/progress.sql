@@ -18,6 +18,10 @@ SET LOCAL jit = off;
 -- integers, not text.
 -- Only a unit observed in P can be compared, so each source keeps just the
 -- units it observed in P (with all their observations): about half of them.
+DROP TABLE IF EXISTS pg_temp.t_as;
+CREATE TEMP TABLE t_as ON COMMIT DROP AS
+SELECT * FROM v_as;  -- (inputs.sql)
+
 DROP TABLE IF EXISTS pg_temp.t_chg;
 CREATE TEMP TABLE t_chg ON COMMIT DROP AS
 WITH o (measure_n, unit_n, person_id, obs_on, val) AS (
