@@ -11,11 +11,12 @@ SET LOCAL jit = off;
 -- ---------------------------------------------------------------------------
 -- Events
 -- ---------------------------------------------------------------------------
--- The two large inputs (events, assessments) are first reduced per record
--- (extract, youth) reading core tables only, so PostgreSQL may scan them in
--- parallel (a temporary table can be joined only above that part of a plan);
--- the period comes from the settings there (inside scalar subqueries, so that
--- it is read once, not once per row).
+-- Events, the largest input, are first reduced per record (extract, youth)
+-- reading core tables only: the persons are joined to one row per record, not
+-- one per event, and the scan could run in parallel where inputs.sql allows
+-- parallel workers (a temporary table can be joined only above that part of a
+-- plan). The period comes from the settings there (inside scalar subqueries,
+-- so that it is read once, not once per row).
 --
 -- "At least one" facts per youth record (duplicates do not matter here), one
 -- bit each (as the CASE lists them; t_evp names them): one aggregate per event

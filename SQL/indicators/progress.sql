@@ -18,9 +18,10 @@ SET LOCAL jit = off;
 -- integers, not text.
 -- Only a unit observed in P can be compared, so each source keeps just the
 -- units it observed in P (with all their observations): about half of them.
+-- (Administrations, inputs.sql's v_as: only observing ones are compared.)
 DROP TABLE IF EXISTS pg_temp.t_as;
 CREATE TEMP TABLE t_as ON COMMIT DROP AS
-SELECT * FROM v_as;  -- (inputs.sql)
+SELECT * FROM v_as WHERE observed;
 
 DROP TABLE IF EXISTS pg_temp.t_chg;
 CREATE TEMP TABLE t_chg ON COMMIT DROP AS
