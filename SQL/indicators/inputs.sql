@@ -7,6 +7,8 @@
 -- scripts, in the order one session may run them in one transaction:
 --     inputs.sql    the period, persons, strata, placements, absences, school
 --                   terms, assessments (this file)
+--     events.sql    the event facts of each youth record (reads no working
+--                   table, so it may also run first)
 --     facts.sql     the point-in-time measures: per-person facts counted per
 --                   combination of strata, laid out as cells (t_cell)
 --     progress.sql  the incremental measures, laid out as cells (t_cell)
@@ -23,12 +25,13 @@
 -- disclosure control links (no additive group, no shared key), so they can be
 -- laid out and decided apart. IndicatorEngine does so on two sessions at once,
 -- both on one exported snapshot (so both see the same data): its transaction
--- runs inputs, facts, cells and suppress.sql; a second session runs inputs,
--- progress, cells and suppress.sql and hands back its decided cells -
--- aggregates only -, which the transaction adds to its own t_decided before
--- write.sql. Working tables are temporary (ON COMMIT DROP; dropped first, so
--- the scripts may run several times in one transaction, e.g. for a run of
--- trend periods).
+-- runs inputs, facts, cells and suppress.sql; a second session runs events,
+-- inputs, progress, cells and suppress.sql. The second session hands the
+-- transaction events.sql's t_ev1 (per youth record) before facts.sql needs
+-- it, and at the end its decided cells - aggregates only -, which the
+-- transaction adds to its own t_decided before write.sql. Working tables are
+-- temporary (ON COMMIT DROP; dropped first, so the scripts may run several
+-- times in one transaction, e.g. for a run of trend periods).
 --
 -- Approach: every per-person fact is computed once (one row per in-scope
 -- person), persons are counted per combination of strata, and the combinations

@@ -14,8 +14,10 @@ import PostgresClient
 /// so the two kinds are computed, laid out and decided apart, on both cores at once: the
 /// transaction runs facts.sql, a second session runs progress.sql, and each then runs cells.sql and
 /// suppress.sql on its own cells. The second session imports the transaction's snapshot, so both
-/// see the same data, and hands back its decided cells (aggregates, never a record), which the
-/// transaction adds to its own before write.sql. It writes nothing and ends with a rollback.
+/// see the same data. It starts with events.sql, whose per-record event facts (t_ev1) it hands to
+/// the transaction for facts.sql (evening out the two sessions' work), and it ends by handing back
+/// its decided cells (aggregates, never a record), which the transaction adds to its own before
+/// write.sql. It writes nothing and ends with a rollback.
 public struct IndicatorEngine: Sendable {
     let database: Database
     let sqlDirectory: URL
@@ -42,20 +44,25 @@ public struct IndicatorEngine: Sendable {
             // Repeatable read: every statement sees the snapshot the second session imports.
             try connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             let snapshot = try connection.query("SELECT pg_export_snapshot()").single().decode(String.self, at: 0)
-            let incremental = Background { try self.incrementalCells(period, snapshot: snapshot, scripts: scripts) }
+            let events = Handoff<TableRows>()
+            let incremental = Background {
+                try self.incrementalCells(period, snapshot: snapshot, scripts: scripts, events: events)
+            }
             let pointInTime = Result {
                 try setPeriod(period, on: connection)
-                for script in [scripts.inputs, scripts.facts, scripts.cells, scripts.suppress] {
+                try run(scripts.inputs, on: connection, in: "transaction")
+                try events.take().create(on: connection)
+                for script in [scripts.facts, scripts.cells, scripts.suppress] {
                     try run(script, on: connection, in: "transaction")
                 }
             }
             let pointInTimeDone = Date()
-            let rows = try incremental.wait()
+            let decided = try incremental.wait()
             try pointInTime.get()
             logger.debug(
                 "\(period): point-in-time measures decided after \(Self.seconds(since: started, until: pointInTimeDone)), both sessions done after \(Self.seconds(since: started))"
             )
-            try connection.copyIn("COPY pg_temp.t_decided FROM STDIN") { try $0.write(rows) }
+            try decided.append(on: connection)
             try run(scripts.write, on: connection, in: "transaction")
             let counts = try connection.query(
                 """
@@ -73,9 +80,21 @@ public struct IndicatorEngine: Sendable {
         }
     }
 
-    /// The second session: the incremental measures' cells, decided, on the transaction's snapshot,
-    /// as COPY text of t_decided.
-    private func incrementalCells(_ period: Period, snapshot: String, scripts: Scripts) throws -> Data {
+    /// The second session, on the transaction's snapshot: first the event facts per record, handed
+    /// to the transaction through `events`; then the incremental measures' cells, decided, returned
+    /// as t_decided's rows.
+    private func incrementalCells(
+        _ period: Period, snapshot: String, scripts: Scripts, events: Handoff<TableRows>
+    ) throws -> TableRows {
+        // Whatever happens here, the transaction must not wait for the event facts forever (it then
+        // reports this session's own error, which it reads first).
+        defer {
+            events.put(
+                .failure(
+                    PostgresError(
+                        kind: .protocolViolation, message: "the second session ended before its event facts were ready")
+                ))
+        }
         // An exported snapshot's id is hexadecimal digits and dashes; SET TRANSACTION SNAPSHOT takes
         // no bound parameter, so the id is checked before it is written into the statement.
         guard !snapshot.isEmpty, snapshot.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
@@ -87,12 +106,12 @@ public struct IndicatorEngine: Sendable {
             defer { _ = try? connection.query("ROLLBACK") }
             try connection.query("SET TRANSACTION SNAPSHOT '\(snapshot)'")
             try setPeriod(period, on: connection)
+            try run(scripts.events, on: connection, in: "second session")
+            events.put(Result { try TableRows(of: "t_ev1", on: connection) })
             for script in [scripts.inputs, scripts.progress, scripts.cells, scripts.suppress] {
                 try run(script, on: connection, in: "second session")
             }
-            var rows = Data()
-            try connection.copyOut("COPY pg_temp.t_decided TO STDOUT") { rows.append(contentsOf: $0) }
-            return rows
+            return try TableRows(of: "t_decided", on: connection)
         }
     }
 
@@ -114,7 +133,7 @@ public struct IndicatorEngine: Sendable {
             var name: String
             var sql: String
         }
-        var inputs, facts, progress, cells, suppress, write: Script
+        var inputs, events, facts, progress, cells, suppress, write: Script
 
         init(directory: URL) throws {
             func read(_ name: String) throws -> Script {
@@ -124,6 +143,7 @@ public struct IndicatorEngine: Sendable {
                         contentsOf: directory.appendingPathComponent("indicators/\(name)"), encoding: .utf8))
             }
             inputs = try read("inputs.sql")
+            events = try read("events.sql")
             facts = try read("facts.sql")
             progress = try read("progress.sql")
             cells = try read("cells.sql")
@@ -144,22 +164,75 @@ public struct IndicatorEngine: Sendable {
     }
 }
 
-/// Work on a thread of its own, whose result (or error) the caller waits for.
-private final class Background<Value: Sendable>: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
+/// A temporary table's rows as COPY text, with its column definitions, handed from one session to the
+/// other (temporary tables are private to their session). Only working tables of the engine's own
+/// scripts are handed over, so their names are constants and their definitions come from the catalog.
+private struct TableRows: Sendable {
+    var table: String
+    var columns: String
+    var rows: Data
+
+    init(of table: String, on connection: PostgresConnection) throws {
+        self.table = table
+        columns = try connection.query(
+            """
+            SELECT string_agg(format('%I %s', attname, format_type(atttypid, atttypmod)), ', ' ORDER BY attnum)
+            FROM pg_attribute
+            WHERE attrelid = ('pg_temp.' || $1)::regclass AND attnum > 0 AND NOT attisdropped
+            """, [table]
+        ).single().decode(String.self, at: 0)
+        var rows = Data()
+        try connection.copyOut("COPY pg_temp.\(table) TO STDOUT") { rows.append(contentsOf: $0) }
+        self.rows = rows
+    }
+
+    /// Creates the table in this session's transaction (dropped at its end), with the rows.
+    func create(on connection: PostgresConnection) throws {
+        try connection.query("DROP TABLE IF EXISTS pg_temp.\(table)")
+        try connection.query("CREATE TEMP TABLE \(table) (\(columns)) ON COMMIT DROP")
+        try append(on: connection)
+    }
+
+    /// Adds the rows to this session's table of the same name.
+    func append(on connection: PostgresConnection) throws {
+        try connection.copyIn("COPY pg_temp.\(table) FROM STDIN") { try $0.write(rows) }
+    }
+}
+
+/// A value (or error) one thread hands another, once: the first `put` counts, `take` waits for it.
+private final class Handoff<Value: Sendable>: @unchecked Sendable {
+    private let ready = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
     private var result: Result<Value, Error>?
 
+    func put(_ result: Result<Value, Error>) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard self.result == nil else { return }
+        self.result = result
+        ready.signal()
+    }
+
+    func take() throws -> Value {
+        ready.wait()
+        ready.signal()  // for any later taker
+        lock.lock()
+        defer { lock.unlock() }
+        return try result!.get()
+    }
+}
+
+/// Work on a thread of its own, whose result (or error) the caller waits for.
+private final class Background<Value: Sendable>: Sendable {
+    private let outcome = Handoff<Value>()
+
     init(_ work: @escaping @Sendable () throws -> Value) {
-        let thread = Thread { [self] in
-            result = Result { try work() }
-            done.signal()
-        }
-        thread.start()
+        let outcome = outcome
+        Thread { outcome.put(Result { try work() }) }.start()
     }
 
     /// Waits for the work to finish (even when the caller has failed meanwhile), then returns its value.
     func wait() throws -> Value {
-        done.wait()
-        return try result!.get()
+        try outcome.take()
     }
 }

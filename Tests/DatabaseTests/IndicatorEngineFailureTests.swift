@@ -1,0 +1,53 @@
+import Foundation
+import Indicators
+import PostgresClient
+import TestSupport
+import XCTest
+
+/// The engine's two sessions hand each other work (the event facts, the decided cells): a failure
+/// in either session must end the computation with that failure, never leave the other waiting, and
+/// leave the period's earlier results as they were.
+final class IndicatorEngineFailureTests: XCTestCase {
+    /// A copy of the checkout's SQL folder in which one indicator script fails (division by zero).
+    private func sqlFolder(breaking script: String) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-sql-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: TestCluster.checkout.appendingPathComponent("SQL"), to: folder)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        try "SELECT 1 / 0;\n".write(
+            to: folder.appendingPathComponent("indicators/\(script)"), atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    func testAFailingScriptInEitherSessionFailsTheComputationAndKeepsTheEarlierResults() throws {
+        let database = try TestCluster.shared.freshDatabase()
+        let period = Period("SFY2025Q4")!
+        // The earlier computation, with the real scripts. No agency has sent anything, so every cell
+        // exists with a note: 59 areas x (44 x 36 + 3 x 36 + 1) cells, as in 01_population.sql.
+        let earlier = try IndicatorEngine(
+            database: database, sqlDirectory: TestCluster.checkout.appendingPathComponent("SQL")
+        ).compute(period)
+        XCTAssertEqual(earlier.cells, 59 * (44 * 36 + 3 * 36 + 1))
+        let state = """
+            SELECT p.id, p.computed_at::text AS at, count(c.*) AS cells
+            FROM result.computation p LEFT JOIN result.cell c ON c.computation_id = p.id
+            WHERE p.period = $1 GROUP BY p.id, p.computed_at
+            """
+        let before = try database.withConnection { try $0.query(state, [period.description]).single() }
+
+        // events.sql: the second session fails before it hands over the event facts the transaction
+        // waits for; progress.sql: after that hand-over; facts.sql: the transaction fails while the
+        // second session still works.
+        for script in ["events.sql", "progress.sql", "facts.sql"] {
+            let engine = IndicatorEngine(database: database, sqlDirectory: try sqlFolder(breaking: script))
+            XCTAssertThrowsError(try engine.compute(period), script) { error in
+                let failure = error as? PostgresError
+                XCTAssertEqual(failure?.sqlState, "22012", "\(script): \(error)")  // division_by_zero
+                XCTAssertTrue(failure?.message.hasPrefix("\(script): ") ?? false, "\(script): \(error)")
+            }
+            let after = try database.withConnection { try $0.query(state, [period.description]).single() }
+            XCTAssertEqual(try after.decode(Int.self, "id"), try before.decode(Int.self, "id"), script)
+            XCTAssertEqual(try after.decode(String.self, "at"), try before.decode(String.self, "at"), script)
+            XCTAssertEqual(try after.decode(Int.self, "cells"), earlier.cells, script)
+        }
+    }
+}
