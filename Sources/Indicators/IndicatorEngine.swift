@@ -106,8 +106,12 @@ public struct IndicatorEngine: Sendable {
             defer { _ = try? connection.query("ROLLBACK") }
             try connection.query("SET TRANSACTION SNAPSHOT '\(snapshot)'")
             try setPeriod(period, on: connection)
-            try run(scripts.events, on: connection, in: "second session")
-            events.put(Result { try TableRows(of: "t_ev1", on: connection) })
+            let eventFacts = Result {
+                try run(scripts.events, on: connection, in: "second session")
+                return try TableRows(of: "t_ev1", on: connection)
+            }
+            events.put(eventFacts)
+            _ = try eventFacts.get()
             for script in [scripts.inputs, scripts.progress, scripts.cells, scripts.suppress] {
                 try run(script, on: connection, in: "second session")
             }
