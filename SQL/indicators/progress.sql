@@ -63,7 +63,7 @@ WITH o (measure_n, unit_n, person_id, obs_on, val) AS (
     WHERE rank IS NOT NULL
       AND person_id IN (SELECT person_id FROM t_pl, t_period p WHERE rank IS NOT NULL AND started_on >= p.p_start)
     UNION ALL
-    -- Observing administrations (t_as.observed).
+    -- Observing administrations (t_as holds only those).
     SELECT CASE a.instrument WHEN 'MSPSS' THEN (SELECT ord FROM ref.measure WHERE code = 'relationships_social_support_change')
                              WHEN 'COPSE' THEN (SELECT ord FROM ref.measure WHERE code = 'progress_coping_change')
                              ELSE (SELECT ord FROM ref.measure WHERE code = 'mental_cans_needs_change') END,
@@ -72,9 +72,8 @@ WITH o (measure_n, unit_n, person_id, obs_on, val) AS (
                              WHEN 'COPSE' THEN a.copse_total
                              ELSE a.cans_behavioral_actionable END
     FROM t_as a
-    WHERE a.observed
-      AND (a.person_id, a.instrument) IN (SELECT person_id, instrument FROM t_as, t_period p
-                                          WHERE observed AND administered_on >= p.p_start)
+    WHERE (a.person_id, a.instrument) IN (SELECT person_id, instrument FROM t_as, t_period p
+                                          WHERE administered_on >= p.p_start)
 
 ), w AS (
     SELECT o.measure_n, o.unit_n, o.person_id, o.obs_on, o.val,

@@ -111,8 +111,8 @@ struct BenchCommand: ParsableCommand {
                     print(
                         String(
                             format:
-                                "  (before both: the record tables vacuumed and analysed after the bulk load and a checkpoint, "
-                                + "as autovacuum and the checkpointer would in their own time: %.2f s, not counted)",
+                                "  (before both: the record tables vacuumed and analysed after the bulk load, as autovacuum "
+                                + "would in its own time: %.2f s, not counted)",
                             settled))
                 }
             }

@@ -63,10 +63,9 @@ struct Pipeline {
         return totals
     }
 
-    /// After a bulk load, does at once what autovacuum and the checkpointer would do in their own
-    /// time: planner statistics for the new rows, their visibility settled (hint bits, visibility
-    /// map), and the load's pages written out. Without it the first computations plan blind and share
-    /// the machine with that work (about 2.5 s more at 100,000 youth). Runs as the owner, outside a
+    /// After a bulk load, does at once what autovacuum would do in its own time: planner statistics
+    /// for the new rows and their visibility settled (hint bits, visibility map). Without it the first
+    /// computations plan blind and share the cores with autovacuum. Runs as the owner, outside a
     /// transaction (VACUUM cannot run inside one); returns the seconds it took.
     func settle() throws -> Double {
         let started = Date()
@@ -75,13 +74,6 @@ struct Pipeline {
                 "SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables WHERE schemaname = 'core' ORDER BY 1"
             ).rows.map { try $0.decode(String.self, "name") }
             try connection.query("VACUUM (ANALYZE) \(tables.joined(separator: ", "))")
-            // CHECKPOINT needs a superuser or pg_checkpoint: the embedded cluster's owner is one; on a
-            // given server whose user is not, the checkpointer writes the pages in its own time.
-            let mayCheckpoint = try connection.query(
-                "SELECT rolsuper OR coalesce((SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles "
-                    + "WHERE rolname = 'pg_checkpoint'), false) AS may FROM pg_roles WHERE rolname = current_user"
-            ).single().decode(Bool.self, "may")
-            if mayCheckpoint { try connection.query("CHECKPOINT") }
         }
         return Date().timeIntervalSince(started)
     }
