@@ -87,22 +87,29 @@ GROUP BY s.person_id;
 ALTER TABLE t_stp ADD PRIMARY KEY (person_id);
 
 
+-- The latest scores per person. v_as holds one administration per person,
+-- instrument and day, so within one instrument the day decides: each "latest"
+-- is the largest [day, score] array (a plain aggregate; an ordered one would
+-- sort every person's rows once per score).
 DROP TABLE IF EXISTS pg_temp.t_asp;
 CREATE TEMP TABLE t_asp ON COMMIT DROP AS
-SELECT a.person_id,
-       (array_agg(a.voice_sense_of_control ORDER BY a.administered_on DESC)
-            FILTER (WHERE a.instrument = 'VOICE' AND a.voice_sense_of_control IS NOT NULL
-                      AND a.administered_on >= p.p_start))[1]                     AS voice_score,
-       (array_agg(a.mspss_total ORDER BY a.administered_on DESC)
-            FILTER (WHERE a.mspss_total IS NOT NULL AND a.administered_on >= p.p_start))[1] AS mspss_total,
-       coalesce(bool_or(a.instrument = 'CANS'), false)                            AS cans_any,
-       coalesce((array_agg(a.cans_substance_actionable > 0 ORDER BY a.administered_on DESC)
-            FILTER (WHERE a.instrument = 'CANS'))[1], false)                      AS cans_subst,
-       (array_agg(a.urica_stage ORDER BY a.administered_on DESC)
-            FILTER (WHERE a.urica_stage IS NOT NULL))[1]                          AS urica_stage
-FROM v_as a
-CROSS JOIN t_period p
-GROUP BY a.person_id;
+SELECT x.person_id, x.voice_score, x.mspss_total, x.cans_any, x.cans_subst,
+       CASE WHEN x.urica_readiness IS NOT NULL THEN ref.urica_stage(x.urica_readiness) END AS urica_stage
+FROM (SELECT a.person_id,
+             (max(ARRAY[a.administered_on - p.p_end, a.voice_sense_of_control])
+                  FILTER (WHERE a.instrument = 'VOICE' AND a.voice_sense_of_control IS NOT NULL
+                            AND a.administered_on >= p.p_start))[2]                 AS voice_score,
+             (max(ARRAY[a.administered_on - p.p_end, a.mspss_total])
+                  FILTER (WHERE a.mspss_total IS NOT NULL AND a.administered_on >= p.p_start))[2] AS mspss_total,
+             coalesce(bool_or(a.instrument = 'CANS'), false)                        AS cans_any,
+             coalesce((max(ARRAY[a.administered_on - p.p_end, a.cans_substance_actionable])
+                  FILTER (WHERE a.instrument = 'CANS'))[2] > 0, false)              AS cans_subst,
+             -- (a complete URICA has both; the stage is the readiness's)
+             (max(ARRAY[a.administered_on - p.p_end, a.urica_readiness])
+                  FILTER (WHERE a.urica_readiness IS NOT NULL))[2]                  AS urica_readiness
+      FROM v_as a
+      CROSS JOIN t_period p
+      GROUP BY a.person_id) AS x;
 ALTER TABLE t_asp ADD PRIMARY KEY (person_id);
 
 -- ---------------------------------------------------------------------------

@@ -258,13 +258,18 @@ ORDER BY e.person_id, e.started_on, b.ended_on DESC, b.started_on DESC;
 
 -- Per person: placement days in P and in the equal-length period before it
 -- (a day d is a placement day when started_on <= d < ended_on; overlapping
--- episodes count once), moves, step-downs.
+-- episodes count once), moves, step-downs. Only episodes that end after
+-- prev_start (or are open) are merged: an earlier one adds no day to either
+-- period, and a move in P starts an episode in P. Persons with none are left
+-- out; readers take a missing row as no placement day and no move.
 DROP TABLE IF EXISTS pg_temp.t_plp;
 CREATE TEMP TABLE t_plp ON COMMIT DROP AS
 WITH mr AS (
-    SELECT person_id, range_agg(daterange(started_on, ended_on, '[)')) AS mr
-    FROM t_pl
-    GROUP BY person_id
+    SELECT l.person_id, range_agg(daterange(l.started_on, l.ended_on, '[)')) AS mr
+    FROM t_pl l
+    CROSS JOIN t_period p
+    WHERE l.ended_on IS NULL OR l.ended_on > p.prev_start
+    GROUP BY l.person_id
 ), mv AS (
     SELECT person_id, count(*)::integer AS n_moves,
            coalesce(bool_or(new_rank < prev_rank), false) AS step_down
@@ -333,7 +338,7 @@ ORDER BY m.person_id, s.term_start, s.term_end, m.agency_code, s.rec;
 -- progress.sql keeps them as t_as.
 CREATE TEMP VIEW v_as AS
 SELECT DISTINCT ON (m.person_id, s.instrument, s.administered_on)
-       m.person_id, s.instrument, s.administered_on, s.mspss_total, s.copse_total, s.urica_stage,
+       m.person_id, s.instrument, s.administered_on, s.mspss_total, s.copse_total, s.urica_readiness,
        s.cans_behavioral_items, s.cans_behavioral_actionable, s.cans_substance_actionable,
        s.voice_sense_of_control,
        -- an observation of an incremental measure (t_chg): a complete MSPSS or
