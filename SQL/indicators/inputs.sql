@@ -15,7 +15,8 @@
 --     cells.sql     numbers and notes of the cells in t_cell (t_result)
 --     suppress.sql  disclosure control: decides every cell of t_result
 --                   (t_decided)
---     write.sql     replaces the period's computation with the decided cells
+--     write.sql     replaces the period's computation with a new one
+--     write_cells.sql  writes the decided cells into it
 -- after
 --     SET LOCAL ROLE outcomes_compute;
 --     SELECT set_config('outcomes.period', 'SFY2025Q4', true),
@@ -25,13 +26,14 @@
 -- disclosure control links (no additive group, no shared key), so they can be
 -- laid out and decided apart. IndicatorEngine does so on two sessions at once,
 -- both on one exported snapshot (so both see the same data): its transaction
--- runs inputs, facts, cells and suppress.sql; a second session runs events,
--- inputs, progress, cells and suppress.sql. The second session hands the
--- transaction events.sql's t_ev1 (per youth record) before facts.sql needs
--- it, and at the end its decided cells - aggregates only -, which the
--- transaction adds to its own t_decided before write.sql. Working tables are
--- temporary (ON COMMIT DROP; dropped first, so the scripts may run several
--- times in one transaction, e.g. for a run of trend periods).
+-- runs inputs, facts, cells, suppress, write and write_cells.sql; a second
+-- session runs events, inputs, progress, cells and suppress.sql. The second
+-- session hands the transaction events.sql's t_ev1 (per youth record) before
+-- facts.sql needs it, and at the end its decided cells - aggregates only -,
+-- which the transaction puts in its t_decided and writes too (write_cells.sql
+-- again). Working tables are temporary (ON COMMIT DROP; dropped first, so the
+-- scripts may run several times in one transaction, e.g. for a run of trend
+-- periods).
 --
 -- Approach: every per-person fact is computed once (one row per in-scope
 -- person), persons are counted per combination of strata, and the combinations

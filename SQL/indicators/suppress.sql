@@ -2,9 +2,9 @@
 -- published. Run right after cells.sql in the same transaction (role
 -- outcomes_compute): it reads the cells cells.sql left in pg_temp.t_result
 -- and leaves them in pg_temp.t_decided with their decision, the columns of
--- result.cell but its computation_id, for write.sql. Renderers read
--- result.published, which shows a computation only after write.sql has set
--- result.computation.suppressed_at, and blanks every number of a suppressed
+-- result.cell but its computation_id, for write_cells.sql. Renderers read
+-- result.published, which shows a computation only after write_cells.sql has
+-- set result.computation.suppressed_at, and blanks every number of a suppressed
 -- row.
 --
 -- Rules (measures.md, "Disclosure control", numbered as there):

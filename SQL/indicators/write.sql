@@ -1,9 +1,8 @@
--- Indicator engine, last part: replaces the period's computation with the
--- decided cells (pg_temp.t_decided, suppress.sql's output, to which
--- IndicatorEngine adds the cells its second session decided).
--- Runs last in the same transaction (see inputs.sql for the order and the
--- settings): readers see the period's old results or its new ones, never a
--- mixture.
+-- Indicator engine: replaces the period's computation with a new one, whose
+-- cells write_cells.sql then writes.
+-- Runs in the same transaction, after suppress.sql (see inputs.sql for the
+-- order and the settings): readers see the period's old results or its new
+-- ones, never a mixture.
 
 SET LOCAL client_min_messages = warning;
 SET LOCAL jit = off;
@@ -24,17 +23,3 @@ SELECT p.label, p.p_start, p.p_end, now(),
                                   ORDER BY e.agency_code)
                  FROM t_ext e), '[]'::jsonb)
 FROM t_period p;
-
--- The cells, in no particular order: readers order them (Sources/Publish/PublishedData.swift
--- reads result.published ORDER BY period, county, measure, category, stratum).
-INSERT INTO result.cell (computation_id, county_fips, measure, category, stratification, stratum,
-                         numerator, denominator, value, persons, improved, unchanged, worse,
-                         median_change, note, numerator_key, denominator_key, suppressed, suppression_reason)
-SELECT comp.id, d.county_fips, d.measure, d.category, d.stratification, d.stratum,
-       d.numerator, d.denominator, d.value, d.persons, d.improved, d.unchanged, d.worse,
-       d.median_change, d.note, d.numerator_key, d.denominator_key, d.suppressed, d.suppression_reason
-FROM pg_temp.t_decided d
-CROSS JOIN (SELECT c.id FROM result.computation c JOIN t_period p ON p.label = c.period) AS comp;
-
-UPDATE result.computation SET suppressed_at = now()
-WHERE period = (SELECT label FROM t_period);

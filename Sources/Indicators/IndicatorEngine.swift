@@ -7,8 +7,8 @@ import PostgresClient
 ///
 /// The scripts of SQL/indicators run as the compute role: inputs.sql, then facts.sql (point-in-time
 /// measures) and progress.sql (incremental measures), cells.sql, suppress.sql (the one place where
-/// suppression is decided) and write.sql, which replaces the period's earlier results atomically:
-/// readers see the old results or the new ones, never a mixture.
+/// suppression is decided), write.sql and write_cells.sql, which replace the period's earlier
+/// results atomically: readers see the old results or the new ones, never a mixture.
 ///
 /// Disclosure control links no count of a point-in-time measure to one of an incremental measure,
 /// so the two kinds are computed, laid out and decided apart, on both cores at once: the
@@ -16,8 +16,9 @@ import PostgresClient
 /// suppress.sql on its own cells. The second session imports the transaction's snapshot, so both
 /// see the same data. It starts with events.sql, whose per-record event facts (t_ev1) it hands to
 /// the transaction for facts.sql (evening out the two sessions' work), and it ends by handing back
-/// its decided cells (aggregates, never a record), which the transaction adds to its own before
-/// write.sql. It writes nothing and ends with a rollback.
+/// its decided cells (aggregates, never a record). Meanwhile the transaction has written its own
+/// (write.sql, write_cells.sql); it then writes the second session's the same way. The second
+/// session writes nothing and ends with a rollback.
 public struct IndicatorEngine: Sendable {
     let database: Database
     let sqlDirectory: URL
@@ -52,7 +53,7 @@ public struct IndicatorEngine: Sendable {
                 try setPeriod(period, on: connection)
                 try run(scripts.inputs, on: connection, in: "transaction")
                 try events.take().create(on: connection)
-                for script in [scripts.facts, scripts.cells, scripts.suppress] {
+                for script in [scripts.facts, scripts.cells, scripts.suppress, scripts.write, scripts.writeCells] {
                     try run(script, on: connection, in: "transaction")
                 }
             }
@@ -60,10 +61,10 @@ public struct IndicatorEngine: Sendable {
             let decided = try incremental.wait()
             try pointInTime.get()
             logger.debug(
-                "\(period): point-in-time measures decided after \(Self.seconds(since: started, until: pointInTimeDone)), both sessions done after \(Self.seconds(since: started))"
+                "\(period): point-in-time measures written after \(Self.seconds(since: started, until: pointInTimeDone)), both sessions done after \(Self.seconds(since: started))"
             )
-            try decided.append(on: connection)
-            try run(scripts.write, on: connection, in: "transaction")
+            try decided.replace(on: connection)
+            try run(scripts.writeCells, on: connection, in: "transaction")
             let counts = try connection.query(
                 """
                 SELECT count(*) AS cells, count(*) FILTER (WHERE c.suppressed) AS suppressed
@@ -137,7 +138,7 @@ public struct IndicatorEngine: Sendable {
             var name: String
             var sql: String
         }
-        var inputs, events, facts, progress, cells, suppress, write: Script
+        var inputs, events, facts, progress, cells, suppress, write, writeCells: Script
 
         init(directory: URL) throws {
             func read(_ name: String) throws -> Script {
@@ -153,6 +154,7 @@ public struct IndicatorEngine: Sendable {
             cells = try read("cells.sql")
             suppress = try read("suppress.sql")
             write = try read("write.sql")
+            writeCells = try read("write_cells.sql")
         }
     }
 
@@ -194,11 +196,16 @@ private struct TableRows: Sendable {
     func create(on connection: PostgresConnection) throws {
         try connection.query("DROP TABLE IF EXISTS pg_temp.\(table)")
         try connection.query("CREATE TEMP TABLE \(table) (\(columns)) ON COMMIT DROP")
-        try append(on: connection)
+        try load(on: connection)
     }
 
-    /// Adds the rows to this session's table of the same name.
-    func append(on connection: PostgresConnection) throws {
+    /// Puts the rows in place of those of this session's table of the same name.
+    func replace(on connection: PostgresConnection) throws {
+        try connection.query("TRUNCATE pg_temp.\(table)")
+        try load(on: connection)
+    }
+
+    private func load(on connection: PostgresConnection) throws {
         try connection.copyIn("COPY pg_temp.\(table) FROM STDIN") { try $0.write(rows) }
     }
 }

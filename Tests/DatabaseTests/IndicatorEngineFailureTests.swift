@@ -4,9 +4,10 @@ import PostgresClient
 import TestSupport
 import XCTest
 
-/// The engine's two sessions hand each other work (the event facts, the decided cells): a failure
-/// in either session must end the computation with that failure, never leave the other waiting, and
-/// leave the period's earlier results as they were.
+/// The engine's two sessions hand each other work (the event facts, the decided cells), and the
+/// transaction writes its own cells before the second session is done: a failure in either session
+/// must end the computation with that failure, never leave the other waiting, and leave the period's
+/// earlier results as they were.
 final class IndicatorEngineFailureTests: XCTestCase {
     /// A copy of the checkout's SQL folder in which one indicator script fails (division by zero).
     private func sqlFolder(breaking script: String) throws -> URL {
@@ -36,8 +37,9 @@ final class IndicatorEngineFailureTests: XCTestCase {
 
         // events.sql: the second session fails before it hands over the event facts the transaction
         // waits for; progress.sql: after that hand-over; facts.sql: the transaction fails while the
-        // second session still works.
-        for script in ["events.sql", "progress.sql", "facts.sql"] {
+        // second session still works; write_cells.sql: the transaction fails after it has replaced
+        // the period's computation (write.sql).
+        for script in ["events.sql", "progress.sql", "facts.sql", "write_cells.sql"] {
             let engine = IndicatorEngine(database: database, sqlDirectory: try sqlFolder(breaking: script))
             XCTAssertThrowsError(try engine.compute(period), script) { error in
                 let failure = error as? PostgresError

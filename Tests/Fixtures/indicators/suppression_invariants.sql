@@ -1,7 +1,7 @@
 -- Disclosure-control invariants: one query that returns a row per violation
 -- (no rows = pass), over every computation whose suppression has been
 -- decided. Not a fixture: run it (as the database owner or outcomes_compute)
--- after the indicator engine (SQL/indicators, write.sql last) on
+-- after the indicator engine (SQL/indicators, write_cells.sql last) on
 -- any data, e.g. the synthetic data of a randomised test or the fixtures of
 -- this folder.
 --
