@@ -82,6 +82,15 @@ struct BenchCommand: ParsableCommand {
                 "Seconds to compute one quarter for all counties and strata, against reading every input table once.")
         @OptionGroup var options: Options
         @Option(help: ArgumentHelp("Quarter to compute.", valueName: "period")) var period = Period("SFY2025Q4")!
+        @Option(
+            help: ArgumentHelp(
+                "Paired runs, each a computation and then the floor; the ratio reported is their median "
+                    + "(one run swings with the machine's speed)."))
+        var runs = 3
+
+        func validate() throws {
+            guard runs >= 1 else { throw ValidationError("--runs must be at least 1.") }
+        }
 
         func run() throws {
             try reportingFailures {
@@ -89,33 +98,53 @@ struct BenchCommand: ParsableCommand {
                     let data = try env.synthesize()
                     _ = try env.pipeline.ingestAll(data.agencies, from: data.folder)
                     let settled = try env.pipeline.settle()
-                    let summary = try IndicatorEngine(database: env.database, sqlDirectory: env.sqlDirectory).compute(
-                        period)
-                    let floor = try env.readInputsOnce()
+                    let engine = IndicatorEngine(database: env.database, sqlDirectory: env.sqlDirectory)
+                    let measured = try (1...runs).map { _ in
+                        (summary: try engine.compute(period), floor: try env.readInputsOnce())
+                    }
+                    let summary = measured[0].summary
+                    let computed = measured.map(\.summary.seconds)
+                    let floors = measured.map(\.floor)
                     print(
                         "bench compute: \(options.youth) youth, \(period), \(summary.cells) cells (\(summary.suppressed) suppressed)"
                     )
-                    print(String(format: "  compute + suppression: %.2f s", summary.seconds))
-                    print(String(format: "  floor (read every value of every input table once): %.2f s", floor.values))
+                    for (run, (seconds, floor)) in zip(computed, floors).enumerated() {
+                        print(
+                            String(
+                                format:
+                                    "  run %d: compute + suppression %.2f s, floor (read every value of every input "
+                                    + "table once) %.2f s: ratio %.1f",
+                                run + 1, seconds, floor.values, seconds / floor.values))
+                    }
+                    let ratios = zip(computed, floors).map { $0 / $1.values }
+                    print(String(format: "  ratio (compute / floor, median of %d runs): %.1f", runs, median(ratios)))
                     print(
                         String(
-                            format: "  (for reference: count(*) of each input table, which reads no values: %.2f s)",
-                            floor.count))
-                    print(String(format: "  ratio (compute / floor): %.1f", summary.seconds / floor.values))
+                            format:
+                                "  (for reference: count(*) of each input table, which reads no values: %.2f s, median)",
+                            median(floors.map(\.count))))
                     print(
                         String(
                             format:
                                 "  (for reference: every value of the tables the computation reads, the instrument "
-                                + "scores stored at acceptance in place of the item rows: %.2f s; compute / that: %.1f)",
-                            floor.computed, summary.seconds / floor.computed))
+                                + "scores stored at acceptance in place of the item rows: %.2f s; compute / that: %.1f; "
+                                + "medians)",
+                            median(floors.map(\.computed)), median(zip(computed, floors).map { $0 / $1.computed })))
                     print(
                         String(
                             format:
-                                "  (before both: the record tables vacuumed and analysed after the bulk load, as autovacuum "
-                                + "would in its own time: %.2f s, not counted)",
+                                "  (before the runs: the record tables vacuumed and analysed after the bulk load, as "
+                                + "autovacuum would in its own time: %.2f s, not counted)",
                             settled))
                 }
             }
+        }
+
+        /// The middle value (the mean of the two middle ones for an even count).
+        private func median(_ values: [Double]) -> Double {
+            let sorted = values.sorted()
+            let middle = sorted.count / 2
+            return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
         }
     }
 
