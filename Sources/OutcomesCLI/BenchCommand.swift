@@ -103,33 +103,35 @@ struct BenchCommand: ParsableCommand {
                         (summary: try engine.compute(period), floor: try env.readInputsOnce())
                     }
                     let summary = measured[0].summary
-                    let computed = measured.map(\.summary.seconds)
-                    let floors = measured.map(\.floor)
                     print(
                         "bench compute: \(options.youth) youth, \(period), \(summary.cells) cells (\(summary.suppressed) suppressed)"
                     )
-                    for (run, (seconds, floor)) in zip(computed, floors).enumerated() {
+                    for (run, pair) in measured.enumerated() {
                         print(
                             String(
                                 format:
                                     "  run %d: compute + suppression %.2f s, floor (read every value of every input "
                                     + "table once) %.2f s: ratio %.1f",
-                                run + 1, seconds, floor.values, seconds / floor.values))
+                                run + 1, pair.summary.seconds, pair.floor.values,
+                                pair.summary.seconds / pair.floor.values))
                     }
-                    let ratios = zip(computed, floors).map { $0 / $1.values }
-                    print(String(format: "  ratio (compute / floor, median of %d runs): %.1f", runs, median(ratios)))
+                    print(
+                        String(
+                            format: "  ratio (compute / floor, median of %d runs): %.1f", runs,
+                            median(measured.map { $0.summary.seconds / $0.floor.values })))
                     print(
                         String(
                             format:
                                 "  (for reference: count(*) of each input table, which reads no values: %.2f s, median)",
-                            median(floors.map(\.count))))
+                            median(measured.map(\.floor.count))))
                     print(
                         String(
                             format:
                                 "  (for reference: every value of the tables the computation reads, the instrument "
                                 + "scores stored at acceptance in place of the item rows: %.2f s; compute / that: %.1f; "
                                 + "medians)",
-                            median(floors.map(\.computed)), median(zip(computed, floors).map { $0 / $1.computed })))
+                            median(measured.map(\.floor.computed)),
+                            median(measured.map { $0.summary.seconds / $0.floor.computed })))
                     print(
                         String(
                             format:
