@@ -156,16 +156,16 @@ GROUP BY r.person_id;
 DROP TABLE IF EXISTS pg_temp.t_p;
 CREATE TEMP TABLE t_p ON COMMIT DROP AS
 WITH pick AS (
-    SELECT DISTINCT ON (person_id) person_id, county_fips, birth_month, gender, race_categories, race_source
+    -- one record per person, with the files any of the person's agencies sent
+    SELECT DISTINCT ON (person_id) person_id, county_fips, birth_month, gender, race_categories, race_source,
+           bool_or(f_pl) OVER w AS c_pl, bool_or(f_ab) OVER w AS c_ab, bool_or(f_ev) OVER w AS c_ev,
+           bool_or(f_st) OVER w AS c_st, bool_or(f_as) OVER w AS c_as, bool_or(f_sc) OVER w AS c_sc,
+           bool_or(f_go) OVER w AS c_go
     FROM t_rec
+    WINDOW w AS (PARTITION BY person_id)
     ORDER BY person_id,
              CASE race_source WHEN 'self' THEN 0 WHEN 'observed' THEN 1 ELSE 2 END,
              agency_code, youth_hash
-), cov AS (
-    SELECT person_id, bool_or(f_pl) AS c_pl, bool_or(f_ab) AS c_ab, bool_or(f_ev) AS c_ev,
-           bool_or(f_st) AS c_st, bool_or(f_as) AS c_as, bool_or(f_sc) AS c_sc, bool_or(f_go) AS c_go
-    FROM t_rec
-    GROUP BY person_id
 )
 SELECT f.person_id,
        d.county_fips                                               AS county,
@@ -179,10 +179,9 @@ SELECT f.person_id,
        r.race_any,
        d.race_source = 'self'                                      AS race_self,
        f.first_flagged_on BETWEEN p.p_start AND p.p_end            AS newly,
-       c.c_pl, c.c_ab, c.c_ev, c.c_st, c.c_as, c.c_sc, c.c_go
+       d.c_pl, d.c_ab, d.c_ev, d.c_st, d.c_as, d.c_sc, d.c_go
 FROM t_flag f
 JOIN pick d USING (person_id)
-JOIN cov c USING (person_id)
 JOIN ref.code tk ON tk.list = 'flag' AND tk.rank = f.tier_rank
 CROSS JOIN t_period p
 -- (age and race_any worked out once per person: an inlined function call
@@ -204,6 +203,8 @@ ANALYZE t_map (extract_id, youth_hash, person_id);
 -- Combinations of county and strata that occur, each with the ids
 -- (ref.stratum.ord) of the strata a person in it counts in: the person ->
 -- strata mapping used to spread counts over `all` and every stratification.
+-- (The ids are looked up in a map of ref.stratum, built once; a stratum it
+-- does not hold is left out.)
 DROP TABLE IF EXISTS pg_temp.t_cmb;
 CREATE TEMP TABLE t_cmb ON COMMIT DROP AS
 WITH d AS (
@@ -212,12 +213,15 @@ WITH d AS (
     GROUP BY county, tier, concern, age_group, gender, race_alone, race_any
 )
 SELECT row_number() OVER ()::integer AS combo_id, d.*, d.county::integer AS county_n,
-       ARRAY(SELECT s.ord FROM ref.stratum s
-             WHERE (s.stratification, s.stratum) IN (('all', 'all'), ('tier', d.tier), ('concern', d.concern),
-                                                     ('age_group', d.age_group), ('gender', d.gender),
-                                                     ('race_alone', d.race_alone))
-                OR (s.stratification = 'race_any' AND s.stratum = ANY (d.race_any))) AS strata
-FROM d;
+       array_remove(ARRAY[(sm.m ->> 'all|all')::integer, (sm.m ->> ('tier|' || d.tier))::integer,
+                          (sm.m ->> ('concern|' || d.concern))::integer,
+                          (sm.m ->> ('age_group|' || d.age_group))::integer,
+                          (sm.m ->> ('gender|' || d.gender))::integer,
+                          (sm.m ->> ('race_alone|' || d.race_alone))::integer]
+                    || ARRAY(SELECT (sm.m ->> ('race_any|' || r))::integer FROM unnest(d.race_any) AS r),
+                    NULL) AS strata
+FROM d
+CROSS JOIN (SELECT jsonb_object_agg(stratification || '|' || stratum, ord) AS m FROM ref.stratum) AS sm;
 
 -- Each person's combination.
 DROP TABLE IF EXISTS pg_temp.t_pc;

@@ -105,32 +105,32 @@ FROM (SELECT t.person_id,
       WHERE t.c_ab AND t.c_pl AND pp.pl_days > 0 AND pp.pl_days_prev > 0) AS x;
 
 -- Stages of change, per person and behavior: the latest stage (assessed in P)
--- against the one before it, one per day (val = stage rank, NULL for
--- relapse). Improved: a later stage, or out of relapse; worse: an earlier
--- stage, or into relapse; the same stage: unchanged. No change value.
+-- against the one before it, one per day. Improved: a later stage (by
+-- ref.code's rank), or out of relapse; worse: an earlier stage, or into
+-- relapse; the same stage: unchanged. No change value. (Ranks are looked up
+-- for the compared stages only; behavior and stage codes are checked at
+-- ingest.)
 INSERT INTO t_chg (measure_n, person_id, change, outcome)
-SELECT w.measure_n, w.person_id, NULL,
+SELECT (SELECT ord FROM ref.measure WHERE code = 'progress_stage_change'), w.person_id, NULL,
        CASE WHEN w.stage = w.prev_stage THEN 0
             WHEN w.stage = 'relapse' THEN -1
             WHEN w.prev_stage = 'relapse' THEN 1
-            WHEN w.val > w.prev_val THEN 1
+            WHEN k.rank > kp.rank THEN 1
             ELSE -1 END
-FROM (SELECT (SELECT ord FROM ref.measure WHERE code = 'progress_stage_change') AS measure_n, d.person_id,
-             d.obs_on, d.val, d.stage,
-             lag(d.val)    OVER w AS prev_val,
+FROM (SELECT d.person_id, d.obs_on, d.stage,
              lag(d.stage)  OVER w AS prev_stage,
              lag(d.obs_on) OVER w AS prev_on,
              lead(d.obs_on) OVER w IS NULL AS latest
-      FROM (SELECT DISTINCT ON (m.person_id, b.ord, s.assessed_on)
-                   b.ord AS unit_n, m.person_id, s.assessed_on AS obs_on, k.rank::numeric AS val, s.stage
+      FROM (SELECT DISTINCT ON (m.person_id, s.behavior, s.assessed_on)
+                   m.person_id, s.behavior, s.assessed_on AS obs_on, s.stage
             FROM core.stage_of_change s
             JOIN t_map m USING (extract_id, youth_hash)
-            JOIN ref.code b ON b.list = 'behavior' AND b.code = s.behavior  -- codes are checked at ingest
-            LEFT JOIN ref.code k ON k.list = 'stage' AND k.code = s.stage
             CROSS JOIN t_period p
             WHERE s.assessed_on <= p.p_end
-            ORDER BY m.person_id, b.ord, s.assessed_on, m.agency_code, s.rec) AS d
-      WINDOW w AS (PARTITION BY d.person_id, d.unit_n ORDER BY d.obs_on)) AS w
+            ORDER BY m.person_id, s.behavior, s.assessed_on, m.agency_code, s.rec) AS d
+      WINDOW w AS (PARTITION BY d.person_id, d.behavior ORDER BY d.obs_on)) AS w
+LEFT JOIN ref.code k ON k.list = 'stage' AND k.code = w.stage
+LEFT JOIN ref.code kp ON kp.list = 'stage' AND kp.code = w.prev_stage
 CROSS JOIN t_period p
 WHERE w.latest AND w.obs_on >= p.p_start AND w.prev_on IS NOT NULL;
 
@@ -138,9 +138,11 @@ WHERE w.latest AND w.obs_on >= p.p_start AND w.prev_on IS NOT NULL;
 -- per measure, combination of strata and change value (a histogram), the
 -- histogram is spread over the strata and the state, and the median change
 -- is read off the running count: the middle value, or the mean of the two
--- middle values when the count is even. The spread histogram carries the
--- rank of each change value (integer, for sorting), the value and its count;
--- the outcomes are summed apart, per combination first.
+-- middle values when the count is even. The spread histogram carries only
+-- integers: the rank of each change value within its measure (for sorting),
+-- and per rank the units and their outcomes, which add up to the group's
+-- compared, improved, unchanged and worse units. The change values of the
+-- middle ranks are looked up at the end.
 DROP TABLE IF EXISTS pg_temp.t_inc;
 CREATE TEMP TABLE t_inc ON COMMIT DROP AS
 WITH h0 AS (
@@ -156,65 +158,51 @@ WITH h0 AS (
     -- the rank of each change value within its measure (NULLs last)
     SELECT h0.*, dense_rank() OVER (PARTITION BY h0.measure_n ORDER BY h0.change)::integer AS rk
     FROM h0
-), oc AS (
-    -- units and outcomes per county, stratum and measure; the state sums the
-    -- counties. gk numbers the county, stratum and measure (county_n x 10^7 +
-    -- stratum_n x 10^4 + measure_n: ref.stratum.ord < 1,000, ref.measure.ord
-    -- < 10,000), so that the histogram below is grouped, sorted and windowed
-    -- on one integer.
-    SELECT cm.county_n::bigint * 10000000 + st.stratum_n * 10000 + x.measure_n AS gk,
-           cm.county_n, st.stratum_n, x.measure_n, sum(x.n) AS compared, sum(x.improved) AS improved,
-           sum(x.unchanged) AS unchanged, sum(x.worse) AS worse
-    FROM (SELECT measure_n, combo_id, sum(n)::integer AS n, sum(improved)::integer AS improved,
-                 sum(unchanged)::integer AS unchanged, sum(worse)::integer AS worse
-          FROM r GROUP BY measure_n, combo_id) AS x
-    JOIN t_cmb cm USING (combo_id)
-    CROSS JOIN LATERAL unnest(cm.strata) AS st (stratum_n)
-    GROUP BY cm.county_n, st.stratum_n, x.measure_n
-), o AS (
-    SELECT * FROM oc
-    UNION ALL
-    SELECT 60000000000 + stratum_n * 10000 + measure_n, 6000, stratum_n, measure_n, sum(compared), sum(improved),
-           sum(unchanged), sum(worse)
-    FROM oc
-    GROUP BY stratum_n, measure_n
 ), hc AS (
-    -- the histogram spread over the strata, per county (two hash aggregates
-    -- rather than sorting ~700,000 rows for grouping sets)
+    -- the histogram spread over the strata, per county. gk numbers the
+    -- county, stratum and measure (county_n x 10^7 + stratum_n x 10^4 +
+    -- measure_n: ref.stratum.ord < 1,000, ref.measure.ord < 10,000), so that
+    -- it is grouped, sorted and windowed on one integer.
     SELECT cm.county_n::bigint * 10000000 + st.stratum_n * 10000 + r.measure_n AS gk, r.rk,
-           min(r.change) AS change, sum(r.n)::integer AS n
+           sum(r.n)::integer AS n, sum(r.improved)::integer AS improved,
+           sum(r.unchanged)::integer AS unchanged, sum(r.worse)::integer AS worse
     FROM r
     JOIN t_cmb cm USING (combo_id)
     CROSS JOIN LATERAL unnest(cm.strata) AS st (stratum_n)
     GROUP BY 1, r.rk
 ), h AS (
+    -- and the state: the sum of the counties
     SELECT * FROM hc
     UNION ALL
-    SELECT 60000000000 + gk % 10000000, rk, min(change), sum(n)::integer
+    SELECT 60000000000 + gk % 10000000, rk, sum(n)::integer, sum(improved)::integer, sum(unchanged)::integer,
+           sum(worse)::integer
     FROM hc
     GROUP BY 1, rk
 ), c AS (
-    SELECT h.gk, h.rk, h.change, h.n,
-           sum(h.n) OVER (PARTITION BY h.gk ORDER BY h.rk ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS upto
+    SELECT h.*,
+           sum(h.n) OVER (PARTITION BY h.gk ORDER BY h.rk ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS upto,
+           sum(h.n) OVER (PARTITION BY h.gk) AS compared
     FROM h
 ), g AS (
-    -- the change values of the middle unit(s): at the first rank whose running
-    -- count reaches (N + 1) / 2, and (N + 2) / 2 (N = compared units; integer
-    -- division). Ranks starting past both are left out first; a later rank
-    -- holds a larger change, or NULL (last), which min() skips.
-    SELECT c.gk, min(c.change) FILTER (WHERE c.upto >= t.t1) AS change1,
-           min(c.change) FILTER (WHERE c.upto >= t.t2) AS change2
+    -- the ranks of the middle unit(s): the first rank whose running count
+    -- reaches (N + 1) / 2, and (N + 2) / 2 (N = compared units; integer
+    -- division)
+    SELECT c.gk, max(c.compared) AS compared, sum(c.improved) AS improved, sum(c.unchanged) AS unchanged,
+           sum(c.worse) AS worse,
+           min(c.rk) FILTER (WHERE c.upto >= (c.compared + 1) / 2) AS rk1,
+           min(c.rk) FILTER (WHERE c.upto >= (c.compared + 2) / 2) AS rk2
     FROM c
-    JOIN (SELECT gk, (compared::bigint + 1) / 2 AS t1, (compared::bigint + 2) / 2 AS t2 FROM o) AS t USING (gk)
-    WHERE c.upto - c.n < t.t2
     GROUP BY c.gk
+), v AS (
+    -- the change value of each rank (NULL for the measure without one)
+    SELECT DISTINCT measure_n, rk, change FROM r
 )
-SELECT m.code AS measure, o.county_n, o.stratum_n, o.compared::numeric AS compared,
-       o.improved::numeric AS improved, o.unchanged::numeric AS unchanged, o.worse::numeric AS worse,
-       (g.change1 + g.change2) / 2 AS median_change
+SELECT m.code AS measure, (g.gk / 10000000)::integer AS county_n, (g.gk % 10000000 / 10000)::integer AS stratum_n,
+       g.compared, g.improved, g.unchanged, g.worse, (v1.change + v2.change) / 2 AS median_change
 FROM g
-JOIN o USING (gk)
-JOIN ref.measure m ON m.ord = o.measure_n;
+JOIN ref.measure m ON m.ord = g.gk % 10000
+LEFT JOIN v v1 ON v1.measure_n = (g.gk % 10000)::integer AND v1.rk = g.rk1
+LEFT JOIN v v2 ON v2.measure_n = (g.gk % 10000)::integer AND v2.rk = g.rk2;
 
 -- The cells: every county (and the state), stratum and incremental measure,
 -- zero compared units where there are none; the numerator is the improved
