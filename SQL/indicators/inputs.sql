@@ -160,7 +160,7 @@ WITH pick AS (
     SELECT DISTINCT ON (person_id) person_id, county_fips, birth_month, gender, race_categories, race_source,
            bool_or(f_pl) OVER w AS c_pl, bool_or(f_ab) OVER w AS c_ab, bool_or(f_ev) OVER w AS c_ev,
            bool_or(f_st) OVER w AS c_st, bool_or(f_as) OVER w AS c_as, bool_or(f_sc) OVER w AS c_sc,
-           bool_or(f_go) OVER w AS c_go
+           bool_or(f_go) OVER w AS c_go, count(*) OVER w > 1 AS shared
     FROM t_rec
     WINDOW w AS (PARTITION BY person_id)
     ORDER BY person_id,
@@ -179,7 +179,8 @@ SELECT f.person_id,
        r.race_any,
        d.race_source = 'self'                                      AS race_self,
        f.first_flagged_on BETWEEN p.p_start AND p.p_end            AS newly,
-       d.c_pl, d.c_ab, d.c_ev, d.c_st, d.c_as, d.c_sc, d.c_go
+       d.c_pl, d.c_ab, d.c_ev, d.c_st, d.c_as, d.c_sc, d.c_go,
+       d.shared  -- reported in more than one youth record (by several agencies)
 FROM t_flag f
 JOIN pick d USING (person_id)
 JOIN ref.code tk ON tk.list = 'flag' AND tk.rank = f.tier_rank
@@ -195,10 +196,10 @@ ANALYZE t_p (person_id, county);
 -- Records of in-scope persons: the key to every other input table.
 DROP TABLE IF EXISTS pg_temp.t_map;
 CREATE TEMP TABLE t_map ON COMMIT DROP AS
-SELECT r.extract_id, r.youth_hash, r.person_id, r.agency_code
+SELECT r.extract_id, r.youth_hash, r.person_id, r.agency_code, t_p.shared
 FROM t_rec r
 JOIN t_p USING (person_id);
-ANALYZE t_map (extract_id, youth_hash, person_id);
+ANALYZE t_map (extract_id, youth_hash, person_id, shared);
 
 -- Combinations of county and strata that occur, each with the ids
 -- (ref.stratum.ord) of the strata a person in it counts in: the person ->
@@ -339,28 +340,42 @@ ORDER BY m.person_id, s.term_start, s.term_end, m.agency_code, s.rec;
 -- Assessments (scored once at acceptance, core.assessment_score; one
 -- administration per person, instrument and day, a scored one first)
 -- ---------------------------------------------------------------------------
--- A view, not a table: its rows come out sorted by person, so facts.sql
--- aggregates them per person without writing them out and sorting them again;
--- progress.sql keeps them as t_as.
+-- A view, not a table: facts.sql aggregates it per person without writing
+-- it out; progress.sql keeps its observing administrations as t_as. A youth
+-- record has one administration per instrument and day (the table's key), so
+-- only persons reported in several records can have two; only theirs are
+-- sorted to keep one (reading the table twice costs less than sorting all).
 CREATE TEMP VIEW v_as AS
-SELECT DISTINCT ON (m.person_id, s.instrument, s.administered_on)
-       m.person_id, s.instrument, s.administered_on, s.mspss_total, s.copse_total, s.urica_readiness,
-       s.cans_behavioral_items, s.cans_behavioral_actionable, s.cans_substance_actionable,
-       s.voice_sense_of_control,
+SELECT a.*,
        -- an observation of an incremental measure (t_chg): a complete MSPSS or
        -- COPSE, a CANS that rates at least one behavioral item
-       coalesce((s.instrument = 'MSPSS' AND s.mspss_total IS NOT NULL)
-                OR (s.instrument = 'COPSE' AND s.copse_total IS NOT NULL)
-                OR (s.instrument = 'CANS' AND s.cans_behavioral_items > 0), false) AS observed
--- (t_map holds records of current extracts only)
-FROM core.assessment_score s
-JOIN t_map m USING (extract_id, youth_hash)
-CROSS JOIN t_period p
-WHERE s.administered_on <= p.p_end
-ORDER BY m.person_id, s.instrument, s.administered_on,
-         coalesce(s.mspss_total, s.copse_total, s.urica_readiness, s.voice_sense_of_control,
-                  s.cans_behavioral_items) IS NULL,
-         m.agency_code;
+       coalesce((a.instrument = 'MSPSS' AND a.mspss_total IS NOT NULL)
+                OR (a.instrument = 'COPSE' AND a.copse_total IS NOT NULL)
+                OR (a.instrument = 'CANS' AND a.cans_behavioral_items > 0), false) AS observed
+FROM (
+    -- (t_map holds records of current extracts only)
+    SELECT m.person_id, s.instrument, s.administered_on, s.mspss_total, s.copse_total, s.urica_readiness,
+           s.cans_behavioral_items, s.cans_behavioral_actionable, s.cans_substance_actionable,
+           s.voice_sense_of_control
+    FROM core.assessment_score s
+    JOIN t_map m USING (extract_id, youth_hash)
+    CROSS JOIN t_period p
+    WHERE s.administered_on <= p.p_end AND NOT m.shared
+    UNION ALL
+    SELECT * FROM (
+        SELECT DISTINCT ON (m.person_id, s.instrument, s.administered_on)
+               m.person_id, s.instrument, s.administered_on, s.mspss_total, s.copse_total, s.urica_readiness,
+               s.cans_behavioral_items, s.cans_behavioral_actionable, s.cans_substance_actionable,
+               s.voice_sense_of_control
+        FROM core.assessment_score s
+        JOIN t_map m USING (extract_id, youth_hash)
+        CROSS JOIN t_period p
+        WHERE s.administered_on <= p.p_end AND m.shared
+        ORDER BY m.person_id, s.instrument, s.administered_on,
+                 coalesce(s.mspss_total, s.copse_total, s.urica_readiness, s.voice_sense_of_control,
+                          s.cans_behavioral_items) IS NULL,
+                 m.agency_code) AS d
+) AS a;
 
 
 -- The cells of the measures computed in this session: filled by facts.sql
