@@ -7,6 +7,13 @@
 --
 -- Agency 1 ALA-CWS (06001) files youth, cse_flags, assessments, events.
 -- Persons f1..f6, all confirmed 2025-01-01.
+-- Agency 2 ALA-PROB (06001) files youth, cse_flags, assessments: youth g1,
+-- confirmed 2025-01-01, has f1's linkage L1, so f1 and g1 are one person.
+-- ALA-PROB's MSPSS of 2025-05-01 (all items 7: total 7) is an administration
+-- on the day of ALA-CWS's: one administration per person, instrument and day
+-- is kept, a scored one first, then by agency code: ALA-CWS's 61/12. (Were
+-- both kept, f1's latest MSPSS could be 7 and the mean (7 + 3 + 2) / 3 = 4.00,
+-- and f1's change would compare the two of 2025-05-01.)
 --
 -- MSPSS (total = mean of items 1-12, all 12 required)
 --   f1 2025-01-15 all 4 -> 4; 2025-05-01 items 1-11 = 5, item 12 = 6 -> 61/12
@@ -78,21 +85,29 @@
 -- check: SELECT urica_precontemplation = 1 AND urica_contemplation = 3 AND urica_action = 3 AND urica_maintenance = 3 FROM core.current_assessment_score WHERE youth_hash = 'f1' AND instrument = 'URICA'
 -- check: SELECT mspss_total = 61 / 12.0 AND mspss_significant_other = 5 AND mspss_family = 5 AND mspss_friends = 5.25 AND mspss_band = 'high' FROM core.current_assessment_score WHERE youth_hash = 'f1' AND instrument = 'MSPSS' AND administered_on = '2025-05-01'
 -- check: SELECT mspss_total IS NULL FROM core.current_assessment_score WHERE youth_hash = 'f4' AND instrument = 'MSPSS'
+-- check: SELECT mspss_total = 7 FROM core.current_assessment_score WHERE youth_hash = 'g1' AND instrument = 'MSPSS' AND administered_on = '2025-05-01'
 -- check: SELECT copse_total IS NULL FROM core.current_assessment_score WHERE youth_hash = 'f2' AND instrument = 'COPSE' AND administered_on = '2025-05-01'
 -- check: SELECT cans_behavioral_actionable = 2 AND cans_substance_actionable = 0 AND cans_strengths_usable = 1 FROM core.current_assessment_score WHERE youth_hash = 'f1' AND instrument = 'CANS' AND administered_on = '2025-01-10'
 -- check: SELECT ref.urica_stage(7.99) = 'precontemplation' AND ref.urica_stage(8) = 'contemplation' AND ref.urica_stage(10.99) = 'contemplation' AND ref.urica_stage(11) = 'preparation_action' AND ref.urica_stage(14) = 'maintenance'
 -- check: SELECT ref.mspss_band(2.99) = 'low' AND ref.mspss_band(3) = 'moderate' AND ref.mspss_band(5) = 'moderate' AND ref.mspss_band(5.01) = 'high'
 
 INSERT INTO core.agency (id, code, name) OVERRIDING SYSTEM VALUE VALUES
-    (1, 'ALA-CWS', 'Alameda County Children and Family Services');
-INSERT INTO core.agency_county (agency_id, county_fips) VALUES (1, '06001');
+    (1, 'ALA-CWS', 'Alameda County Children and Family Services'),
+    (2, 'ALA-PROB', 'Alameda County Probation');
+INSERT INTO core.agency_county (agency_id, county_fips) VALUES (1, '06001'), (2, '06001');
 INSERT INTO core.extract (id, agency_id, sha256, status, source_name, extracted_on, files, error_count) OVERRIDING SYSTEM VALUE VALUES
-    (1, 1, repeat('a', 64), 'accepted', 'ala-cws.zip', '2025-07-10', '{youth.csv,cse_flags.csv,assessments.csv,events.csv}', 0);
+    (1, 1, repeat('a', 64), 'accepted', 'ala-cws.zip', '2025-07-10', '{youth.csv,cse_flags.csv,assessments.csv,events.csv}', 0),
+    (2, 2, repeat('b', 64), 'accepted', 'ala-prob.zip', '2025-07-10', '{youth.csv,cse_flags.csv,assessments.csv}', 0);
 
 INSERT INTO core.youth (extract_id, agency_id, rec, youth_hash, linkage_hash, county_fips, birth_month, gender, race_categories, race_source)
-SELECT 1, 1, n, 'f' || n, NULL, '06001', '2009-01-01', 'female', '{WHITE}', 'self' FROM generate_series(1, 6) AS n;
+SELECT 1, 1, n, 'f' || n, CASE WHEN n = 1 THEN 'L1' END, '06001', '2009-01-01', 'female', '{WHITE}', 'self'
+FROM generate_series(1, 6) AS n;
+INSERT INTO core.youth (extract_id, agency_id, rec, youth_hash, linkage_hash, county_fips, birth_month, gender, race_categories, race_source)
+VALUES (2, 2, 1, 'g1', 'L1', '06001', '2009-01-01', 'female', '{WHITE}', 'self');
 INSERT INTO core.cse_flag (extract_id, agency_id, rec, youth_hash, flag, flagged_on, basis)
 SELECT 1, 1, n, 'f' || n, 'confirmed', '2025-01-01', 'court' FROM generate_series(1, 6) AS n;
+INSERT INTO core.cse_flag (extract_id, agency_id, rec, youth_hash, flag, flagged_on, basis)
+VALUES (2, 2, 1, 'g1', 'confirmed', '2025-01-01', 'court');
 
 -- MSPSS: (youth, date, score of items 1-11, score of item 12 or NULL = missing)
 INSERT INTO core.assessment (extract_id, agency_id, rec, youth_hash, instrument, administered_on, item, score)
@@ -103,6 +118,8 @@ FROM (VALUES ('f1', '2025-01-15', 4, 4), ('f1', '2025-05-01', 5, 6), ('f1', '202
              ('f4', '2025-05-05', 5, NULL)) AS a (y, d, s, s12)
 CROSS JOIN generate_series(1, 12) AS i
 WHERE i < 12 OR a.s12 IS NOT NULL;
+INSERT INTO core.assessment (extract_id, agency_id, rec, youth_hash, instrument, administered_on, item, score)
+SELECT 2, 2, i, 'g1', 'MSPSS', '2025-05-01', i::text, 7 FROM generate_series(1, 12) AS i;
 
 -- COPSE: (youth, date, score, number of items)
 INSERT INTO core.assessment (extract_id, agency_id, rec, youth_hash, instrument, administered_on, item, score)
