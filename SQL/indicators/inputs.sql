@@ -184,7 +184,7 @@ SELECT f.person_id,
        d.race_source = 'self'                                      AS race_self,
        f.first_flagged_on BETWEEN p.p_start AND p.p_end            AS newly,
        d.c_pl, d.c_ab, d.c_ev, d.c_st, d.c_as, d.c_sc, d.c_go,
-       d.shared  -- reported in more than one youth record (by several agencies)
+       d.shared  -- reported in more than one youth record (e.g. by two agencies)
 FROM t_flag f
 JOIN pick d USING (person_id)
 JOIN ref.code tk ON tk.list = 'flag' AND tk.rank = f.tier_rank
