@@ -187,7 +187,9 @@ WITH h0 AS (
     -- the ranks of the middle unit(s): the first rank whose running count
     -- reaches (N + 1) / 2, and (N + 2) / 2 (N = compared units; integer
     -- division)
-    SELECT c.gk, max(c.compared) AS compared, sum(c.improved) AS improved, sum(c.unchanged) AS unchanged,
+    SELECT (c.gk / 10000000)::integer AS county_n, (c.gk % 10000000 / 10000)::integer AS stratum_n,
+           (c.gk % 10000)::integer AS measure_n,
+           max(c.compared) AS compared, sum(c.improved) AS improved, sum(c.unchanged) AS unchanged,
            sum(c.worse) AS worse,
            min(c.rk) FILTER (WHERE c.upto >= (c.compared + 1) / 2) AS rk1,
            min(c.rk) FILTER (WHERE c.upto >= (c.compared + 2) / 2) AS rk2
@@ -197,12 +199,12 @@ WITH h0 AS (
     -- the change value of each rank (NULL for the measure without one)
     SELECT DISTINCT measure_n, rk, change FROM r
 )
-SELECT m.code AS measure, (g.gk / 10000000)::integer AS county_n, (g.gk % 10000000 / 10000)::integer AS stratum_n,
-       g.compared, g.improved, g.unchanged, g.worse, (v1.change + v2.change) / 2 AS median_change
+SELECT m.code AS measure, g.county_n, g.stratum_n, g.compared, g.improved, g.unchanged, g.worse,
+       (v1.change + v2.change) / 2 AS median_change
 FROM g
-JOIN ref.measure m ON m.ord = g.gk % 10000
-LEFT JOIN v v1 ON v1.measure_n = (g.gk % 10000)::integer AND v1.rk = g.rk1
-LEFT JOIN v v2 ON v2.measure_n = (g.gk % 10000)::integer AND v2.rk = g.rk2;
+JOIN ref.measure m ON m.ord = g.measure_n
+LEFT JOIN v v1 ON v1.measure_n = g.measure_n AND v1.rk = g.rk1
+LEFT JOIN v v2 ON v2.measure_n = g.measure_n AND v2.rk = g.rk2;
 
 -- The cells: every county (and the state), stratum and incremental measure,
 -- zero compared units where there are none; the numerator is the improved
