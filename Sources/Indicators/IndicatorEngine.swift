@@ -50,7 +50,7 @@ public struct IndicatorEngine: Sendable {
                 try self.incrementalCells(period, snapshot: snapshot, scripts: scripts, events: events)
             }
             let pointInTime = Result {
-                try setPeriod(period, on: connection)
+                try prepareSession(period, on: connection)
                 try run(scripts.inputs, on: connection, in: "transaction")
                 try events.take().create(on: connection)
                 for script in [scripts.facts, scripts.cells, scripts.suppress, scripts.write, scripts.writeCells] {
@@ -106,7 +106,7 @@ public struct IndicatorEngine: Sendable {
             try connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ")
             defer { _ = try? connection.query("ROLLBACK") }
             try connection.query("SET TRANSACTION SNAPSHOT '\(snapshot)'")
-            try setPeriod(period, on: connection)
+            try prepareSession(period, on: connection)
             let eventFacts = Result {
                 try run(scripts.events, on: connection, in: "second session")
                 return try TableRows(of: "t_ev1", on: connection)
@@ -124,10 +124,14 @@ public struct IndicatorEngine: Sendable {
         String(format: "%.2f s", end.timeIntervalSince(start))
     }
 
-    private func setPeriod(_ period: Period, on connection: PostgresConnection) throws {
+    /// Sets what the scripts read (the period) and what must precede them: temp_buffers holds the
+    /// session's working tables (about 400 MB at 100,000 youth) in memory, and can be raised only
+    /// before the session first fills a temporary table (each computation opens fresh connections).
+    private func prepareSession(_ period: Period, on connection: PostgresConnection) throws {
         try connection.query(
             """
-            SELECT set_config('outcomes.period', $1, true), set_config('outcomes.period_start', $2, true),
+            SELECT set_config('temp_buffers', '512MB', true),
+                   set_config('outcomes.period', $1, true), set_config('outcomes.period_start', $2, true),
                    set_config('outcomes.period_end', $3, true)
             """, [period.description, period.start, period.end])
     }
