@@ -111,7 +111,7 @@ struct BenchCommand: ParsableCommand {
                             String(
                                 format:
                                     "  run %d: compute + suppression %.2f s, floor (read every value of every input "
-                                    + "table once) %.2f s: ratio %.1f",
+                                    + "table once; median of 3 reads) %.2f s: ratio %.1f",
                                 run + 1, pair.summary.seconds, pair.floor.values,
                                 pair.summary.seconds / pair.floor.values))
                     }
@@ -140,13 +140,6 @@ struct BenchCommand: ParsableCommand {
                             settled))
                 }
             }
-        }
-
-        /// The middle value (the mean of the two middle ones for an even count).
-        private func median(_ values: [Double]) -> Double {
-            let sorted = values.sorted()
-            let middle = sorted.count / 2
-            return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
         }
     }
 
@@ -283,7 +276,8 @@ struct BenchEnvironment {
     /// computation over the data must at least do); `count` only counts their rows, which never unpacks
     /// a value. `computed` reads every value of the tables the computation itself reads: the instrument
     /// scores stored at acceptance (`assessment_score`) in place of the item rows. The last two are
-    /// printed for reference.
+    /// printed for reference. Each figure is the median of three reads: one read takes about a second
+    /// and varies by a quarter from the next on an otherwise idle machine.
     func readInputsOnce() throws -> (values: Double, count: Double, computed: Double) {
         try database.withConnection { connection in
             // num_nonnulls over every column touches each value once without converting it.
@@ -301,15 +295,23 @@ struct BenchEnvironment {
                 for read in reads { try connection.query(read) }
                 return Date().timeIntervalSince(started)
             }
-            let values = try readEveryValue(of: BenchEnvironment.recordTables)
-            let started = Date()
-            for table in BenchEnvironment.recordTables {
-                try connection.query("SELECT count(*) FROM core.\(table)")
+            func countRows() throws -> Double {
+                let started = Date()
+                for table in BenchEnvironment.recordTables {
+                    try connection.query("SELECT count(*) FROM core.\(table)")
+                }
+                return Date().timeIntervalSince(started)
             }
-            let count = Date().timeIntervalSince(started)
-            let computed = try readEveryValue(
-                of: BenchEnvironment.recordTables.map { $0 == "assessment" ? "assessment_score" : $0 })
-            return (values, count, computed)
+            let computedTables = BenchEnvironment.recordTables.map { $0 == "assessment" ? "assessment_score" : $0 }
+            var values: [Double] = []
+            var count: [Double] = []
+            var computed: [Double] = []
+            for _ in 1...3 {
+                values.append(try readEveryValue(of: BenchEnvironment.recordTables))
+                count.append(try countRows())
+                computed.append(try readEveryValue(of: computedTables))
+            }
+            return (median(values), median(count), median(computed))
         }
     }
 
@@ -331,4 +333,12 @@ struct BenchEnvironment {
         else { return 0 }
         return kb / 1024
     }
+}
+
+/// The middle value (the mean of the two middle ones for an even count): benchmark figures swing with
+/// the machine's speed, so repeated measurements are summarised by their median.
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }

@@ -28,9 +28,19 @@ final class EmbeddedClusterTests: XCTestCase {
         XCTAssertGreaterThan(port, 0)
         XCTAssertEqual(conninfo, cluster.conninfo(port: port))
         try query(conninfo) { c in
-            let row = try c.query("SELECT current_database()::text AS db, current_setting('fsync') AS fsync").single()
+            let row = try c.query(
+                """
+                SELECT current_database()::text AS db, current_setting('fsync') AS fsync,
+                       datcollate::text AS collate, datctype::text AS ctype
+                FROM pg_database WHERE datname = current_database()
+                """
+            ).single()
             XCTAssertEqual(try row.decode(String.self, "db"), EmbeddedCluster.databaseName)
             XCTAssertEqual(try row.decode(String.self, "fsync"), "on")
+            // Text sorts bytewise (the engine's sorts and indexes of hashes and codes are faster in C);
+            // character classes follow UTF-8.
+            XCTAssertEqual(try row.decode(String.self, "collate"), "C")
+            XCTAssertEqual(try row.decode(String.self, "ctype"), "C.UTF-8")
         }
 
         // 3. start again: a no-op on the running server, same port and conninfo.
