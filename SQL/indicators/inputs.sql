@@ -19,7 +19,7 @@
 --     write_cells.sql  writes the decided cells into it
 -- after
 --     SET LOCAL ROLE outcomes_compute;
---     SELECT set_config('temp_buffers', '512MB', true);  -- optional: speed
+--     SELECT set_config('temp_buffers', '512MB', true);  -- optional, for speed
 --     SELECT set_config('outcomes.period', 'SFY2025Q4', true),
 --            set_config('outcomes.period_start', '2025-04-01', true),
 --            set_config('outcomes.period_end', '2025-06-30', true);
@@ -66,9 +66,10 @@ SET LOCAL default_statistics_target = 10;
 -- with them (measured: about 1 s slower at 100,000 youth). On a server with
 -- four or more cores, allow one here.
 SET LOCAL max_parallel_workers_per_gather = 0;
--- (IndicatorEngine also raises temp_buffers, first thing in each session:
--- it can be raised only before a session first fills a temporary table, and
--- the second session starts with events.sql.)
+-- (temp_buffers, which keeps the working tables in memory, is raised by
+-- IndicatorEngine first thing in each session: it can be raised only before
+-- a session first fills a temporary table, and the second session starts
+-- with events.sql.)
 
 -- ---------------------------------------------------------------------------
 -- Period

@@ -100,7 +100,7 @@ struct BenchCommand: ParsableCommand {
                     let settled = try env.pipeline.settle()
                     let engine = IndicatorEngine(database: env.database, sqlDirectory: env.sqlDirectory)
                     let measured = try (1...runs).map { _ in
-                        (summary: try engine.compute(period), floor: try env.readInputsOnce())
+                        (summary: try engine.compute(period), floor: try env.measureFloors())
                     }
                     let summary = measured[0].summary
                     print(
@@ -278,7 +278,7 @@ struct BenchEnvironment {
     /// scores stored at acceptance (`assessment_score`) in place of the item rows. The last two are
     /// printed for reference. Each figure is the median of three reads: one read takes about a second
     /// and varies by a quarter from the next on an otherwise idle machine.
-    func readInputsOnce() throws -> (values: Double, count: Double, computed: Double) {
+    func measureFloors() throws -> (values: Double, count: Double, computed: Double) {
         try database.withConnection { connection in
             // num_nonnulls over every column touches each value once without converting it.
             func readEveryValue(of tables: [String]) throws -> Double {
