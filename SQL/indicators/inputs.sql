@@ -163,6 +163,18 @@ WITH pick AS (
     ORDER BY person_id,
              CASE race_source WHEN 'self' THEN 0 WHEN 'observed' THEN 1 ELSE 2 END,
              agency_code, youth_hash
+), ages AS MATERIALIZED (
+    -- ages and race categories are worked out once per birth month and per
+    -- answer that occur, not once per person (the OFFSET 0 keeps an inlined
+    -- function from repeating its argument's expression wherever it uses it)
+    SELECT m.birth_month, x.age, ref.age_group(x.age) AS age_group
+    FROM (SELECT DISTINCT birth_month FROM t_rec) AS m
+    CROSS JOIN t_period p
+    CROSS JOIN LATERAL (SELECT ref.age_on(m.birth_month, p.p_end) AS age OFFSET 0) AS x
+), races AS MATERIALIZED (
+    SELECT c.race_categories, x.race_any, ref.race_alone_of(x.race_any) AS race_alone
+    FROM (SELECT DISTINCT race_categories FROM t_rec) AS c
+    CROSS JOIN LATERAL (SELECT ref.race_any(c.race_categories) AS race_any OFFSET 0) AS x
 )
 SELECT f.person_id,
        d.county_fips                                               AS county,
@@ -170,9 +182,9 @@ SELECT f.person_id,
        tk.code                                                     AS tier,
        CASE WHEN f.current_concern THEN 'current' ELSE 'resolved' END AS concern,
        a.age,
-       ref.age_group(a.age)                                        AS age_group,
+       a.age_group,
        d.gender,
-       ref.race_alone_of(r.race_any)                               AS race_alone,
+       r.race_alone,
        r.race_any,
        d.race_source = 'self'                                      AS race_self,
        f.first_flagged_on BETWEEN p.p_start AND p.p_end            AS newly,
@@ -182,10 +194,8 @@ FROM t_flag f
 JOIN pick d USING (person_id)
 JOIN ref.code tk ON tk.list = 'flag' AND tk.rank = f.tier_rank
 CROSS JOIN t_period p
--- (age and race_any worked out once per person: an inlined function call
--- would repeat its argument's expression wherever it uses it)
-CROSS JOIN LATERAL (SELECT ref.age_on(d.birth_month, p.p_end) AS age OFFSET 0) AS a
-CROSS JOIN LATERAL (SELECT ref.race_any(d.race_categories) AS race_any OFFSET 0) AS r
+JOIN ages a USING (birth_month)
+JOIN races r USING (race_categories)
 WHERE f.in_scope;
 ALTER TABLE t_p ADD PRIMARY KEY (person_id);
 ANALYZE t_p (person_id, county);
