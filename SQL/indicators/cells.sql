@@ -14,8 +14,8 @@ CREATE TEMP TABLE t_cov ON COMMIT DROP AS
 WITH ac AS (
     SELECT agency_id, county_fips FROM core.agency_county
     UNION
-    SELECT DISTINCT e.agency_id, y.county_fips
-    FROM t_rec y JOIN t_ext e USING (extract_id)
+    SELECT DISTINCT r.agency_id, p.county_fips
+    FROM person_index.record r JOIN person_index.person p USING (person_id)
 )
 SELECT DISTINCT x.county_fips::integer AS county_n, f.file
 FROM (SELECT agency_id, county_fips FROM ac

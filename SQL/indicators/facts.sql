@@ -9,7 +9,7 @@ SET LOCAL work_mem = '128MB';
 SET LOCAL jit = off;
 
 -- ---------------------------------------------------------------------------
--- Events (per record: events.sql's t_ev1)
+-- Events (per person: events.sql's t_ev1)
 -- ---------------------------------------------------------------------------
 DROP TABLE IF EXISTS pg_temp.t_evp;
 CREATE TEMP TABLE t_evp ON COMMIT DROP AS
@@ -22,32 +22,23 @@ SELECT person_id,
        facts & 8192 <> 0 AS ev_sud, facts & 16384 <> 0 AS ev_dual, facts & 32768 <> 0 AS ev_arrest,
        facts & 65536 <> 0 AS ev_detention, facts & 131072 <> 0 AS ev_parent,
        facts & 262144 <> 0 AS ev_repro, facts & 524288 <> 0 AS ev_sti, facts & 1048576 <> 0 AS ev_support
-FROM (SELECT m.person_id, bit_or(e.facts) AS facts
-      FROM t_ev1 e
-      JOIN t_map m USING (extract_id, youth_hash)
-      GROUP BY m.person_id) AS x;
+FROM t_ev1
+JOIN t_p USING (person_id);
 ALTER TABLE t_evp ADD PRIMARY KEY (person_id);
 
--- Counted events (P.start .. P.end + 7 days for treatments), per youth
--- record, event and day; then per person, event and day, the largest number
--- any one agency reported (the same event reported by two agencies counts
--- once).
-DROP TABLE IF EXISTS pg_temp.t_ev2;
-CREATE TEMP TABLE t_ev2 ON COMMIT DROP AS
-SELECT ev.extract_id, ev.youth_hash, ev.event, ev.occurred_on, count(*) AS n
-FROM core.event ev
-JOIN core.current_extract ce ON ce.extract_id = ev.extract_id
-WHERE ev.occurred_on BETWEEN (SELECT current_setting('outcomes.period_start')::date)
-                         AND (SELECT current_setting('outcomes.period_end')::date + 7)
-  AND ev.event IN ('victim_witness_testimony', 'injury', 'injury_treated', 'maltreatment_substantiated')
-GROUP BY ev.extract_id, ev.youth_hash, ev.event, ev.occurred_on;
-
+-- Counted events (P.start .. P.end + 7 days for treatments) per person, event
+-- and day: the largest number any one agency reported (the same event
+-- reported by two agencies counts once).
 DROP TABLE IF EXISTS pg_temp.t_evx;
 CREATE TEMP TABLE t_evx ON COMMIT DROP AS
 SELECT person_id, event, occurred_on, max(n)::integer AS n
-FROM (SELECT m.person_id, e.extract_id, e.event, e.occurred_on, sum(e.n) AS n
-      FROM t_ev2 e
-      JOIN t_map m USING (extract_id, youth_hash)
+FROM (SELECT ev.person_id, ev.agency_id, k.code AS event, ev.occurred_on, count(*) AS n
+      FROM person_index.event ev
+      JOIN ref.code k ON k.list = 'event' AND k.ord = ev.event
+      JOIN t_p USING (person_id)
+      CROSS JOIN t_period p
+      WHERE ev.occurred_on BETWEEN p.p_start AND p.p_end + 7
+        AND k.code IN ('victim_witness_testimony', 'injury', 'injury_treated', 'maltreatment_substantiated')
       GROUP BY 1, 2, 3, 4) AS x
 GROUP BY person_id, event, occurred_on;
 CREATE INDEX ON t_evx (person_id, event, occurred_on);
@@ -117,14 +108,14 @@ ALTER TABLE t_asp ADD PRIMARY KEY (person_id);
 -- ---------------------------------------------------------------------------
 DROP TABLE IF EXISTS pg_temp.t_gop;
 CREATE TEMP TABLE t_gop ON COMMIT DROP AS
-SELECT m.person_id,
+SELECT g.person_id,
        count(*)::integer                                 AS n_closed,
        count(*) FILTER (WHERE g.status = 'met')::integer AS n_met
-FROM core.goal g
-JOIN t_map m USING (extract_id, youth_hash)
+FROM person_index.goal g
+JOIN t_p USING (person_id)
 CROSS JOIN t_period p
 WHERE g.status IN ('met', 'discontinued') AND g.status_on BETWEEN p.p_start AND p.p_end
-GROUP BY m.person_id;
+GROUP BY g.person_id;
 ALTER TABLE t_gop ADD PRIMARY KEY (person_id);
 
 -- ---------------------------------------------------------------------------

@@ -6,7 +6,9 @@
 -- ref.stratum, from each agency's current (latest accepted) extract. Its
 -- scripts, in the order one session may run them in one transaction:
 --     inputs.sql    the period, persons, strata, placements, absences, school
---                   terms, assessments (this file)
+--                   terms, assessments (this file), from the person index
+--                   that persons.sql builds once per change of the current
+--                   extracts (see there)
 --     events.sql    the event facts of each youth record (reads no working
 --                   table, so it may also run first)
 --     facts.sql     the point-in-time measures: per-person facts counted per
@@ -29,7 +31,7 @@
 -- both on one exported snapshot (so both see the same data): its transaction
 -- runs inputs, facts, cells, suppress, write and write_cells.sql; a second
 -- session runs events, inputs, progress, cells and suppress.sql. The second
--- session hands the transaction events.sql's t_ev1 (per youth record) before
+-- session hands the transaction events.sql's t_ev1 (per person) before
 -- facts.sql needs it, and at the end its decided cells - aggregates only -,
 -- which the transaction puts in its t_decided and writes too (write_cells.sql
 -- again). Working tables are temporary (ON COMMIT DROP; dropped first, so the
@@ -41,8 +43,9 @@
 -- are spread over the strata with a cross join (person -> strata mapping), so
 -- no input table is read more than once or twice and no stratum is re-scanned.
 --
--- Definitions are in ref.measure (0003_results.sql). Rules this script fixes
--- where measures.md leaves a choice are stated there and next to the code:
+-- Definitions are in ref.measure (0003_results.sql). Rules this script and
+-- persons.sql fix where measures.md leaves a choice are stated there and next
+-- to the code (the first and the last in persons.sql):
 --  * person: youths with the same linkage_hash in the same county are one
 --    person; demographics come from one record (race_source self first, then
 --    observed, then agency code, then youth_hash);
@@ -74,7 +77,7 @@ SET LOCAL max_parallel_workers_per_gather = 0;
 -- ---------------------------------------------------------------------------
 -- Period
 -- ---------------------------------------------------------------------------
-DROP VIEW IF EXISTS pg_temp.v_as;  -- (reads t_period and t_map, below)
+DROP VIEW IF EXISTS pg_temp.v_as;  -- (reads t_period and t_p, below)
 DROP TABLE IF EXISTS pg_temp.t_period;
 CREATE TEMP TABLE t_period ON COMMIT DROP AS
 SELECT label, p_start, p_end,
@@ -105,6 +108,20 @@ $$;
 -- ---------------------------------------------------------------------------
 -- Current extracts and persons
 -- ---------------------------------------------------------------------------
+-- The persons and their de-duplicated histories come from the person index
+-- (persons.sql), which must have been built from the extracts that are
+-- current in this snapshot; IndicatorEngine rebuilds it and tries again when
+-- this fails (an extract was accepted after the rebuild and before this
+-- snapshot).
+DO $$
+BEGIN
+    IF NOT person_index.is_current() THEN
+        RAISE EXCEPTION 'the person index was built from other extracts than the current ones (an extract was accepted meanwhile)'
+            USING ERRCODE = 'OC001', HINT = 'Compute again: the computation rebuilds the index first (persons.sql).';
+    END IF;
+END
+$$;
+
 DROP TABLE IF EXISTS pg_temp.t_ext;
 CREATE TEMP TABLE t_ext ON COMMIT DROP AS
 SELECT ce.extract_id, ce.agency_id, a.code AS agency_code, ce.extracted_on, ce.files,
@@ -118,62 +135,35 @@ SELECT ce.extract_id, ce.agency_id, a.code AS agency_code, ce.extracted_on, ce.f
 FROM core.current_extract ce
 JOIN core.agency a ON a.id = ce.agency_id;
 
--- Every youth record of a current extract, with its person.
-DROP TABLE IF EXISTS pg_temp.t_rec;
-CREATE TEMP TABLE t_rec ON COMMIT DROP AS
-SELECT y.extract_id, y.youth_hash, e.agency_code, y.county_fips, y.birth_month, y.gender,
-       y.race_categories, y.race_source,
-       e.f_pl, e.f_ab, e.f_ev, e.f_st, e.f_as, e.f_sc, e.f_go,
-       dense_rank() OVER (ORDER BY y.county_fips,
-                                   (CASE WHEN y.linkage_hash IS NOT NULL THEN 'L:' || y.linkage_hash
-                                         ELSE 'A:' || e.agency_id || ':' || y.youth_hash END) COLLATE "C")::integer
-           AS person_id
-FROM core.youth y
-JOIN t_ext e USING (extract_id);
-ANALYZE t_rec (extract_id, youth_hash, person_id);
-
 -- Flags per person: tier (highest flag with flagged_on <= P.end), in scope,
 -- concern status at P.end, earliest flagged_on.
 DROP TABLE IF EXISTS pg_temp.t_flag;
 CREATE TEMP TABLE t_flag ON COMMIT DROP AS
-SELECT r.person_id,
-       max(k.rank) FILTER (WHERE f.flagged_on <= p.p_end)                         AS tier_rank,
+SELECT f.person_id,
+       max(f.rank) FILTER (WHERE f.flagged_on <= p.p_end)                         AS tier_rank,
        coalesce(bool_or(f.flagged_on <= p.p_end
                         AND (f.resolved_on IS NULL OR f.resolved_on >= p.p_start)), false) AS in_scope,
        coalesce(bool_or(f.flagged_on <= p.p_end
                         AND (f.resolved_on IS NULL OR f.resolved_on > p.p_end)), false)   AS current_concern,
        min(f.flagged_on)                                                          AS first_flagged_on
-FROM core.cse_flag f
-JOIN t_rec r USING (extract_id, youth_hash)
-JOIN ref.code k ON k.list = 'flag' AND k.code = f.flag
+FROM person_index.flag f
 CROSS JOIN t_period p
-GROUP BY r.person_id;
+GROUP BY f.person_id;
 
 -- In-scope persons with their strata and coverage.
 DROP TABLE IF EXISTS pg_temp.t_p;
 CREATE TEMP TABLE t_p ON COMMIT DROP AS
-WITH pick AS (
-    -- one record per person, with the files any of the person's agencies sent
-    SELECT DISTINCT ON (person_id) person_id, county_fips, birth_month, gender, race_categories, race_source,
-           bool_or(f_pl) OVER w AS c_pl, bool_or(f_ab) OVER w AS c_ab, bool_or(f_ev) OVER w AS c_ev,
-           bool_or(f_st) OVER w AS c_st, bool_or(f_as) OVER w AS c_as, bool_or(f_sc) OVER w AS c_sc,
-           bool_or(f_go) OVER w AS c_go, count(*) OVER w > 1 AS shared
-    FROM t_rec
-    WINDOW w AS (PARTITION BY person_id)
-    ORDER BY person_id,
-             CASE race_source WHEN 'self' THEN 0 WHEN 'observed' THEN 1 ELSE 2 END,
-             agency_code, youth_hash
-), ages AS MATERIALIZED (
+WITH ages AS MATERIALIZED (
     -- ages and race categories are worked out once per birth month and per
     -- answer that occur, not once per person (the OFFSET 0 keeps an inlined
     -- function from repeating its argument's expression wherever it uses it)
     SELECT m.birth_month, x.age, ref.age_group(x.age) AS age_group
-    FROM (SELECT DISTINCT birth_month FROM t_rec) AS m
+    FROM (SELECT DISTINCT birth_month FROM person_index.person) AS m
     CROSS JOIN t_period p
     CROSS JOIN LATERAL (SELECT ref.age_on(m.birth_month, p.p_end) AS age OFFSET 0) AS x
 ), races AS MATERIALIZED (
     SELECT c.race_categories, x.race_any, ref.race_alone_of(x.race_any) AS race_alone
-    FROM (SELECT DISTINCT race_categories FROM t_rec) AS c
+    FROM (SELECT DISTINCT race_categories FROM person_index.person) AS c
     CROSS JOIN LATERAL (SELECT ref.race_any(c.race_categories) AS race_any OFFSET 0) AS x
 )
 SELECT f.person_id,
@@ -188,10 +178,9 @@ SELECT f.person_id,
        r.race_any,
        d.race_source = 'self'                                      AS race_self,
        f.first_flagged_on BETWEEN p.p_start AND p.p_end            AS newly,
-       d.c_pl, d.c_ab, d.c_ev, d.c_st, d.c_as, d.c_sc, d.c_go,
-       d.shared  -- reported in more than one youth record (e.g. by two agencies)
+       d.c_pl, d.c_ab, d.c_ev, d.c_st, d.c_as, d.c_sc, d.c_go
 FROM t_flag f
-JOIN pick d USING (person_id)
+JOIN person_index.person d USING (person_id)
 JOIN ref.code tk ON tk.list = 'flag' AND tk.rank = f.tier_rank
 CROSS JOIN t_period p
 JOIN ages a USING (birth_month)
@@ -199,14 +188,6 @@ JOIN races r USING (race_categories)
 WHERE f.in_scope;
 ALTER TABLE t_p ADD PRIMARY KEY (person_id);
 ANALYZE t_p (person_id, county);
-
--- Records of in-scope persons: the key to every other input table.
-DROP TABLE IF EXISTS pg_temp.t_map;
-CREATE TEMP TABLE t_map ON COMMIT DROP AS
-SELECT r.extract_id, r.youth_hash, r.person_id, r.agency_code, t_p.shared
-FROM t_rec r
-JOIN t_p USING (person_id);
-ANALYZE t_map (extract_id, youth_hash, person_id, shared);
 
 -- Combinations of county and strata that occur, each with the ids
 -- (ref.stratum.ord) of the strata a person in it counts in: the person ->
@@ -245,14 +226,11 @@ ANALYZE t_pc;
 -- Episodes starting on or before P.end; one per person and start date.
 DROP TABLE IF EXISTS pg_temp.t_pl;
 CREATE TEMP TABLE t_pl ON COMMIT DROP AS
-SELECT DISTINCT ON (m.person_id, pl.started_on)
-       m.person_id, pl.started_on, pl.ended_on, pl.setting, k.rank
-FROM core.placement pl
-JOIN t_map m USING (extract_id, youth_hash)
-LEFT JOIN ref.code k ON k.list = 'setting' AND k.code = pl.setting
+SELECT l.person_id, l.started_on, l.ended_on, l.setting, l.rank
+FROM person_index.placement l
+JOIN t_p USING (person_id)
 CROSS JOIN t_period p
-WHERE pl.started_on <= p.p_end
-ORDER BY m.person_id, pl.started_on, pl.ended_on DESC NULLS FIRST, m.agency_code, pl.rec;
+WHERE l.started_on <= p.p_end;
 ANALYZE t_pl;
 
 -- Moves in P: an episode starting in P on the day, or the day after, an
@@ -307,14 +285,11 @@ ALTER TABLE t_plp ADD PRIMARY KEY (person_id);
 -- ---------------------------------------------------------------------------
 DROP TABLE IF EXISTS pg_temp.t_ab;
 CREATE TEMP TABLE t_ab ON COMMIT DROP AS
-SELECT DISTINCT ON (m.person_id, a.left_on)
-       m.person_id, a.left_on, a.returned_on, a.returned_to_same_caregiver AS same
-FROM core.absence a
-JOIN t_map m USING (extract_id, youth_hash)
+SELECT a.person_id, a.left_on, a.returned_on, a.same
+FROM person_index.absence a
+JOIN t_p USING (person_id)
 CROSS JOIN t_period p
-WHERE a.left_on <= p.p_end
-ORDER BY m.person_id, a.left_on, a.returned_on IS NULL, a.returned_to_same_caregiver IS NULL,
-         m.agency_code, a.rec;
+WHERE a.left_on <= p.p_end;
 
 DROP TABLE IF EXISTS pg_temp.t_abp;
 CREATE TEMP TABLE t_abp ON COMMIT DROP AS
@@ -334,55 +309,32 @@ ALTER TABLE t_abp ADD PRIMARY KEY (person_id);
 -- ---------------------------------------------------------------------------
 DROP TABLE IF EXISTS pg_temp.t_st;
 CREATE TEMP TABLE t_st ON COMMIT DROP AS
-SELECT DISTINCT ON (m.person_id, s.term_start, s.term_end)
-       m.person_id, s.term_start, s.term_end, s.days_enrolled, s.days_attended, s.credits_earned
-FROM core.school_term s
-JOIN t_map m USING (extract_id, youth_hash)
+SELECT s.person_id, s.term_start, s.term_end, s.days_enrolled, s.days_attended, s.credits_earned
+FROM person_index.school_term s
+JOIN t_p USING (person_id)
 CROSS JOIN t_period p
-WHERE s.term_start <= p.p_end
-ORDER BY m.person_id, s.term_start, s.term_end, m.agency_code, s.rec;
+WHERE s.term_start <= p.p_end;
 
 
 -- ---------------------------------------------------------------------------
 -- Assessments (scored once at acceptance, core.assessment_score; one
--- administration per person, instrument and day, a scored one first)
+-- administration per person, instrument and day in the person index)
 -- ---------------------------------------------------------------------------
 -- A view, not a table: facts.sql aggregates it per person without writing
--- it out; progress.sql keeps its observing administrations as t_as. A youth
--- record has one administration per instrument and day (the table's key), so
--- only persons reported in several records can have two; only theirs are
--- sorted to keep one (reading the table twice costs less than sorting all).
+-- it out; progress.sql keeps its observing administrations as t_as.
 CREATE TEMP VIEW v_as AS
-SELECT a.*,
+SELECT a.person_id, a.instrument, a.administered_on, a.mspss_total, a.copse_total, a.urica_readiness,
+       a.cans_behavioral_items, a.cans_behavioral_actionable, a.cans_substance_actionable,
+       a.voice_sense_of_control,
        -- an observation of an incremental measure (t_chg): a complete MSPSS or
        -- COPSE, a CANS that rates at least one behavioral item
        coalesce((a.instrument = 'MSPSS' AND a.mspss_total IS NOT NULL)
                 OR (a.instrument = 'COPSE' AND a.copse_total IS NOT NULL)
                 OR (a.instrument = 'CANS' AND a.cans_behavioral_items > 0), false) AS observed
-FROM (
-    -- (t_map holds records of current extracts only)
-    SELECT m.person_id, s.instrument, s.administered_on, s.mspss_total, s.copse_total, s.urica_readiness,
-           s.cans_behavioral_items, s.cans_behavioral_actionable, s.cans_substance_actionable,
-           s.voice_sense_of_control
-    FROM core.assessment_score s
-    JOIN t_map m USING (extract_id, youth_hash)
-    CROSS JOIN t_period p
-    WHERE s.administered_on <= p.p_end AND NOT m.shared
-    UNION ALL
-    SELECT * FROM (
-        SELECT DISTINCT ON (m.person_id, s.instrument, s.administered_on)
-               m.person_id, s.instrument, s.administered_on, s.mspss_total, s.copse_total, s.urica_readiness,
-               s.cans_behavioral_items, s.cans_behavioral_actionable, s.cans_substance_actionable,
-               s.voice_sense_of_control
-        FROM core.assessment_score s
-        JOIN t_map m USING (extract_id, youth_hash)
-        CROSS JOIN t_period p
-        WHERE s.administered_on <= p.p_end AND m.shared
-        ORDER BY m.person_id, s.instrument, s.administered_on,
-                 coalesce(s.mspss_total, s.copse_total, s.urica_readiness, s.voice_sense_of_control,
-                          s.cans_behavioral_items) IS NULL,
-                 m.agency_code) AS d
-) AS a;
+FROM person_index.assessment a
+JOIN t_p USING (person_id)
+CROSS JOIN t_period p
+WHERE a.administered_on <= p.p_end;
 
 
 -- The cells of the measures computed in this session: filled by facts.sql

@@ -121,13 +121,11 @@ FROM (SELECT d.person_id, d.obs_on, d.stage,
              lag(d.stage)  OVER w AS prev_stage,
              lag(d.obs_on) OVER w AS prev_on,
              lead(d.obs_on) OVER w IS NULL AS latest
-      FROM (SELECT DISTINCT ON (m.person_id, s.behavior, s.assessed_on)
-                   m.person_id, s.behavior, s.assessed_on AS obs_on, s.stage
-            FROM core.stage_of_change s
-            JOIN t_map m USING (extract_id, youth_hash)
+      FROM (SELECT s.person_id, s.behavior, s.assessed_on AS obs_on, s.stage
+            FROM person_index.stage_of_change s
+            JOIN t_p USING (person_id)
             CROSS JOIN t_period p
-            WHERE s.assessed_on <= p.p_end
-            ORDER BY m.person_id, s.behavior, s.assessed_on, m.agency_code, s.rec) AS d
+            WHERE s.assessed_on <= p.p_end) AS d
       WINDOW w AS (PARTITION BY d.person_id, d.behavior ORDER BY d.obs_on)) AS w
 LEFT JOIN ref.code k ON k.list = 'stage' AND k.code = w.stage
 LEFT JOIN ref.code kp ON kp.list = 'stage' AND kp.code = w.prev_stage

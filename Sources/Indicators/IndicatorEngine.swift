@@ -5,6 +5,11 @@ import PostgresClient
 
 /// Computes a period's indicators and decides their disclosure, inside PostgreSQL.
 ///
+/// The persons of the current extracts and their de-duplicated histories do not depend on the
+/// period, so they are kept in the person index (schema person_index), which persons.sql rebuilds in
+/// a transaction of its own whenever the current extracts have changed; every computation starts by
+/// bringing it up to date and then reads it.
+///
 /// The scripts of SQL/indicators run as the compute role: inputs.sql, then facts.sql (point-in-time
 /// measures) and progress.sql (incremental measures), cells.sql, suppress.sql (the one place where
 /// suppression is decided), write.sql and write_cells.sql, which replace the period's earlier
@@ -14,7 +19,7 @@ import PostgresClient
 /// so the two kinds are computed, laid out and decided apart, on both cores at once: the
 /// transaction runs facts.sql, a second session runs progress.sql, and each then runs cells.sql and
 /// suppress.sql on its own cells. The second session imports the transaction's snapshot, so both
-/// see the same data. It starts with events.sql, whose per-record event facts (t_ev1) it hands to
+/// see the same data. It starts with events.sql, whose event facts per person (t_ev1) it hands to
 /// the transaction for facts.sql (evening out the two sessions' work), and it ends by handing back
 /// its decided cells (aggregates, never a record). Meanwhile the transaction has written its own
 /// (write.sql, write_cells.sql); it then writes the second session's the same way. The second
@@ -38,10 +43,65 @@ public struct IndicatorEngine: Sendable {
         public var seconds: Double
     }
 
+    /// Computes the period, after bringing the person index up to date. An extract accepted between
+    /// the index's rebuild and the computation's snapshot makes inputs.sql refuse the index; the
+    /// index is then rebuilt and the computation started again (at most three times in all).
     public func compute(_ period: Period) throws -> Summary {
         let scripts = try Scripts(directory: sqlDirectory)
         let started = Date()
-        return try database.withTransaction(as: .compute) { connection in
+        var attempt = 1
+        while true {
+            try refreshPersonIndex(scripts)
+            do {
+                return try compute(period, scripts: scripts, started: started)
+            } catch let error as PostgresError where error.sqlState == Self.staleIndex && attempt < 3 {
+                logger.debug("\(period): extracts were accepted meanwhile; rebuilding the person index")
+                attempt += 1
+            }
+        }
+    }
+
+    /// SQLSTATE of inputs.sql's refusal of a person index built from other extracts than the current ones.
+    static let staleIndex = "OC001"
+
+    /// Rebuilds the person index when it was not built from the current extracts; returns whether it
+    /// did. A computation does this itself; it is public so that a batch of ingests can have it done
+    /// (and timed) before the first computation.
+    @discardableResult
+    public func refreshPersonIndex() throws -> Bool {
+        try refreshPersonIndex(try Scripts(directory: sqlDirectory))
+    }
+
+    @discardableResult
+    private func refreshPersonIndex(_ scripts: Scripts) throws -> Bool {
+        let rebuilt = try database.withTransaction(as: .compute) { connection in
+            // One snapshot for every statement, so the index and its state row agree; the lock comes
+            // before the first read, so a rebuild that waited for another one sees the index current.
+            try connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            try connection.query("LOCK TABLE person_index.state IN EXCLUSIVE MODE")
+            guard try !connection.query("SELECT person_index.is_current()").single().decode(Bool.self, at: 0) else {
+                return false
+            }
+            try run(scripts.persons, on: connection, in: "person index")
+            return true
+        }
+        if rebuilt {
+            // The rebuild deleted the previous index's rows; without a vacuum every computation would
+            // read them too until autovacuum came by. (Every table of the schema; the names come from
+            // the catalog, quoted.)
+            try database.withConnection(as: .compute) { connection in
+                let tables = try connection.query(
+                    "SELECT string_agg(format('%I.%I', schemaname, tablename), ', ' ORDER BY tablename) "
+                        + "FROM pg_tables WHERE schemaname = 'person_index'"
+                ).single().decode(String.self, at: 0)
+                _ = try connection.query("VACUUM \(tables)")
+            }
+        }
+        return rebuilt
+    }
+
+    private func compute(_ period: Period, scripts: Scripts, started: Date) throws -> Summary {
+        try database.withTransaction(as: .compute) { connection in
             // Repeatable read: every statement sees the snapshot the second session imports.
             try connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             let snapshot = try connection.query("SELECT pg_export_snapshot()").single().decode(String.self, at: 0)
@@ -81,7 +141,7 @@ public struct IndicatorEngine: Sendable {
         }
     }
 
-    /// The second session, on the transaction's snapshot: first the event facts per record, handed
+    /// The second session, on the transaction's snapshot: first the event facts per person, handed
     /// to the transaction through `events`; then the incremental measures' cells, decided, returned
     /// as t_decided's rows.
     private func incrementalCells(
@@ -142,7 +202,7 @@ public struct IndicatorEngine: Sendable {
             var name: String
             var sql: String
         }
-        var inputs, events, facts, progress, cells, suppress, write, writeCells: Script
+        var persons, inputs, events, facts, progress, cells, suppress, write, writeCells: Script
 
         init(directory: URL) throws {
             func read(_ name: String) throws -> Script {
@@ -151,6 +211,7 @@ public struct IndicatorEngine: Sendable {
                     sql: try String(
                         contentsOf: directory.appendingPathComponent("indicators/\(name)"), encoding: .utf8))
             }
+            persons = try read("persons.sql")
             inputs = try read("inputs.sql")
             events = try read("events.sql")
             facts = try read("facts.sql")

@@ -1,4 +1,5 @@
 import Foundation
+import Indicators
 import Ingest
 import OutcomesStore
 import PostgresClient
@@ -174,6 +175,41 @@ final class AccessControlTests: IngestTestCase {
                     """, [s.extractB, s.a]), "A's row in B's extract")
         }
         XCTAssertEqual(try integer(s.db, "SELECT count(*) FROM core.youth WHERE extract_id = $1", [s.extractB]), 3)
+    }
+
+    /// The person index (0010_person_index.sql) is record-level data that only computations read.
+    func testOnlyTheComputeRoleReadsThePersonIndex() throws {
+        let s = try twoAgencies()
+        try IndicatorEngine(database: s.db, sqlDirectory: TestCluster.checkout.appendingPathComponent("SQL"))
+            .refreshPersonIndex()
+        let tables = try s.db.withConnection { c in
+            try c.query(
+                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'person_index' ORDER BY 1"
+            ).rows.map { try $0.decode(String.self, at: 0) }
+        }
+        // Every table of the schema, so that one added later is covered too.
+        XCTAssertEqual(
+            tables,
+            [
+                "absence", "assessment", "event", "flag", "goal", "person", "placement", "record", "school_term",
+                "stage_of_change", "state",
+            ])
+        for table in tables {
+            try asIngest(s.db, agency: s.a) { c in
+                assertDenied("ingest reads person_index.\(table)") {
+                    try c.query("SELECT count(*) FROM person_index.\(table)")
+                }
+            }
+            try s.db.withConnection(as: .analyst) { c in
+                assertDenied("analyst reads person_index.\(table)") {
+                    try c.query("SELECT count(*) FROM person_index.\(table)")
+                }
+            }
+        }
+        // The compute role reads it: the valid fixture's 3 youths in each agency's extract, 6 records.
+        try s.db.withConnection(as: .compute) { c in
+            XCTAssertEqual(try c.query("SELECT count(*) FROM person_index.record").single().decode(Int.self, at: 0), 6)
+        }
     }
 
     func testAnalystCannotReadRecordLevelData() throws {
