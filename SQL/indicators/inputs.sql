@@ -9,7 +9,7 @@
 --                   terms, assessments (this file), from the person index
 --                   that persons.sql builds once per change of the current
 --                   extracts (see there)
---     events.sql    the event facts of each youth record (reads no working
+--     events.sql    the event facts of each person (reads no working
 --                   table, so it may also run first)
 --     facts.sql     the point-in-time measures: per-person facts counted per
 --                   combination of strata, laid out as cells (t_cell)
@@ -19,6 +19,8 @@
 --                   (t_decided)
 --     write.sql     replaces the period's computation with a new one
 --     write_cells.sql  writes the decided cells into it
+-- with the person index built from the current extracts (persons.sql, in a
+-- transaction of its own; IndicatorEngine rebuilds it when it is not), and
 -- after
 --     SET LOCAL ROLE outcomes_compute;
 --     SELECT set_config('temp_buffers', '512MB', true);  -- optional, for speed

@@ -9,8 +9,9 @@ import XCTest
 ///
 /// Each fixture inserts a few records, names its period, and lists the expected
 /// results with the arithmetic worked out by hand in its comments. The test loads
-/// it into a fresh database, computes the period with the real engine (SQL/indicators:
-/// inputs, facts, progress, cells, suppress, then write and write_cells.sql) and compares every
+/// it into a fresh database, computes the period with the real engine (SQL/indicators: persons
+/// (the person index), inputs, events, facts, progress, cells, suppress, then write and
+/// write_cells.sql) and compares every
 /// `expect…` and `check` line.
 final class IndicatorFixtureTests: XCTestCase {
     func testPopulationScopeTierConcernAgeGenderRaceAndLinkage() throws { try run("01_population.sql") }
