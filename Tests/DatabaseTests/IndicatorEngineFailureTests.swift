@@ -52,4 +52,35 @@ final class IndicatorEngineFailureTests: XCTestCase {
             XCTAssertEqual(try after.decode(Int.self, "cells"), earlier.cells, script)
         }
     }
+
+    /// The person index is rebuilt in a transaction of its own: when the rebuild fails, the previous
+    /// index stays as it was, and nothing is computed from it.
+    func testAFailingRebuildOfThePersonIndexKeepsThePreviousIndexAndResults() throws {
+        let database = try PersonIndexTests.populationFixture()
+        let period = Period("SFY2025Q4")!
+        _ = try IndicatorEngine(
+            database: database, sqlDirectory: TestCluster.checkout.appendingPathComponent("SQL")
+        ).compute(period)
+        let state = """
+            SELECT (SELECT extracts::text || ' ' || built_at::text FROM person_index.state) AS index,
+                   (SELECT count(*) FROM person_index.record) AS records,
+                   (SELECT computed_at::text FROM result.computation WHERE period = $1) AS computed
+            """
+        let before = try database.withConnection { try $0.query(state, [period.description]).single() }
+        XCTAssertTrue(try before.decode(String.self, "index").hasPrefix("{2,3} "))
+        // Fixture 01's current extracts have 10 youth records: y1 to y8 (extract 2), p1, p2 (extract 3).
+        XCTAssertEqual(try before.decode(Int.self, "records"), 10)
+
+        try PersonIndexTests.acceptSecondExtractOfAgency2(in: database)
+        let engine = IndicatorEngine(database: database, sqlDirectory: try sqlFolder(breaking: "persons.sql"))
+        XCTAssertThrowsError(try engine.compute(period)) { error in
+            let failure = error as? PostgresError
+            XCTAssertEqual(failure?.sqlState, "22012", "\(error)")  // division_by_zero
+            XCTAssertTrue(failure?.message.hasPrefix("persons.sql: ") ?? false, "\(error)")
+        }
+        let after = try database.withConnection { try $0.query(state, [period.description]).single() }
+        XCTAssertEqual(try after.decode(String.self, "index"), try before.decode(String.self, "index"))
+        XCTAssertEqual(try after.decode(Int.self, "records"), 10)
+        XCTAssertEqual(try after.decode(String.self, "computed"), try before.decode(String.self, "computed"))
+    }
 }

@@ -14,9 +14,7 @@ final class PersonIndexTests: XCTestCase {
     /// Fixture 01's population (its header works the persons out), then agency 2 (ALA-PROB) sends a
     /// new extract that replaces its earlier one.
     func testTheIndexFollowsTheCurrentExtracts() throws {
-        let database = try TestCluster.shared.freshDatabase()
-        let fixture = TestCluster.checkout.appendingPathComponent("Tests/Fixtures/indicators/01_population.sql")
-        try database.withConnection { try $0.execute(script: try String(contentsOf: fixture, encoding: .utf8)) }
+        let database = try Self.populationFixture()
         let engine = IndicatorEngine(database: database, sqlDirectory: sql)
 
         // Extract 1 is superseded by 2 and extract 4 was rejected: the index is built from 2 and 3.
@@ -41,20 +39,7 @@ final class PersonIndexTests: XCTestCase {
         // Extract 5 of agency 2 replaces extract 3: p1 (06001) and p2 (06013) are gone, p9 (06001,
         // at_risk since 2025-05-01, in P) is new. P1 stays (through y1), so 06001 has 6 - 0 + 1 = 7
         // persons, at_risk y6, y8 and p9 = 3.
-        try database.withConnection { connection in
-            try connection.execute(
-                script: """
-                    INSERT INTO core.extract (id, agency_id, sha256, status, source_name, extracted_on, files,
-                                              error_count) OVERRIDING SYSTEM VALUE
-                    VALUES (5, 2, repeat('5', 64), 'accepted', 'ala-prob-2.zip', '2025-08-01',
-                            '{youth.csv,cse_flags.csv}', 0);
-                    INSERT INTO core.youth (extract_id, agency_id, rec, youth_hash, linkage_hash, county_fips,
-                                            birth_month, gender, race_categories, race_source)
-                    VALUES (5, 2, 1, 'p9', NULL, '06001', '2010-03-01', 'male', '{WHITE}', 'self');
-                    INSERT INTO core.cse_flag (extract_id, agency_id, rec, youth_hash, flag, flagged_on, basis)
-                    VALUES (5, 2, 1, 'p9', 'at_risk', '2025-05-01', 'cse_it');
-                    """)
-        }
+        try Self.acceptSecondExtractOfAgency2(in: database)
 
         // The index still describes extracts 2 and 3: a computation's inputs refuse it.
         XCTAssertThrowsError(
@@ -90,6 +75,33 @@ final class PersonIndexTests: XCTestCase {
         XCTAssertEqual(try text(database, "SELECT extracts::text FROM person_index.state"), "{}")
         XCTAssertEqual(try text(database, "SELECT count(*)::text FROM person_index.record"), "0")
         XCTAssertFalse(try engine.refreshPersonIndex())
+    }
+
+    /// Fixture 01 (Tests/Fixtures/indicators/01_population.sql), loaded into a fresh database.
+    static func populationFixture() throws -> Database {
+        let database = try TestCluster.shared.freshDatabase()
+        let fixture = TestCluster.checkout.appendingPathComponent("Tests/Fixtures/indicators/01_population.sql")
+        try database.withConnection { try $0.execute(script: try String(contentsOf: fixture, encoding: .utf8)) }
+        return database
+    }
+
+    /// Extract 5 of agency 2 (ALA-PROB), accepted after fixture 01's extract 3, which it replaces: one
+    /// youth, p9 (06001, no linkage), at_risk since 2025-05-01.
+    static func acceptSecondExtractOfAgency2(in database: Database) throws {
+        try database.withConnection { connection in
+            try connection.execute(
+                script: """
+                    INSERT INTO core.extract (id, agency_id, sha256, status, source_name, extracted_on, files,
+                                              error_count) OVERRIDING SYSTEM VALUE
+                    VALUES (5, 2, repeat('5', 64), 'accepted', 'ala-prob-2.zip', '2025-08-01',
+                            '{youth.csv,cse_flags.csv}', 0);
+                    INSERT INTO core.youth (extract_id, agency_id, rec, youth_hash, linkage_hash, county_fips,
+                                            birth_month, gender, race_categories, race_source)
+                    VALUES (5, 2, 1, 'p9', NULL, '06001', '2010-03-01', 'male', '{WHITE}', 'self');
+                    INSERT INTO core.cse_flag (extract_id, agency_id, rec, youth_hash, flag, flagged_on, basis)
+                    VALUES (5, 2, 1, 'p9', 'at_risk', '2025-05-01', 'cse_it');
+                    """)
+        }
     }
 
     private func inScope(_ database: Database, county: String, tier: String? = nil) throws -> String {
