@@ -16,9 +16,12 @@
 -- The rules (which records are one person, which record of a person gives
 -- the demographics, which of two reports of one episode, absence or term is
 -- kept) are the engine's; inputs.sql states them and reads these tables.
--- Keeping a duplicate before the period's filters instead of after them
+-- Dropping duplicates before the period's filters instead of after them
 -- keeps the same rows: each rule's key includes the date the period filters
--- on (placements: started_on, absences: left_on, school terms: term_start).
+-- on (placements: started_on, absences: left_on, school terms: term_start,
+-- assessments: administered_on, stages of change: assessed_on). Events and
+-- goals are kept as each agency reported them: facts.sql counts an event
+-- that two agencies reported once, and each agency's goals are its own.
 
 SET LOCAL client_min_messages = warning;
 SET LOCAL work_mem = '128MB';
