@@ -11,11 +11,16 @@ import XCTest
 final class IndicatorEngineFailureTests: XCTestCase {
     /// A copy of the checkout's SQL folder in which one indicator script fails (division by zero).
     private func sqlFolder(breaking script: String) throws -> URL {
+        try sqlFolder(editing: script) { _ in "SELECT 1 / 0;\n" }
+    }
+
+    /// A copy of the checkout's SQL folder with one indicator script's text changed by `edit`.
+    private func sqlFolder(editing script: String, _ edit: (String) -> String) throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-sql-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: TestCluster.checkout.appendingPathComponent("SQL"), to: folder)
         addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
-        try "SELECT 1 / 0;\n".write(
-            to: folder.appendingPathComponent("indicators/\(script)"), atomically: true, encoding: .utf8)
+        let file = folder.appendingPathComponent("indicators/\(script)")
+        try edit(try String(contentsOf: file, encoding: .utf8)).write(to: file, atomically: true, encoding: .utf8)
         return folder
     }
 
@@ -82,5 +87,59 @@ final class IndicatorEngineFailureTests: XCTestCase {
         XCTAssertEqual(try after.decode(String.self, "index"), try before.decode(String.self, "index"))
         XCTAssertEqual(try after.decode(Int.self, "records"), 10)
         XCTAssertEqual(try after.decode(String.self, "computed"), try before.decode(String.self, "computed"))
+    }
+
+    /// An extract accepted between the person index's rebuild and the computation's snapshot makes
+    /// inputs.sql refuse the index (OC001); the engine then rebuilds it and computes again, at most
+    /// three times in all. The race is staged by a persons.sql that records each rebuild and, for the
+    /// first `wrong` of them, records other extracts than the current ones in the index's state.
+    func testAnIndexThatTurnsOutStaleIsRebuiltAndTheComputationStartedAgain() throws {
+        let period = Period("SFY2025Q4")!
+        for (wrong, rebuilds, succeeds) in [(1, 2, true), (3, 3, false)] {
+            let database = try PersonIndexTests.populationFixture()
+            try database.withConnection { connection in
+                try connection.execute(
+                    script: """
+                        CREATE TABLE public.rebuilds (n integer);
+                        GRANT SELECT, INSERT ON public.rebuilds TO outcomes_compute;
+                        """)
+            }
+            let engine = IndicatorEngine(
+                database: database,
+                sqlDirectory: try sqlFolder(editing: "persons.sql") { text in
+                    text + """
+
+                        INSERT INTO public.rebuilds VALUES (1);
+                        UPDATE person_index.state SET extracts = '{0}'
+                        WHERE (SELECT count(*) FROM public.rebuilds) <= \(wrong);
+                        """
+                })
+            if succeeds {
+                // Fixture 01: 6 persons in scope in 06001.
+                _ = try engine.compute(period)
+                let inScope = try database.withConnection { c in
+                    try c.query(
+                        """
+                        SELECT numerator::integer FROM result.computed
+                        WHERE period = $1 AND county_fips = '06001' AND measure = 'population_in_scope'
+                          AND stratification = 'all'
+                        """, [period.description]
+                    ).single().decode(Int.self, at: 0)
+                }
+                XCTAssertEqual(inScope, 6)
+            } else {
+                XCTAssertThrowsError(try engine.compute(period)) { error in
+                    XCTAssertEqual((error as? PostgresError)?.sqlState, "OC001", "\(error)")
+                }
+                XCTAssertEqual(
+                    try database.withConnection {
+                        try $0.query("SELECT count(*) FROM result.computation").single().decode(Int.self, at: 0)
+                    }, 0)
+            }
+            let count = try database.withConnection {
+                try $0.query("SELECT count(*) FROM public.rebuilds").single().decode(Int.self, at: 0)
+            }
+            XCTAssertEqual(count, rebuilds, "wrong state in the first \(wrong) rebuilds")
+        }
     }
 }
