@@ -15,7 +15,8 @@
 --
 -- The rules (which records are one person, which record of a person gives
 -- the demographics, which of two reports of one episode, absence or term is
--- kept) are the engine's; inputs.sql states them and reads these tables.
+-- kept) are the engine's; the header of inputs.sql lists them all, and this
+-- file applies the first and the last of them.
 -- Dropping duplicates before the period's filters instead of after them
 -- keeps the same rows: each rule's key includes the date the period filters
 -- on (placements: started_on, absences: left_on, school terms: term_start,
