@@ -124,16 +124,11 @@ BEGIN
 END
 $$;
 
+-- The current extracts (cells.sql reads the files they sent, write.sql
+-- records them with the computation).
 DROP TABLE IF EXISTS pg_temp.t_ext;
 CREATE TEMP TABLE t_ext ON COMMIT DROP AS
-SELECT ce.extract_id, ce.agency_id, a.code AS agency_code, ce.extracted_on, ce.files,
-       'placements.csv'       = ANY (ce.files) AS f_pl,
-       'absences.csv'         = ANY (ce.files) AS f_ab,
-       'events.csv'           = ANY (ce.files) AS f_ev,
-       'school_terms.csv'     = ANY (ce.files) AS f_st,
-       'assessments.csv'      = ANY (ce.files) AS f_as,
-       'stages_of_change.csv' = ANY (ce.files) AS f_sc,
-       'goals.csv'            = ANY (ce.files) AS f_go
+SELECT ce.extract_id, ce.agency_id, a.code AS agency_code, ce.extracted_on, ce.files
 FROM core.current_extract ce
 JOIN core.agency a ON a.id = ce.agency_id;
 

@@ -87,15 +87,8 @@ public struct IndicatorEngine: Sendable {
         }
         if rebuilt {
             // The rebuild deleted the previous index's rows; without a vacuum every computation would
-            // read them too until autovacuum came by. (Every table of the schema; the names come from
-            // the catalog, quoted.)
-            try database.withConnection(as: .compute) { connection in
-                let tables = try connection.query(
-                    "SELECT string_agg(format('%I.%I', schemaname, tablename), ', ' ORDER BY tablename) "
-                        + "FROM pg_tables WHERE schemaname = 'person_index'"
-                ).single().decode(String.self, at: 0)
-                _ = try connection.query("VACUUM \(tables)")
-            }
+            // read them too until autovacuum came by.
+            try database.vacuum(schema: "person_index", as: .compute)
         }
         return rebuilt
     }

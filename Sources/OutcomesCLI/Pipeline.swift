@@ -69,12 +69,7 @@ struct Pipeline {
     /// transaction (VACUUM cannot run inside one); returns the seconds it took.
     func settle() throws -> Double {
         let started = Date()
-        try database.withConnection { connection in
-            let tables = try connection.query(
-                "SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables WHERE schemaname = 'core' ORDER BY 1"
-            ).rows.map { try $0.decode(String.self, "name") }
-            try connection.query("VACUUM (ANALYZE) \(tables.joined(separator: ", "))")
-        }
+        try database.vacuum(schema: "core", analyze: true)
         return Date().timeIntervalSince(started)
     }
 }

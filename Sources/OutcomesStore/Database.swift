@@ -34,6 +34,20 @@ public struct Database: Sendable {
         return try body(connection)
     }
 
+    /// Vacuums every table of `schema` (and analyses them when asked) in one statement, acting as
+    /// `role`. VACUUM cannot run inside a transaction, so this opens a connection of its own. The table
+    /// names come from the catalog, quoted.
+    public func vacuum(schema: String, analyze: Bool = false, as role: ServiceRole = .owner) throws {
+        try withConnection(as: role) { connection in
+            let tables = try connection.query(
+                "SELECT string_agg(format('%I.%I', schemaname, tablename), ', ' ORDER BY tablename) "
+                    + "FROM pg_tables WHERE schemaname = $1", [schema]
+            ).single().decode(String?.self, at: 0)
+            guard let tables else { return }
+            _ = try connection.query("VACUUM \(analyze ? "(ANALYZE) " : "")\(tables)")
+        }
+    }
+
     /// Runs `body` in one transaction acting as `role`; it rolls back when `body` throws.
     public func withTransaction<T>(as role: ServiceRole = .owner, _ body: (PostgresConnection) throws -> T) throws -> T
     {

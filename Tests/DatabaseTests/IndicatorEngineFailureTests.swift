@@ -117,29 +117,16 @@ final class IndicatorEngineFailureTests: XCTestCase {
             if succeeds {
                 // Fixture 01: 6 persons in scope in 06001.
                 _ = try engine.compute(period)
-                let inScope = try database.withConnection { c in
-                    try c.query(
-                        """
-                        SELECT numerator::integer FROM result.computed
-                        WHERE period = $1 AND county_fips = '06001' AND measure = 'population_in_scope'
-                          AND stratification = 'all'
-                        """, [period.description]
-                    ).single().decode(Int.self, at: 0)
-                }
-                XCTAssertEqual(inScope, 6)
+                XCTAssertEqual(try PersonIndexTests.inScope(database, period, county: "06001"), 6)
             } else {
                 XCTAssertThrowsError(try engine.compute(period)) { error in
                     XCTAssertEqual((error as? PostgresError)?.sqlState, "OC001", "\(error)")
                 }
-                XCTAssertEqual(
-                    try database.withConnection {
-                        try $0.query("SELECT count(*) FROM result.computation").single().decode(Int.self, at: 0)
-                    }, 0)
+                XCTAssertEqual(try integer(database, "SELECT count(*) FROM result.computation"), 0)
             }
-            let count = try database.withConnection {
-                try $0.query("SELECT count(*) FROM public.rebuilds").single().decode(Int.self, at: 0)
-            }
-            XCTAssertEqual(count, rebuilds, "wrong state in the first \(wrong) rebuilds")
+            XCTAssertEqual(
+                try integer(database, "SELECT count(*) FROM public.rebuilds"), rebuilds,
+                "wrong state in the first \(wrong) rebuilds")
         }
     }
 }

@@ -127,6 +127,16 @@ struct ExpectedIssue: CustomStringConvertible {
     }
 }
 
+/// One integer from a query run as the owner (which row-level security does not restrict).
+func integer(_ db: Database, _ sql: String, _ parameters: [(any PostgresBindable)?] = []) throws -> Int {
+    try db.withConnection { try $0.query(sql, parameters).single().decode(Int.self, at: 0) }
+}
+
+/// One text value from a query run as the owner.
+func string(_ db: Database, _ sql: String, _ parameters: [(any PostgresBindable)?] = []) throws -> String {
+    try db.withConnection { try $0.query(sql, parameters).single().decode(String.self, at: 0) }
+}
+
 extension IngestIssue {
     var debugLine: String {
         "(\(file), record \(record.map(String.init) ?? "nil"), column \(column ?? "nil"), value \(value.map { "\"\($0)\"" } ?? "nil"), \(expected))"
@@ -193,11 +203,6 @@ class IngestTestCase: XCTestCase {
         XCTAssertEqual(outcome.status, .accepted, "the extract is accepted", file: file, line: line)
         XCTAssertEqual(
             outcome.issues.listed.map(\.debugLine), [], "no issues", file: file, line: line)
-    }
-
-    /// One integer from a query run as the owner (which row-level security does not restrict).
-    func integer(_ db: Database, _ sql: String, _ parameters: [(any PostgresBindable)?] = []) throws -> Int {
-        try db.withConnection { try $0.query(sql, parameters).single().decode(Int.self, at: 0) }
     }
 
     /// Rows of every base table in the core and result schemas (schema.table → count).

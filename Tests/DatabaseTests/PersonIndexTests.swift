@@ -19,22 +19,21 @@ final class PersonIndexTests: XCTestCase {
 
         // Extract 1 is superseded by 2 and extract 4 was rejected: the index is built from 2 and 3.
         _ = try engine.compute(period)
-        XCTAssertEqual(try text(database, "SELECT extracts::text FROM person_index.state"), "{2,3}")
-        let builtAt = try text(database, "SELECT built_at::text FROM person_index.state")
+        XCTAssertEqual(try string(database, "SELECT extracts::text FROM person_index.state"), "{2,3}")
+        let builtAt = try string(database, "SELECT built_at::text FROM person_index.state")
         // 06001 as fixture 01 works it out: P1 (y1 + p1), y2, y5, y6, y7, y8; at_risk y6 and y8.
-        XCTAssertEqual(try inScope(database, county: "06001"), "6")
-        XCTAssertEqual(try inScope(database, county: "06001", tier: "at_risk"), "2")
+        XCTAssertEqual(try Self.inScope(database, period, county: "06001"), 6)
+        XCTAssertEqual(try Self.inScope(database, period, county: "06001", tier: "at_risk"), 2)
         // p1 (agency 2) is linked to y1 (agency 1) by L1: the two records are one person.
         XCTAssertEqual(
-            try text(
-                database,
-                "SELECT count(DISTINCT person_id)::text FROM person_index.record WHERE youth_hash IN ('y1', 'p1')"),
-            "1")
+            try integer(
+                database, "SELECT count(DISTINCT person_id) FROM person_index.record WHERE youth_hash IN ('y1', 'p1')"),
+            1)
 
         // Nothing changed: the next computation keeps the index as it is.
         XCTAssertFalse(try engine.refreshPersonIndex())
         _ = try engine.compute(period)
-        XCTAssertEqual(try text(database, "SELECT built_at::text FROM person_index.state"), builtAt)
+        XCTAssertEqual(try string(database, "SELECT built_at::text FROM person_index.state"), builtAt)
 
         // Extract 5 of agency 2 replaces extract 3: p1 (06001) and p2 (06013) are gone, p9 (06001,
         // at_risk since 2025-05-01, in P) is new. P1 stays (through y1), so 06001 has 6 - 0 + 1 = 7
@@ -59,11 +58,11 @@ final class PersonIndexTests: XCTestCase {
 
         // The engine rebuilds it before it computes.
         _ = try engine.compute(period)
-        XCTAssertEqual(try text(database, "SELECT extracts::text FROM person_index.state"), "{2,5}")
-        XCTAssertEqual(try inScope(database, county: "06001"), "7")
-        XCTAssertEqual(try inScope(database, county: "06001", tier: "at_risk"), "3")
+        XCTAssertEqual(try string(database, "SELECT extracts::text FROM person_index.state"), "{2,5}")
+        XCTAssertEqual(try Self.inScope(database, period, county: "06001"), 7)
+        XCTAssertEqual(try Self.inScope(database, period, county: "06001", tier: "at_risk"), 3)
         XCTAssertEqual(
-            try text(database, "SELECT count(*)::text FROM person_index.record WHERE youth_hash = 'p1'"), "0")
+            try integer(database, "SELECT count(*) FROM person_index.record WHERE youth_hash = 'p1'"), 0)
         XCTAssertFalse(try engine.refreshPersonIndex())
     }
 
@@ -72,8 +71,8 @@ final class PersonIndexTests: XCTestCase {
         let database = try TestCluster.shared.freshDatabase()
         let engine = IndicatorEngine(database: database, sqlDirectory: sql)
         XCTAssertTrue(try engine.refreshPersonIndex())
-        XCTAssertEqual(try text(database, "SELECT extracts::text FROM person_index.state"), "{}")
-        XCTAssertEqual(try text(database, "SELECT count(*)::text FROM person_index.record"), "0")
+        XCTAssertEqual(try string(database, "SELECT extracts::text FROM person_index.state"), "{}")
+        XCTAssertEqual(try integer(database, "SELECT count(*) FROM person_index.record"), 0)
         XCTAssertFalse(try engine.refreshPersonIndex())
     }
 
@@ -104,19 +103,14 @@ final class PersonIndexTests: XCTestCase {
         }
     }
 
-    private func inScope(_ database: Database, county: String, tier: String? = nil) throws -> String {
-        try text(
+    /// Persons in scope in `county` (stratum `all`, or the tier), as result.computed holds them.
+    static func inScope(_ database: Database, _ period: Period, county: String, tier: String? = nil) throws -> Int {
+        try integer(
             database,
             """
-            SELECT numerator::text FROM result.computed
+            SELECT numerator::integer FROM result.computed
             WHERE period = $1 AND county_fips = $2 AND measure = 'population_in_scope'
               AND stratification = $3 AND stratum = $4
             """, [period.description, county, tier == nil ? "all" : "tier", tier ?? "all"])
-    }
-
-    private func text(_ database: Database, _ sql: String, _ parameters: [(any PostgresBindable)?] = []) throws
-        -> String
-    {
-        try database.withConnection { try $0.query(sql, parameters).single().decode(String.self, at: 0) }
     }
 }
