@@ -1,6 +1,7 @@
 -- Copies the records whose cells passed validate.sql from the staging tables
--- into the record tables, and checks the rules across assessment records on
--- the rows as stored.
+-- into the record tables, and checks the rules across assessment records
+-- (last, so that an extract with any problem never has its assessments
+-- written or scored).
 --
 -- Runs in the same transaction as validate.sql, acting as outcomes_ingest,
 -- after the extract's row was written, inside a savepoint: when any problem
@@ -69,27 +70,56 @@ SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.ses
 FROM pg_temp.stage_school_terms s
 WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'school_terms.csv' AND b.rec = s.rec);
 
--- Assessments are most of an extract's rows: they are written once, and the
--- rules across their records read the rows as written (RETURNING), not the
--- staging table again, in one pass (GROUPING SETS): the distinct (instrument,
--- item) and (instrument, score) pairs are judged once each, and an item given
--- twice in one administration is found through a 64-bit hash of (youth,
--- instrument, date, item) seen more than once; only then are the rows grouped
--- on the exact values, so a hash collision can never report a false duplicate.
--- (The judged pairs are MATERIALIZED so their checks are not pushed back onto every row.)
-WITH stored AS (
-    INSERT INTO core.assessment (extract_id, agency_id, rec, youth_hash, instrument, administered_on, item, score)
-    SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
-           youth_key, upper(trim(instrument)), trim(administered_on)::date, trim(item), trim(score)::numeric
-    FROM pg_temp.stage_assessments s
-    WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'assessments.csv' AND b.rec = s.rec)
-    RETURNING rec, youth_hash, instrument, administered_on, item, score
-),
-seen AS MATERIALIZED (
+INSERT INTO core.stage_of_change (extract_id, agency_id, rec, youth_hash, assessed_on, behavior, stage)
+SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
+       youth_key, nullif(trim(assessed_on), '')::date, lower(trim(behavior)), lower(trim(stage))
+FROM pg_temp.stage_stages_of_change s
+WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'stages_of_change.csv' AND b.rec = s.rec);
+
+INSERT INTO core.goal (extract_id, agency_id, rec, youth_hash, goal_id, domain, set_on, status, status_on)
+SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
+       youth_key, trim(goal_id), nullif(trim(domain), '')::integer, nullif(trim(set_on), '')::date, lower(trim(status)),
+       nullif(trim(status_on), '')::date
+FROM pg_temp.stage_goals s
+WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'goals.csv' AND b.rec = s.rec);
+
+-- Assessments are most of an extract's rows. They are cast once, into a
+-- session table of this connection (emptied at every commit), then checked,
+-- written to core.assessment and scored from there (0011): analysed, that
+-- table tells the planner how many rows the extract has, which the statistics
+-- of the record table cannot (its extract_id alone is enough, and takes half
+-- as long as analysing every column).
+-- The rules across records run in one pass (GROUPING SETS): the distinct
+-- (instrument, item) and (instrument, score) pairs are judged once each, and
+-- an item given twice in one administration is found through a 64-bit hash of
+-- (youth, instrument, date, item) seen more than once; only then are the rows
+-- grouped on the exact values, so a hash collision can never report a false
+-- duplicate. (The judged pairs are MATERIALIZED so their checks are not pushed
+-- back onto every row.)
+CREATE TEMP TABLE IF NOT EXISTS cast_assessments (
+    extract_id      bigint NOT NULL,
+    agency_id       integer NOT NULL,
+    rec             integer NOT NULL,
+    youth_hash      text NOT NULL,
+    instrument      text NOT NULL,
+    administered_on date NOT NULL,
+    item            text NOT NULL,
+    score           numeric NOT NULL
+) ON COMMIT DELETE ROWS;
+
+INSERT INTO pg_temp.cast_assessments
+SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
+       youth_key, upper(trim(instrument)), trim(administered_on)::date, trim(item), trim(score)::numeric
+FROM pg_temp.stage_assessments s
+WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'assessments.csv' AND b.rec = s.rec);
+
+ANALYZE pg_temp.cast_assessments (extract_id);
+
+WITH seen AS MATERIALIZED (
     SELECT instrument, item, score, GROUPING(item, score, key) AS grouped
     FROM (SELECT instrument, item, score,
                  hash_record_extended(ROW(youth_hash, instrument, administered_on, item), 0) AS key
-          FROM stored) s
+          FROM pg_temp.cast_assessments) s
     GROUP BY GROUPING SETS ((instrument, item), (instrument, score), (key))
     HAVING GROUPING(key) = 1 OR count(*) > 1
 ),
@@ -114,7 +144,7 @@ bad_score AS MATERIALIZED (
 ),
 repeated AS MATERIALIZED (
     SELECT youth_hash, instrument, administered_on, item, min(rec) AS first_rec
-    FROM stored
+    FROM pg_temp.cast_assessments
     WHERE EXISTS (SELECT FROM seen WHERE grouped = 6)  -- a key seen twice; usually none, and this is skipped
     GROUP BY youth_hash, instrument, administered_on, item HAVING count(*) > 1
 )
@@ -122,32 +152,24 @@ INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expe
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
 FROM (
     SELECT a.rec, 'item' AS col, a.item AS value, b.expected
-    FROM stored a JOIN bad_item b USING (instrument, item)
+    FROM pg_temp.cast_assessments a JOIN bad_item b USING (instrument, item)
     UNION ALL
     SELECT a.rec, 'score', a.score::text, b.expected
-    FROM stored a JOIN bad_score b USING (instrument, score)
+    FROM pg_temp.cast_assessments a JOIN bad_score b USING (instrument, score)
     UNION ALL
+    -- The same test as in `repeated`, here too: without it the planner sorts every row for a
+    -- merge join before it finds that there is nothing to join (3.5 s of 1.4 million rows).
     SELECT a.rec, 'item', a.item,
            'each item once per administration (youth, instrument, administered_on); record ' || d.first_rec || ' has it already'
-    FROM stored a JOIN repeated d USING (youth_hash, instrument, administered_on, item)
-    WHERE a.rec <> d.first_rec
+    FROM pg_temp.cast_assessments a JOIN repeated d USING (youth_hash, instrument, administered_on, item)
+    WHERE a.rec <> d.first_rec AND EXISTS (SELECT FROM seen WHERE grouped = 6)
 ) x JOIN ingest.issue_place p ON p.file = 'assessments.csv' AND p.col = x.col;
 
-INSERT INTO core.stage_of_change (extract_id, agency_id, rec, youth_hash, assessed_on, behavior, stage)
-SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
-       youth_key, nullif(trim(assessed_on), '')::date, lower(trim(behavior)), lower(trim(stage))
-FROM pg_temp.stage_stages_of_change s
-WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'stages_of_change.csv' AND b.rec = s.rec);
+-- Written and scored only when the extract has no problem at all (it would be rolled back anyway).
+INSERT INTO core.assessment (extract_id, agency_id, rec, youth_hash, instrument, administered_on, item, score)
+SELECT extract_id, agency_id, rec, youth_hash, instrument, administered_on, item, score
+FROM pg_temp.cast_assessments
+WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue);
 
-INSERT INTO core.goal (extract_id, agency_id, rec, youth_hash, goal_id, domain, set_on, status, status_on)
-SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
-       youth_key, trim(goal_id), nullif(trim(domain), '')::integer, nullif(trim(set_on), '')::date, lower(trim(status)),
-       nullif(trim(status_on), '')::date
-FROM pg_temp.stage_goals s
-WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'goals.csv' AND b.rec = s.rec);
-
--- Each administration is scored once, here, when its extract is accepted
--- (0007_assessment_scores.sql); an extract with a problem is rolled back
--- unscored.
-SELECT core.score_assessments((SELECT current_setting('outcomes.extract_id')::bigint))
+SELECT core.score_assessments((SELECT current_setting('outcomes.extract_id')::bigint), 'pg_temp.cast_assessments')
 WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue);

@@ -7,8 +7,8 @@
 --   outcomes.agency_id     the agency uploading
 --   outcomes.extracted_on  extract.json's date ('infinity' when extract.json was unusable)
 -- Every problem becomes a row of pg_temp.ingest_issue; nothing else is written.
--- The rules on assessments across records run on the stored rows, in
--- accept.sql, which reads that largest file once more only.
+-- The rules on assessments across records run in accept.sql, on the rows as
+-- cast, so that largest file is read once more only.
 
 CREATE TEMP TABLE IF NOT EXISTS ingest_issue (
     file     text NOT NULL,

@@ -34,7 +34,7 @@ public struct IngestFailure: Error, CustomStringConvertible, Sendable {
 /// transaction acting as the agency (row-level security) and validated with the
 /// set-based checks of SQL/ingest/validate.sql; SQL/ingest/accept.sql then
 /// writes the records under a savepoint and checks the rules across assessment
-/// records on the rows as written. Any problem rolls the savepoint back and the
+/// records on the rows as cast. Any problem rolls the savepoint back and the
 /// extract is recorded as rejected with its report. If the process dies midway,
 /// the transaction never commits, and the temporary tables vanish with the session.
 public struct Ingestor {
@@ -72,10 +72,13 @@ public struct Ingestor {
         return try connection.withTransaction { connection in
             let agencyID = try AgencyRegistry.id(of: agencyCode, on: connection)
             // From here on the transaction acts as the ingest role for this agency only. Staging tables
-            // are temporary: give them room in memory (must precede their first use).
+            // are temporary: give them room in memory (must precede their first use). Each statement runs
+            // once per extract, so compiling it (JIT) costs more than it saves: over a second for a check
+            // on the largest extract of the 100,000-youth demo, as in the engine's scripts.
             try connection.query(
                 "SELECT set_config('role', $1, true), set_config('outcomes.agency_id', $2, true), "
                     + "set_config('temp_buffers', '256MB', true), set_config('work_mem', '128MB', true), "
+                    + "set_config('jit', 'off', true), "
                     // (CREATE TEMP TABLE IF NOT EXISTS would say "already exists, skipping" on reuse.)
                     + "set_config('client_min_messages', 'warning', true)",
                 [ServiceRole.ingest.rawValue, String(agencyID)])
@@ -134,8 +137,8 @@ public struct Ingestor {
                 [manifest?.extractedOn.description ?? "infinity"])
             try connection.execute(script: validateSQL)
 
-            // The records are written under a provisional accepted extract, inside a savepoint: the rules
-            // across assessment records run on the rows as written (accept.sql). Any problem at all rolls
+            // The records are written under a provisional accepted extract, inside a savepoint, where the
+            // rules across assessment records run (accept.sql). Any problem at all rolls
             // the savepoint back and records the extract as rejected instead.
             try connection.query("SAVEPOINT accept")
             let provisional = try recordExtract(
