@@ -119,6 +119,38 @@ final class IngestLifecycleTests: IngestTestCase {
         XCTAssertEqual(try values.decode(String.self, "goals"), "G-1:6,G-2:13,G-1:1")
     }
 
+    func testAcceptanceScoresCompleteAdministrationsFromTheRowsAsCast() throws {
+        // Acceptance scores the rows it has cast (0011), so the cells are read as cast: the instrument in
+        // any case, the item trimmed. One complete MSPSS (12 items) and one VOICE administration:
+        //   significant other, items 1, 2, 5, 10: 7 + 6 + 5 + 6 = 24, mean 24 / 4 = 6.00
+        //   family, items 3, 4, 8, 11:            2 + 3 + 2 + 1 =  8, mean  8 / 4 = 2.00
+        //   friends, items 6, 7, 9, 12:           4 + 5 + 4 + 3 = 16, mean 16 / 4 = 4.00
+        //   total (24 + 8 + 16) / 12 = 4.00, band moderate (3 to 5)
+        //   VOICE: sense_of_control 3 is its score; hopeful_future has no slot. 2 items.
+        let db = try Self.makeDatabase()
+        var extract = try ExtractFiles.fixture()
+        let mspss = [(1, 7), (2, 6), (3, 2), (4, 3), (5, 5), (6, 4), (7, 5), (8, 2), (9, 4), (10, 6), (11, 1), (12, 3)]
+        extract.setLines(
+            "assessments.csv",
+            ["youth_key,instrument,administered_on,item,score"]
+                + mspss.map { "YKq7Zt01,\($0.0 == 5 ? "mspss" : "MSPSS"),2024-04-01, \($0.0) ,\($0.1)" }
+                + ["YKq7Zt02,VOICE,2024-09-01,sense_of_control,3", "YKq7Zt02,voice,2024-09-01,hopeful_future,4"])
+        let outcome = try ingest(extract, into: db)
+        assertAccepted(outcome)
+        let scores = try string(
+            db,
+            """
+            SELECT string_agg(instrument || ':' || items || ':' || coalesce(round(mspss_total, 2)::text, '-') || ':'
+                              || coalesce(round(mspss_significant_other, 2)::text, '-') || ':'
+                              || coalesce(round(mspss_family, 2)::text, '-') || ':'
+                              || coalesce(round(mspss_friends, 2)::text, '-') || ':' || coalesce(mspss_band, '-') || ':'
+                              || coalesce(voice_sense_of_control::text, '-'),
+                              ',' ORDER BY administered_on, instrument)
+            FROM core.assessment_score WHERE extract_id = $1
+            """, [outcome.extractID])
+        XCTAssertEqual(scores, "MSPSS:12:4.00:6.00:2.00:4.00:moderate:-,VOICE:2:-:-:-:-:-:3")
+    }
+
     func testAcceptsAZipMadeByMacOSFinder() throws {
         // Finder's "Compress" adds __MACOSX/._<name> resource forks and .DS_Store files beside the folder's
         // files; they are skipped, and the extract folder inside is still recognised as the extract.
