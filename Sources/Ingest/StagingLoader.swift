@@ -11,7 +11,11 @@ struct StagingLoader {
     /// Marks an identifier that broke the format rule; the raw value is never staged.
     static let invalidIdentifier = "invalid"
     static let chunkSize = 1 << 16
-    static let flushThreshold = 1 << 18
+    /// Staged text is handed to libpq in pieces well below a socket's buffer (about 200 KB), so the
+    /// server copies one piece while this process parses the next. With pieces of 256 KB each write
+    /// waited for the server to drain the socket, and the two took turns: the largest extract of the
+    /// 100,000-youth demo staged in 5.3 s instead of 2.5 s (8 KB pieces: 3.1 to 3.8 s).
+    static let flushThreshold = 1 << 16
 
     let file: ExtractFormat.File
     let hasher: IdentifierHasher
