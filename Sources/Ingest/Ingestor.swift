@@ -20,6 +20,21 @@ public struct IngestOutcome: Sendable {
     public var issues: IssueList
     /// Records staged per file (accepted extracts: records stored).
     public var recordCounts: [String: Int]
+    /// Where the time went, so the benchmark can show which part of the work bounds the ingest.
+    public var phases = Phases()
+
+    /// Seconds spent in each step of one ingest (all zero when the extract was already accepted).
+    public struct Phases: Sendable {
+        /// Streaming the files into the staging tables with COPY, while this process parses and hashes.
+        public var staging = 0.0
+        /// The cell and record rules of SQL/ingest/validate.sql.
+        public var validation = 0.0
+        /// SQL/ingest/accept.sql (the rules across assessment records, the records written, the
+        /// scores) and the extract's row.
+        public var acceptance = 0.0
+
+        public init() {}
+    }
 }
 
 /// Problems that stop an ingest before the extract itself can be judged (exit code other than 65).
@@ -109,6 +124,8 @@ public struct Ingestor {
                 )
             }
 
+            var phases = IngestOutcome.Phases()
+            var started = Date()
             var counts: [String: Int] = [:]
             var present: [String] = []
             for file in format.files {
@@ -135,7 +152,11 @@ public struct Ingestor {
             try connection.query(
                 "SELECT set_config('outcomes.extracted_on', $1, true)",
                 [manifest?.extractedOn.description ?? "infinity"])
+            phases.staging = Date().timeIntervalSince(started)
+            started = Date()
             try connection.execute(script: validateSQL)
+            phases.validation = Date().timeIntervalSince(started)
+            started = Date()
 
             // The records are written under a provisional accepted extract, inside a savepoint, where the
             // rules across assessment records run (accept.sql). Any problem at all rolls
@@ -146,6 +167,7 @@ public struct Ingestor {
                 counts: counts, issues: IssueList())
             try connection.query("SELECT set_config('outcomes.extract_id', $1, true)", [String(provisional)])
             try connection.execute(script: acceptSQL)
+            phases.acceptance = Date().timeIntervalSince(started)
 
             let found = try connection.query(
                 """
@@ -176,7 +198,7 @@ public struct Ingestor {
             let status: IngestOutcome.Status = issues.isEmpty ? .accepted : .rejected
             return IngestOutcome(
                 status: status, extractID: extractID, agencyCode: agencyCode, source: source.displayName,
-                sha256: source.sha256, issues: issues, recordCounts: counts)
+                sha256: source.sha256, issues: issues, recordCounts: counts, phases: phases)
         }
     }
 

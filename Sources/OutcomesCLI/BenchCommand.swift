@@ -56,6 +56,14 @@ struct BenchCommand: ParsableCommand {
                         String(
                             format: "  ours (validated, all or nothing): %d rows in %.2f s = %.0f rows/s", ours.rows,
                             ours.seconds, oursRate))
+                    let phases = ours.phases
+                    print(
+                        String(
+                            format:
+                                "    staging (COPY from this process, which parses and hashes) %.2f s, validate.sql %.2f s, "
+                                + "accept.sql (assessment rules, records written, scores) %.2f s, the rest %.2f s",
+                            phases.staging, phases.validation, phases.acceptance,
+                            ours.seconds - phases.staging - phases.validation - phases.acceptance))
                     print(
                         String(
                             format: "  floor (plain COPY, unlogged text): %d rows in %.2f s = %.0f rows/s", floor.rows,
@@ -67,6 +75,14 @@ struct BenchCommand: ParsableCommand {
                                 "  (for reference: writing the accepted, already typed rows once more into logged copies "
                                 + "of the record tables, nothing else: %.2f s = %.0f rows/s, %.2f of the floor)",
                             write.seconds, writeRate, writeRate / floorRate))
+                    // Staging and a durable write are work no validating ingest can skip: their sum bounds the
+                    // ratio even if every rule cost nothing.
+                    print(
+                        String(
+                            format:
+                                "  (so with every rule free, our staging plus that write would still be at most %.2f of "
+                                + "the floor)",
+                            Double(ours.rows) / (phases.staging + write.seconds) / floorRate))
                     print(
                         String(
                             format: "  peak resident memory of this process: %.1f MB", BenchEnvironment.peakResidentMB()

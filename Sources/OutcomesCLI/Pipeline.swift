@@ -32,6 +32,8 @@ struct Pipeline {
         var alreadyAccepted = 0
         var rows = 0
         var seconds = 0.0
+        /// The accepted extracts' phases, summed.
+        var phases = IngestOutcome.Phases()
     }
 
     /// Ingests every agency's extract folder; a rejected synthetic extract is a defect and stops the run.
@@ -48,6 +50,9 @@ struct Pipeline {
                 case .accepted:
                     totals.accepted += 1
                     totals.rows += outcome.recordCounts.values.reduce(0, +)
+                    totals.phases.staging += outcome.phases.staging
+                    totals.phases.validation += outcome.phases.validation
+                    totals.phases.acceptance += outcome.phases.acceptance
                 case .alreadyAccepted:
                     totals.alreadyAccepted += 1
                 case .rejected:

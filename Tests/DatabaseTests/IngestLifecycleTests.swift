@@ -342,6 +342,27 @@ final class IngestLifecycleTests: IngestTestCase {
         XCTAssertEqual(try integer(db, "SELECT count(*) FROM core.extract"), 1)
     }
 
+    /// The benchmark's breakdown of the ingest: each phase is timed once, inside the call.
+    func testAnIngestTimesItsPhasesAndAnExtractAlreadyAcceptedCostsNone() throws {
+        let db = try Self.makeDatabase()
+        let started = Date()
+        let outcome = try ingest(try .fixture(), into: db)
+        let wall = Date().timeIntervalSince(started)
+        assertAccepted(outcome)
+        // Every phase ran (each makes at least one round trip to the server, so none takes 0 s), and
+        // none was counted twice: together they fit inside the call (which also wrote the fixture's files).
+        let phases = outcome.phases
+        XCTAssertGreaterThan(phases.staging, 0)
+        XCTAssertGreaterThan(phases.validation, 0)
+        XCTAssertGreaterThan(phases.acceptance, 0)
+        XCTAssertLessThanOrEqual(phases.staging + phases.validation + phases.acceptance, wall)
+
+        // Recognised by its checksum before anything is staged: no phase ran.
+        let again = try ingest(try .fixture(), into: db)
+        XCTAssertEqual(again.status, .alreadyAccepted)
+        XCTAssertEqual(again.phases.staging + again.phases.validation + again.phases.acceptance, 0)
+    }
+
     func testReingestingTheSameBytesChangesNothing() throws {
         let db = try Self.makeDatabase()
         let a = try ingest(try .fixture(), into: db)

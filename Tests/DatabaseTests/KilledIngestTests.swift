@@ -25,7 +25,7 @@ final class KilledIngestTests: IngestTestCase {
             .write(to: folder.appendingPathComponent("extract.json"))
         func write(_ name: String, header: String, row: (Int) -> String) throws {
             let url = folder.appendingPathComponent(name)
-            FileManager.default.createFile(atPath: url.path, contents: nil)
+            XCTAssertTrue(FileManager.default.createFile(atPath: url.path, contents: nil), url.path)
             let handle = try FileHandle(forWritingTo: url)
             defer { try? handle.close() }
             var chunk = header + "\n"
@@ -78,7 +78,7 @@ final class KilledIngestTests: IngestTestCase {
         ]
         for phase in phases {
             let log = parent.appendingPathComponent("ingest-\(phase.name.prefix(4)).log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            XCTAssertTrue(FileManager.default.createFile(atPath: log.path, contents: nil), log.path)
             let output = try FileHandle(forWritingTo: log)
             defer { try? output.close() }
             let process = Process()

@@ -56,8 +56,8 @@ final class SynthTests: XCTestCase {
     private func digest(of folder: URL) throws -> String {
         let paths = try XCTUnwrap(FileManager.default.subpaths(atPath: folder.path)).sorted().filter { path in
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: folder.appendingPathComponent(path).path, isDirectory: &isDirectory)
-            return !isDirectory.boolValue
+            return FileManager.default.fileExists(
+                atPath: folder.appendingPathComponent(path).path, isDirectory: &isDirectory) && !isDirectory.boolValue
         }
         var hasher = SHA256()
         for path in paths {
