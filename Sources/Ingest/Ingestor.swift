@@ -34,6 +34,13 @@ public struct IngestOutcome: Sendable {
         public var acceptance = 0.0
 
         public init() {}
+
+        /// Adds another ingest's phases, for the totals of a run of many extracts.
+        public static func += (left: inout Phases, right: Phases) {
+            left.staging += right.staging
+            left.validation += right.validation
+            left.acceptance += right.acceptance
+        }
     }
 }
 

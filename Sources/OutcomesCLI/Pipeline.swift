@@ -50,9 +50,7 @@ struct Pipeline {
                 case .accepted:
                     totals.accepted += 1
                     totals.rows += outcome.recordCounts.values.reduce(0, +)
-                    totals.phases.staging += outcome.phases.staging
-                    totals.phases.validation += outcome.phases.validation
-                    totals.phases.acceptance += outcome.phases.acceptance
+                    totals.phases += outcome.phases
                 case .alreadyAccepted:
                     totals.alreadyAccepted += 1
                 case .rejected:
