@@ -216,6 +216,9 @@ FROM (
     -- Episodes of one youth may not overlap; one may start on the day the previous one ends.
     -- The episode named is the earlier one that ends last (the one overlapped), found in the same
     -- window pass through a sortable key: its end date ('9999-12-31' = none) followed by its record.
+    -- Episodes starting on the same day are taken shortest first, so that the verdict does not depend
+    -- on the order of the file's rows: an episode that ends on the day it starts, and another starting
+    -- that day, touch whichever of the two is listed first.
     SELECT o.rec, 'started_on', o.started_on::text,
            'a start on or after the end of the same youth''s earlier episode (record ' || e.prev_rec || ', which '
            || CASE WHEN e.prev_end = 'infinity' THEN 'has no end date' ELSE 'ends ' || e.prev_end END || ')'
@@ -223,7 +226,7 @@ FROM (
                  max(to_char(coalesce(ended_on, DATE '9999-12-31'), 'YYYY-MM-DD') || lpad(rec::text, 10, '0')) OVER w AS prev
           FROM ok
           WHERE ended_on IS NULL OR ended_on >= started_on
-          WINDOW w AS (PARTITION BY youth_key ORDER BY started_on, rec ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) o
+          WINDOW w AS (PARTITION BY youth_key ORDER BY started_on, ended_on NULLS LAST, rec ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) o
     CROSS JOIN LATERAL (
         SELECT CASE WHEN left(o.prev, 10) = '9999-12-31' THEN DATE 'infinity' ELSE left(o.prev, 10)::date END AS prev_end,
                substr(o.prev, 11)::integer AS prev_rec) e

@@ -557,6 +557,33 @@ final class IngestRuleTests: IngestTestCase {
             ])
     }
 
+    func testPlacementOverlapDoesNotDependOnTheOrderOfRows() throws {
+        // Youth 3 has no placement in the fixture. An episode that ends on the day it starts
+        // (2022-03-01) and one that starts that day touch, in either order of the rows: the
+        // same-day episode is taken first, so the later start is not before its end.
+        let sameDay = "YKq7Zt03,2022-03-01,2022-03-01,shelter,move"
+        let following = "YKq7Zt03,2022-03-01,2022-05-01,strtp,move"
+        for rows in [[sameDay, following], [following, sameDay]] {
+            var x = try ExtractFiles.fixture()
+            x.append("placements.csv", rows[0], rows[1])
+            assertAccepted(try ingest(x, into: try Self.makeDatabase()))
+        }
+        // Two episodes starting 2022-03-01 that both last do overlap. In either order the longer one
+        // (to 2022-05-01) is reported, naming the shorter one (to 2022-03-10), which it contains.
+        let short = "YKq7Zt03,2022-03-01,2022-03-10,shelter,move"
+        for (rows, longRec, shortRec) in [([following, short], 4, 5), ([short, following], 5, 4)] {
+            var x = try ExtractFiles.fixture()
+            x.append("placements.csv", rows[0], rows[1])
+            assertRejected(
+                try reject(x),
+                with: [
+                    .init(
+                        "placements.csv", longRec, "started_on", "2022-03-01",
+                        "(record \(shortRec), which ends 2022-03-10)")
+                ])
+        }
+    }
+
     // MARK: Instruments
 
     func testInstrumentItems() throws {
