@@ -64,11 +64,11 @@ BEGIN
                     'the five-digit FIPS code of a California county, 06001 to 06115')
                 WHEN 'month' THEN format(
                     'WHEN NOT ingest.is_month({cell}) THEN %L WHEN ({cell} || ''-01'')::date > %L::date THEN %L',
-                    'a month written YYYY-MM, e.g. 2009-04', extracted_on,
+                    'a month written YYYY-MM, from 1900 to 2199, e.g. 2009-04', extracted_on,
                     'a month not after the extract date ' || extracted_on || ' (extracted_on in extract.json)')
                 WHEN 'date' THEN format(
                     'WHEN NOT ingest.is_date({cell}) THEN %L WHEN {cell}::date > %L::date THEN %L',
-                    'a real date written YYYY-MM-DD, e.g. 2025-03-31', extracted_on, bound)
+                    'a real date written YYYY-MM-DD, from 1900 to 2199, e.g. 2025-03-31', extracted_on, bound)
                 WHEN 'code' THEN format(
                     'WHEN lower({cell}) <> ALL (%L::text[]) THEN %L', allowed,
                     'one of: ' || (SELECT string_agg(code, ', ' ORDER BY ord) FROM ref.code WHERE list = c.list))
@@ -85,7 +85,7 @@ BEGIN
                 WHEN 'numeric' THEN format(
                     'WHEN {cell} !~ ''^[0-9]{1,9}(\.[0-9]{1,6})?$'' THEN %L', 'a number, 0 or more, e.g. 4 or 2.5')
                 WHEN 'item' THEN format(
-                    'WHEN {cell} !~ ''^[A-Za-z0-9_.]{1,64}$'' THEN %L', 'an item identifier of the instrument (see the format)')
+                    'WHEN {cell} !~ ''^[A-Za-z0-9_.]{1,64}$'' THEN %L', 'an item code of 1 to 64 letters, digits, _ and . (e.g. 7 or behavioral.depression)')
                 WHEN 'text' THEN format('WHEN length({cell}) > 64 THEN %L', 'at most 64 characters')
                 WHEN 'domain' THEN format('WHEN {cell} !~ ''^(1[0-3]|[1-9])$'' THEN %L', 'an outcome domain number, 1 to 13')
             END;
@@ -161,20 +161,29 @@ WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'youth.csv' 
   AND NOT EXISTS (SELECT FROM core.agency_county ac
                   WHERE ac.agency_id = (SELECT core.session_agency()) AND ac.county_fips = trim(y.county_fips));
 
--- 3. Every other file: youth_key must be a youth of youth.csv.
+-- 3. Every other file: youth_key must be a youth of youth.csv. outcomes.youth_listed says how youth.csv
+-- was read: 'all' its records; 'some' (records with a problem reported by the loader were left out,
+-- and their youth may be the ones referred to: the message says so); 'no' (missing, or its header
+-- refused: that is reported once, not as every key of every file).
 DO $$
-DECLARE f record;
+DECLARE
+    f record;
+    listed text := current_setting('outcomes.youth_listed');
+    expected text := 'the youth_key of a youth listed in youth.csv'
+        || CASE listed WHEN 'some' THEN ' (some records of youth.csv could not be read: correct those first)' ELSE '' END;
 BEGIN
+    IF listed = 'no' THEN
+        RETURN;
+    END IF;
     FOR f IN SELECT file, 'stage_' || replace(file, '.csv', '') AS stage FROM ref.extract_file
              WHERE file <> 'youth.csv' ORDER BY ord LOOP
         EXECUTE format(
             'INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
-             SELECT p.file, p.file_ord, s.rec, p.col, p.col_ord, NULL,
-                    ''the youth_key of a youth listed in youth.csv''
+             SELECT p.file, p.file_ord, s.rec, p.col, p.col_ord, NULL, %L
              FROM pg_temp.%I s JOIN ingest.issue_place p ON p.file = %L AND p.col = ''youth_key''
              WHERE s.youth_key IS NOT NULL AND s.youth_key <> ''invalid''
                AND NOT EXISTS (SELECT FROM pg_temp.stage_youth y WHERE y.youth_key = s.youth_key)',
-            f.stage, f.file);
+            expected, f.stage, f.file);
     END LOOP;
 END
 $$;

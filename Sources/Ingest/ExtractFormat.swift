@@ -20,6 +20,8 @@ public struct ExtractFormat: Sendable {
     }
 
     public var files: [File]
+    /// The file of the youth themselves: every other file's youth_key must be listed in it.
+    public static let youthFile = "youth.csv"
 
     public static func load(from connection: PostgresConnection) throws -> ExtractFormat {
         let result = try connection.query(

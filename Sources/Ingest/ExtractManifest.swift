@@ -50,6 +50,8 @@ public struct ExtractManifest: Equatable, Sendable {
         case let code as String where !code.trimmingCharacters(in: .whitespaces).isEmpty:
             agency = code.trimmingCharacters(in: .whitespaces)
         case nil: issue("agency_code", nil, "agency_code is required: the code your agency was registered with")
+        case is String:
+            issue("agency_code", nil, "agency_code is required: the code your agency was registered with (it is blank)")
         case let other?: issue("agency_code", jsonText(other), "the code your agency was registered with, as a string")
         }
         var extractedOn: PostgresDate?

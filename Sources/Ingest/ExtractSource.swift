@@ -40,15 +40,22 @@ public final class ExtractSource {
     public let files: [String]
     /// Problems with the upload itself (zip paths, sizes, sub-folders).
     public let issues: IssueList
+    /// False when a zip could not be unpacked in full (not a zip, too many entries, an entry refused
+    /// or damaged, the size cap): a file absent from `files` may then be in the upload, so it is not
+    /// called missing.
+    public let complete: Bool
     private let temporary: URL?
 
-    private init(displayName: String, folder: URL, sha256: String, files: [String], issues: IssueList, temporary: URL?)
-    {
+    private init(
+        displayName: String, folder: URL, sha256: String, files: [String], issues: IssueList, complete: Bool = true,
+        temporary: URL?
+    ) {
         self.displayName = displayName
         self.folder = folder
         self.sha256 = sha256
         self.files = files
         self.issues = issues
+        self.complete = complete
         self.temporary = temporary
     }
 
@@ -101,7 +108,7 @@ public final class ExtractSource {
         }
         return ExtractSource(
             displayName: url.lastPathComponent, folder: url, sha256: Hex.string(hasher.finalize()), files: files,
-            issues: issues, temporary: nil)
+            issues: issues, complete: issues.isEmpty, temporary: nil)
     }
 
     private static func openZip(_ url: URL, limits: Limits) throws -> ExtractSource {
@@ -120,43 +127,48 @@ public final class ExtractSource {
             at: temporary, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         var issues = IssueList()
         var files: [String] = []
+        var complete = true
         func reject(_ expected: String, entry: String? = nil) {
             issues.append(IngestIssue(file: entry.map { "\(name): \($0)" } ?? name, expected: expected))
+            complete = false
         }
         guard let archive = try? Archive(url: url, accessMode: .read, pathEncoding: nil) else {
             reject("a .zip file (this one cannot be opened as a zip archive)")
             return ExtractSource(
-                displayName: name, folder: temporary, sha256: sha, files: [], issues: issues, temporary: temporary)
+                displayName: name, folder: temporary, sha256: sha, files: [], issues: issues, complete: complete,
+                temporary: temporary)
         }
+        // Some Windows tools write `\` between folder names instead of the `/` the zip format asks for;
+        // either is a separator here, so `..\x` is caught like `../x`.
+        func path(_ entry: Entry) -> String { entry.path.replacingOccurrences(of: "\\", with: "/") }
         // macOS's Finder adds resource forks (__MACOSX/…) and .DS_Store files to every zip; they are not data.
         let entries = Array(archive).filter { entry in
-            let parts = entry.path.split(separator: "/")
+            let parts = path(entry).split(separator: "/")
             return parts.first != "__MACOSX" && parts.last != ".DS_Store"
         }
         // A zip of the folder itself has one top-level folder; its contents are the extract.
-        let fileEntries = entries.filter { $0.type == .file }
+        let filePaths = entries.filter { $0.type == .file }.map(path)
         let topFolders = Set(
-            fileEntries.map {
-                $0.path.split(separator: "/", omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            })
+            filePaths.map { $0.split(separator: "/", omittingEmptySubsequences: false).first.map(String.init) ?? "" })
         let prefix: String? =
-            topFolders.count == 1 && fileEntries.allSatisfy({ $0.path.contains("/") })
+            topFolders.count == 1 && filePaths.allSatisfy({ $0.contains("/") })
             ? topFolders.first.map { $0 + "/" } : nil
         guard entries.count <= limits.entries else {
             reject("at most \(limits.entries) entries in the zip (it has \(entries.count))")
             return ExtractSource(
-                displayName: name, folder: temporary, sha256: sha, files: [], issues: issues, temporary: temporary)
+                displayName: name, folder: temporary, sha256: sha, files: [], issues: issues, complete: complete,
+                temporary: temporary)
         }
         var total: UInt64 = 0
         for entry in entries {
-            let path = entry.path
+            let path = path(entry)
             if entry.type == .symlink {
                 reject("no symbolic links in the zip", entry: path)
                 continue
             }
             if entry.type == .directory { continue }
             let components = path.split(separator: "/", omittingEmptySubsequences: false)
-            if path.hasPrefix("/") || components.contains("..") || path.contains("\\") {
+            if path.hasPrefix("/") || components.contains("..") {
                 reject("a file inside the extract folder (this path points outside it)", entry: path)
                 continue
             }
@@ -214,7 +226,7 @@ public final class ExtractSource {
         }
         return ExtractSource(
             displayName: name, folder: temporary, sha256: sha, files: files.sorted(), issues: issues,
-            temporary: temporary)
+            complete: complete, temporary: temporary)
     }
 
     /// "2 GiB", "1 MiB", "512 bytes": a cap as people read it.

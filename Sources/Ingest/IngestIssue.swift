@@ -10,11 +10,13 @@ public struct IngestIssue: Codable, Equatable, Sendable, CustomStringConvertible
     public var value: String?
     public var expected: String
 
+    /// Text from the upload (a value, a header name, a zip entry's path) is made printable here, and
+    /// values shortened, so the console, the `--report` file and the stored report show the same.
     public init(file: String, record: Int? = nil, column: String? = nil, value: String? = nil, expected: String) {
-        self.file = file
+        self.file = IngestIssue.printable(file)
         self.record = record
-        self.column = column
-        self.value = value
+        self.column = column.map(IngestIssue.printable)
+        self.value = value.map { IngestIssue.printable(IngestIssue.shortened($0)) }
         self.expected = expected
     }
 
@@ -22,13 +24,24 @@ public struct IngestIssue: Codable, Equatable, Sendable, CustomStringConvertible
         var place = file
         if let record { place += record == 0 ? ", header" : ", record \(record)" }
         if let column { place += ", column \(column)" }
-        let shown = value.map { " (found \"\(IngestIssue.truncated($0))\")" } ?? ""
+        let shown = value.map { " (found \"\($0)\")" } ?? ""
         return "\(place): \(expected)\(shown)"
     }
 
-    /// Long values are cut in reports so one bad cell cannot flood them.
-    static func truncated(_ value: String) -> String {
+    /// Values of more than 80 characters are cut to 77 and "…", so one bad cell cannot flood a report.
+    static func shortened(_ value: String) -> String {
         value.count > 80 ? String(value.prefix(77)) + "…" : value
+    }
+
+    /// Control characters (a NUL byte, a line break, a tab) become U+FFFD: a report stays one line per
+    /// issue, and PostgreSQL, which refuses NUL in text, can store it.
+    static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { isControl($0) ? "\u{FFFD}" : $0 }))
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || scalar.value == 0x7F
     }
 }
 

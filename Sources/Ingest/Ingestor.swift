@@ -125,7 +125,7 @@ public struct Ingestor {
                             "only extract.json and the files of the format (\(format.files.map(\.name).joined(separator: ", "))); "
                             + "remove this file or correct its name"))
             }
-            if !source.files.contains(ExtractManifest.fileName) {
+            if source.complete, !source.files.contains(ExtractManifest.fileName) {
                 issues.append(
                     IngestIssue(file: ExtractManifest.fileName, expected: "extract.json in the extract (it is missing)")
                 )
@@ -135,6 +135,8 @@ public struct Ingestor {
             var started = Date()
             var counts: [String: Int] = [:]
             var present: [String] = []
+            // How youth.csv was read, for the rule that every other file's youth are in it (validate.sql).
+            var youthListed = "no"
             for file in format.files {
                 let columns = file.columns.map { "\"\($0.name)\" text" }.joined(separator: ", ")
                 // Kept for the session and emptied at every commit: a connection that ingests many
@@ -143,7 +145,7 @@ public struct Ingestor {
                     "CREATE TEMP TABLE IF NOT EXISTS \(file.stageTable) (rec integer NOT NULL, \(columns)) "
                         + "ON COMMIT DELETE ROWS")
                 guard source.files.contains(file.name) else {
-                    if file.required {
+                    if file.required, source.complete {
                         issues.append(
                             IngestIssue(file: file.name, expected: "this required file in the extract (it is missing)"))
                     }
@@ -151,14 +153,18 @@ public struct Ingestor {
                 }
                 present.append(file.name)
                 let loader = StagingLoader(file: file, hasher: hasher)
-                counts[file.name] = try loader.load(
+                let loaded = try loader.load(
                     from: source.folder.appendingPathComponent(file.name), into: connection, issues: &issues)
+                counts[file.name] = loaded?.staged ?? 0
+                if file.name == ExtractFormat.youthFile, let loaded {
+                    youthListed = loaded.leftOut == 0 ? "all" : "some"
+                }
                 logger.debug("staged \(counts[file.name] ?? 0) records of \(file.name)")
             }
 
             try connection.query(
-                "SELECT set_config('outcomes.extracted_on', $1, true)",
-                [manifest?.extractedOn.description ?? "infinity"])
+                "SELECT set_config('outcomes.extracted_on', $1, true), set_config('outcomes.youth_listed', $2, true)",
+                [manifest?.extractedOn.description ?? "infinity", youthListed])
             phases.staging = Date().timeIntervalSince(started)
             started = Date()
             try connection.execute(script: validateSQL)
@@ -188,7 +194,7 @@ public struct Ingestor {
                     IngestIssue(
                         file: try row.decode(String.self, "file"), record: try row.decode(Int?.self, "rec"),
                         column: try row.decode(String?.self, "col"),
-                        value: try row.decode(String?.self, "value").map(IngestIssue.truncated),
+                        value: try row.decode(String?.self, "value"),
                         expected: try row.decode(String.self, "expected"))
                 })
             issues.sort(fileOrder: [ExtractManifest.fileName] + format.files.map(\.name))

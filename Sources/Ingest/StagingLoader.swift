@@ -20,8 +20,15 @@ struct StagingLoader {
     let file: ExtractFormat.File
     let hasher: IdentifierHasher
 
-    /// Loads the file and returns the number of records staged; problems go to `issues`.
-    func load(from url: URL, into connection: PostgresConnection, issues: inout IssueList) throws -> Int {
+    /// What a load staged: nil from `load` when the file has no usable header, so no record was read.
+    struct Loaded {
+        var staged = 0
+        /// Records with a problem found here (CSV structure, UTF-8), left out of the staging table.
+        var leftOut = 0
+    }
+
+    /// Loads the file and says how many records were staged; problems go to `issues`.
+    func load(from url: URL, into connection: PostgresConnection, issues: inout IssueList) throws -> Loaded? {
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
             throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: url.path])
         }
@@ -32,7 +39,7 @@ struct StagingLoader {
         var positions: [Int?] = []  // format column index → header position
         var memo = IdentifierMemo(hasher: hasher, columns: file.columns.count)
         var headerFailed = false
-        var staged = 0
+        var loaded = Loaded()
         var output: [UInt8] = []
         output.reserveCapacity(StagingLoader.flushThreshold + 4096)
         var localIssues = issues
@@ -50,7 +57,9 @@ struct StagingLoader {
                 if self.stage(
                     record, mapping: mapping, positions: positions, memo: &memo, into: &output, issues: &localIssues)
                 {
-                    staged += 1
+                    loaded.staged += 1
+                } else {
+                    loaded.leftOut += 1
                 }
                 if output.count >= StagingLoader.flushThreshold {
                     try writer.write(output)
@@ -71,7 +80,7 @@ struct StagingLoader {
             }
             try writer.write(output)
         }
-        return staged
+        return mapping == nil ? nil : loaded
     }
 
     /// Matches header names to the format's columns (case-insensitive, trimmed).
@@ -119,16 +128,14 @@ struct StagingLoader {
             } else {
                 headerIssues.append(
                     IngestIssue(
-                        file: file.name, record: 0, column: "#\(position + 1)", value: IngestIssue.truncated(raw),
+                        file: file.name, record: 0, column: "#\(position + 1)", value: raw,
                         expected: "a column of \(file.name): \(known.joined(separator: ", "))"))
                 mapping.append(nil)
             }
         }
         if matched == 0 {
             issues.append(
-                IngestIssue(
-                    file: file.name, record: 0,
-                    expected: "a header row naming the columns (\(known.joined(separator: ", "))) as the first line"))
+                IngestIssue(file: file.name, record: 0, expected: StagingLoader.noHeader(record, known: known)))
             return nil
         }
         for (index, column) in file.columns.enumerated() where column.required && !mapping.contains(index) {
@@ -171,13 +178,21 @@ struct StagingLoader {
         for position in 0..<mapping.count {
             guard let index = mapping[position] else { continue }
             let bytes = record.field(position)
-            if !bytes.allSatisfy({ $0 < 0x80 }), String(validating: bytes, as: UTF8.self) == nil {
+            // PostgreSQL's text refuses the NUL byte, valid as it is in UTF-8: it is judged here.
+            if !bytes.allSatisfy({ $0 < 0x80 && $0 != 0 }) {
+                let expected: String
+                if bytes.contains(0) {
+                    expected = "text without NUL characters (byte 0); export the file again as CSV"
+                } else if String(validating: bytes, as: UTF8.self) == nil {
+                    expected = "UTF-8 text (save the file as UTF-8)"
+                } else {
+                    continue
+                }
                 let column = file.columns[index]
                 issues.append(
                     IngestIssue(
                         file: file.name, record: record.number, column: column.name,
-                        value: column.isIdentifier ? nil : String(decoding: bytes, as: UTF8.self),
-                        expected: "UTF-8 text (save the file as UTF-8)"))
+                        value: column.isIdentifier ? nil : String(decoding: bytes, as: UTF8.self), expected: expected))
                 return false
             }
         }
@@ -203,6 +218,29 @@ struct StagingLoader {
         }
         output.append(UInt8(ascii: "\n"))
         return true
+    }
+
+    /// What to say when the first line names no column of the file, with the likely cause when it can
+    /// be told. The line itself is not shown: it may be data, with identifiers.
+    static func noHeader(_ record: CSVParser.Record, known: [String]) -> String {
+        let wanted = "a header row naming the columns (\(known.joined(separator: ", "))) as the first line"
+        let fields = (0..<record.fieldCount).map { record.field($0) }
+        if fields.contains(where: { $0.contains(0) }) {
+            return wanted + "; this file has NUL bytes, as files saved as UTF-16 (\"Unicode text\") have: "
+                + "save it as CSV in UTF-8"
+        }
+        if fields.count == 1, let line = record.string(0) {
+            for (separator, name) in [(";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")] {
+                let names = line.components(separatedBy: separator).map {
+                    $0.trimmingCharacters(in: .whitespaces).lowercased()
+                }
+                if names.count > 1, names.contains(where: known.contains) {
+                    return wanted + ", separated by commas (this one separates them with \(name): "
+                        + "export the file as CSV with commas)"
+                }
+            }
+        }
+        return wanted
     }
 
     static func explain(_ fault: CSVParser.Fault, header: Bool) -> String {

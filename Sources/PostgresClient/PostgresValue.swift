@@ -134,13 +134,14 @@ public struct PostgresDate: Hashable, Comparable, Sendable, CustomStringConverti
         self.day = day
     }
 
-    /// Parses `YYYY-MM-DD` strictly (the only form the project reads and writes).
+    /// Parses `YYYY-MM-DD` strictly (the only form the project reads and writes). Year 0000 is refused,
+    /// as PostgreSQL refuses it (the year before 1 AD is 1 BC).
     public init?(iso text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         // Digits only: Int("+1") is 1, which would let "2024-+1-05" through.
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
             parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), y >= 1,
             (1...12).contains(m), d >= 1, d <= PostgresDate.daysIn(month: m, year: y)
         else { return nil }
         self.init(year: y, month: m, day: d)

@@ -126,12 +126,14 @@ final class IngestRuleTests: IngestTestCase {
         var x = try ExtractFiles.fixture()
         x.set("youth.csv", record: 1, "birth_month", "2009-13")
         x.set("youth.csv", record: 2, "birth_month", "2008-11-01")  // a date is not a month
-        let expected = "a month written YYYY-MM"
+        x.set("youth.csv", record: 3, "birth_month", "1899-12")  // before the years the format accepts
+        let expected = "a month written YYYY-MM, from 1900 to 2199, e.g. 2009-04"
         assertRejected(
             try reject(x),
             with: [
                 .init("youth.csv", 1, "birth_month", "2009-13", expected),
                 .init("youth.csv", 2, "birth_month", "2008-11-01", expected),
+                .init("youth.csv", 3, "birth_month", "1899-12", expected),
             ])
     }
 
@@ -142,7 +144,8 @@ final class IngestRuleTests: IngestTestCase {
         x.set("cse_flags.csv", record: 3, "flagged_on", "2024-02-29")  // a leap day: fine
         x.set("placements.csv", record: 3, "started_on", "2023-02-29")  // 2023 is not a leap year
         x.set("absences.csv", record: 1, "left_on", "03/01/2024")
-        let expected = "a real date written YYYY-MM-DD"
+        x.set("goals.csv", record: 1, "set_on", "0024-02-01")  // a real date, but not of the years accepted
+        let expected = "a real date written YYYY-MM-DD, from 1900 to 2199, e.g. 2025-03-31"
         assertRejected(
             try reject(x),
             with: [
@@ -150,6 +153,7 @@ final class IngestRuleTests: IngestTestCase {
                 .init("cse_flags.csv", 2, "flagged_on", "2024-5-01", expected),
                 .init("placements.csv", 3, "started_on", "2023-02-29", expected),
                 .init("absences.csv", 1, "left_on", "03/01/2024", expected),
+                .init("goals.csv", 1, "set_on", "0024-02-01", expected),
             ])
     }
 
@@ -343,7 +347,11 @@ final class IngestRuleTests: IngestTestCase {
         x.set("assessments.csv", record: 4, "item", "behavioral depression")
         assertRejected(
             try reject(x),
-            with: [.init("assessments.csv", 4, "item", "behavioral depression", "an item identifier of the instrument")]
+            with: [
+                .init(
+                    "assessments.csv", 4, "item", "behavioral depression",
+                    "an item code of 1 to 64 letters, digits, _ and . (e.g. 7 or behavioral.depression)")
+            ]
         )
     }
 
@@ -693,6 +701,52 @@ final class IngestRuleTests: IngestTestCase {
         assertRejected(
             try reject(x),
             with: [.init("cse_flags.csv", nil, nil, nil, "this required file in the extract (it is missing)")])
+    }
+
+    func testMissingYouthFileIsReportedOnceNotAsEveryUnknownYouth() throws {
+        // Every other file of the fixture names youth of youth.csv; without youth.csv (or with a
+        // header that names none of its columns) these keys cannot be checked, and are not all
+        // reported as unknown: the one issue says what to fix.
+        var x = try ExtractFiles.fixture()
+        x["youth.csv"] = nil
+        assertRejected(
+            try reject(x),
+            with: [.init("youth.csv", nil, nil, nil, "this required file in the extract (it is missing)")])
+        var y = try ExtractFiles.fixture()
+        y.setLines("youth.csv", Array(y.lines("youth.csv").dropFirst()))  // the header line is gone
+        assertRejected(try reject(y), with: [.init("youth.csv", 0, nil, nil, "a header row naming the columns")])
+        // A youth.csv that is read but lists nobody: every reference is unknown, as the rule says.
+        var z = try ExtractFiles.fixture()
+        z.setLines("youth.csv", [z.lines("youth.csv")[0]])
+        let outcome = try reject(z)
+        XCTAssertEqual(
+            Set(outcome.issues.listed.map(\.expected)), ["the youth_key of a youth listed in youth.csv"],
+            "a youth.csv with a header and no rows is a youth.csv")
+        // The fixture's other files have 3 + 3 + 2 + 3 + 2 + 6 + 2 + 3 = 24 records (cse_flags, placements,
+        // absences, events, school_terms, assessments, stages_of_change, goals), one issue each.
+        XCTAssertEqual(outcome.issues.total, 24)
+        // youth.csv record 3 (YKq7Zt03) has a field too many, so it is left out: the three records that
+        // name that youth (cse_flags 3, events 3, school_terms 2) say it may be the cause.
+        var w = try ExtractFiles.fixture()
+        w.replace("youth.csv", record: 3, with: w.lines("youth.csv")[3] + ",extra")
+        let unknown =
+            "the youth_key of a youth listed in youth.csv (some records of youth.csv could not be read: correct those first)"
+        assertRejected(
+            try reject(w),
+            with: [
+                .init("youth.csv", 3, nil, nil, "7 fields as in the header (found 8)"),
+                .init("cse_flags.csv", 3, "youth_key", nil, unknown),
+                .init("events.csv", 3, "youth_key", nil, unknown),
+                .init("school_terms.csv", 2, "youth_key", nil, unknown),
+            ])
+    }
+
+    func testManifestDateOfYearZero() throws {
+        // PostgreSQL has no year 0; extract.json saying so is told, not an internal error.
+        var x = try ExtractFiles.fixture()
+        x.setManifest(extractedOn: "0000-01-01")
+        assertRejected(
+            try reject(x), with: [.init("extract.json", nil, "extracted_on", "0000-01-01", "a date YYYY-MM-DD")])
     }
 
     func testMissingManifest() throws {

@@ -79,6 +79,9 @@ final class ExtractManifestTests: XCTestCase {
     func testEmptyOrNonStringAgencyCode() {
         let empty = issues(#"{"format_version": 1, "agency_code": "  ", "extracted_on": "2025-07-15"}"#)
         XCTAssertEqual(empty.map(\.column), ["agency_code"])
+        XCTAssertEqual(
+            empty.first?.expected,
+            "agency_code is required: the code your agency was registered with (it is blank)", "not \"as a string\"")
         let number = issues(#"{"format_version": 1, "agency_code": 12, "extracted_on": "2025-07-15"}"#)
         XCTAssertEqual(number.map(\.column), ["agency_code"])
         XCTAssertEqual(number.first?.value, "12")

@@ -31,6 +31,7 @@ final class PostgresDateTests: XCTestCase {
             "2024/01/05", "20240105", "2024-01-05T00:00", "2024-01-05 ", " 2024-01-05",
             "+202-01-05", "2024-+1-05", "2024-01-+5",  // signs are not digits
             "-001-01-01", "abcd-ef-gh", "", "--",
+            "0000-01-01",  // no year 0 in PostgreSQL (1 BC comes before 1 AD), which would refuse it
         ]
         for text in bad {
             XCTAssertNil(PostgresDate(iso: text), "\(text) should be refused")
