@@ -18,6 +18,16 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "Code of the registered agency the extract is for.") var agency: String
     @Option(help: "Also write the result and every listed error as JSON to this file.") var report: String?
 
+    func validate() throws {
+        // The report is written once the extract is recorded: a path that cannot take it is refused first.
+        if let report {
+            let folder = URL(fileURLWithPath: report).deletingLastPathComponent().path
+            guard FileManager.default.isWritableFile(atPath: folder) else {
+                throw ValidationError("--report \(report): the folder \(folder) does not exist or cannot be written.")
+            }
+        }
+    }
+
     func run() throws {
         try reportingFailures {
             let database = try global.database()
@@ -25,7 +35,15 @@ struct IngestCommand: ParsableCommand {
                 database: database, hasher: try global.identifierHasher(), sqlDirectory: try global.sqlDirectory())
             let outcome = try ingestor.ingest(path: path, agencyCode: agency)
             if let report {
-                try IngestReportFile(outcome: outcome).write(to: URL(fileURLWithPath: report))
+                do {
+                    try IngestReportFile(outcome: outcome).write(to: URL(fileURLWithPath: report))
+                } catch {
+                    fail(
+                        "\(outcome.source) was recorded as extract \(outcome.extractID) (\(outcome.status.rawValue)), "
+                            + "but its report could not be written to \(report) (\(error.localizedDescription)); "
+                            + "ingest it again with another --report path: the same bytes are recognised.",
+                        code: Exit.ioError)
+                }
             }
             switch outcome.status {
             case .alreadyAccepted:

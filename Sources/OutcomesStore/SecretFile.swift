@@ -8,7 +8,13 @@ import Foundation
 public enum SecretFile {
     /// Reads the secret, creating it with `bytes` random bytes (hex) on first use.
     public static func readOrCreate(at url: URL, bytes: Int) throws -> String {
-        if let existing = try? String(contentsOf: url, encoding: .utf8) {
+        if FileManager.default.fileExists(atPath: url.path) {
+            guard let existing = try? String(contentsOf: url, encoding: .utf8) else {
+                throw StoreError(
+                    .configuration,
+                    "Cannot read the secret file \(url.path): it must be a text file readable by the user running "
+                        + "outcomes (check its owner and mode, 0600).")
+            }
             let value = existing.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !value.isEmpty else {
                 throw StoreError(.configuration, "The secret file \(url.path) is empty; restore it from a backup.")

@@ -455,6 +455,14 @@ final class IngestLifecycleTests: IngestTestCase {
             ],
             environment: environment)
         XCTAssertFalse([0, 65].contains(unreachable.status), unreachable.output)
+        // A --report path whose folder does not exist is refused before anything is ingested (64).
+        let nowhere = parent.appendingPathComponent("no-such-folder/report.json").path
+        let badReport = try runTool(
+            outcomesBinary.path,
+            ["ingest", folder.path, "--agency", "TEST-A", "--database", db.conninfo, "--report", nowhere],
+            environment: environment)
+        XCTAssertEqual(badReport.status, 64, badReport.output)
+        XCTAssertTrue(badReport.output.contains("does not exist or cannot be written"), badReport.output)
         // None of them stored anything but the one rejected upload.
         XCTAssertEqual(try integer(db, "SELECT count(*) FROM core.extract"), 1)
     }

@@ -100,4 +100,22 @@ final class IngestSecretHashingTests: IngestTestCase {
         XCTAssertEqual(stored, digest)
         XCTAssertNotEqual(stored, Self.expectedHashes["YKq7Zt01"], "another secret, another hash")
     }
+
+    func testASecretFileThatCannotBeReadIsNotReplaced() throws {
+        let db = try Self.makeDatabase()
+        let parent = try scratch()
+        let folder = try ExtractFiles.fixture().write(in: parent)
+        // A path that exists but cannot be read as text (here a folder; as root, modes do not stop
+        // reading): the ingest stops with a configuration error (78) that says reading failed, and
+        // nothing is created in its place or stored.
+        let secret = parent.appendingPathComponent("secret.key")
+        try FileManager.default.createDirectory(at: secret, withIntermediateDirectories: false)
+        let run = try runTool(
+            outcomesBinary.path, ["ingest", folder.path, "--agency", "TEST-A", "--database", db.conninfo],
+            environment: ["OUTCOMES_SECRET_FILE": secret.path])
+        XCTAssertEqual(run.status, 78, run.output)
+        XCTAssertTrue(run.output.contains("Cannot read the secret file \(secret.path)"), run.output)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: secret.path), [])
+        XCTAssertEqual(try integer(db, "SELECT count(*) FROM core.extract"), 0)
+    }
 }
