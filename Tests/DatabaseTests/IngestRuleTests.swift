@@ -176,6 +176,42 @@ final class IngestRuleTests: IngestTestCase {
             ])
     }
 
+    func testEveryOtherCodeListNamesItsValues() throws {
+        // The lists as the format gives them, in its order (extract-format-v1 and docs/extract-format.md).
+        var x = try ExtractFiles.fixture()
+        x.set("youth.csv", record: 2, "race_source", "self_report")
+        x.set("cse_flags.csv", record: 1, "flag", "victim")
+        x.set("cse_flags.csv", record: 2, "basis", "police")
+        x.set("placements.csv", record: 1, "end_reason", "moved")
+        x.set("events.csv", record: 2, "event", "arrested")
+        x.set("assessments.csv", record: 3, "instrument", "URICA2")
+        x.set("stages_of_change.csv", record: 1, "behavior", "drugs")
+        x.set("stages_of_change.csv", record: 2, "stage", "relapsing")
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("youth.csv", 2, "race_source", "self_report", "one of: self, observed, unknown"),
+                .init("cse_flags.csv", 1, "flag", "victim", "one of: confirmed, suspected, at_risk"),
+                .init(
+                    "cse_flags.csv", 2, "basis", "police",
+                    "one of: cse_it, cans_cse, law_enforcement, court, self_disclosure, other"),
+                .init(
+                    "placements.csv", 1, "end_reason", "moved",
+                    "one of: move, reunified, adoption, guardianship, aged_out, absence, other"),
+                // The 44 events are listed in full; their first three, in the format's order:
+                .init(
+                    "events.csv", 2, "event", "arrested",
+                    "one of: maltreatment_substantiated, exploitation_incident, violence_exposure, "),
+                .init("assessments.csv", 3, "instrument", "URICA2", "one of: MSPSS, COPSE, URICA, CANS, VOICE"),
+                .init(
+                    "stages_of_change.csv", 1, "behavior", "drugs",
+                    "one of: exploitation, runaway, substance_use, school, other"),
+                .init(
+                    "stages_of_change.csv", 2, "stage", "relapsing",
+                    "one of: precontemplation, contemplation, preparation, action, maintenance, relapse"),
+            ])
+    }
+
     func testCodesAreMatchedCaseInsensitivelyAfterTrimmingAndStoredCanonically() throws {
         var x = try ExtractFiles.fixture()
         x.set("youth.csv", record: 1, "gender", " FEMALE ")
@@ -440,6 +476,16 @@ final class IngestRuleTests: IngestTestCase {
         x.set("events.csv", record: 2, "detail", "state_id")  // record 2 is an arrest
         assertRejected(
             try reject(x), with: [.init("events.csv", 2, "detail", "state_id", "no detail for the event arrest")])
+    }
+
+    func testDocumentObtainedWithoutADetailIsAccepted() throws {
+        // detail is optional: record 1, document_obtained, may leave out which document it was.
+        var x = try ExtractFiles.fixture()
+        x.set("events.csv", record: 1, "detail", "")
+        let db = try Self.makeDatabase()
+        assertAccepted(try ingest(x, into: db))
+        XCTAssertEqual(
+            try integer(db, "SELECT count(*) FROM core.event WHERE event = 'document_obtained' AND detail IS NULL"), 1)
     }
 
     func testDetailOutsideTheEventsList() throws {
