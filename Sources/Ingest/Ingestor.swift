@@ -22,6 +22,9 @@ public struct IngestOutcome: Sendable {
     public var recordCounts: [String: Int]
     /// Where the time went, so the benchmark can show which part of the work bounds the ingest.
     public var phases = Phases()
+    /// For an extract already accepted: the agency's current snapshot, which may be a later one
+    /// (the agency sent an older snapshot again, which changes nothing but can be restored).
+    public var currentExtractID: Int64?
 
     /// Seconds spent in each step of one ingest (all zero when the extract was already accepted).
     public struct Phases: Sendable {
@@ -105,12 +108,16 @@ public struct Ingestor {
                     + "set_config('client_min_messages', 'warning', true)",
                 [ServiceRole.ingest.rawValue, String(agencyID)])
             let earlier = try connection.query(
-                "SELECT id FROM core.extract WHERE agency_id = $1 AND sha256 = $2 AND status = 'accepted'",
-                [agencyID, source.sha256])
+                """
+                SELECT e.id, c.extract_id AS current
+                FROM core.extract e JOIN core.current_extract c ON c.agency_id = e.agency_id
+                WHERE e.agency_id = $1 AND e.sha256 = $2 AND e.status = 'accepted'
+                """, [agencyID, source.sha256])
             if let row = earlier.rows.first {
                 return IngestOutcome(
                     status: .alreadyAccepted, extractID: try row.decode(Int64.self, "id"), agencyCode: agencyCode,
-                    source: source.displayName, sha256: source.sha256, issues: IssueList(), recordCounts: [:])
+                    source: source.displayName, sha256: source.sha256, issues: IssueList(), recordCounts: [:],
+                    currentExtractID: try row.decode(Int64.self, "current"))
             }
 
             var issues = source.issues

@@ -48,6 +48,12 @@ struct IngestCommand: ParsableCommand {
             switch outcome.status {
             case .alreadyAccepted:
                 print("\(outcome.source): already accepted as extract \(outcome.extractID); nothing changed.")
+                if let current = outcome.currentExtractID, current != outcome.extractID {
+                    print(
+                        "It is not the current snapshot of \(outcome.agencyCode) (extract \(current) is). To make it "
+                            + "current again, the state team can run: outcomes extracts restore \(outcome.extractID) "
+                            + "--reason \"…\"")
+                }
             case .accepted:
                 let records = outcome.recordCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
                 print(
@@ -110,8 +116,8 @@ struct IngestReportFile: Encodable {
 struct ExtractsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extracts",
-        abstract: "Show the history of uploads.",
-        subcommands: [List.self]
+        abstract: "Show the history of uploads, and restore an earlier snapshot.",
+        subcommands: [List.self, Restore.self]
     )
 
     struct List: ParsableCommand {
@@ -149,6 +155,40 @@ struct ExtractsCommand: ParsableCommand {
                             try row.decode(String.self, "received_at"), String(try row.decode(Int.self, "error_count")),
                             try row.decode(String.self, "source_name"),
                         ].joined(separator: "\t"))
+                }
+            }
+        }
+    }
+
+    struct Restore: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make an earlier accepted extract its agency's current snapshot again.",
+            discussion: """
+                For a snapshot sent in error. The restore is kept with its reason; no upload is changed or \
+                removed, and the agency's next accepted upload replaces the restored snapshot as usual. Run \
+                `outcomes compute` afterwards so that the reports follow.
+                """
+        )
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The extract's number, as `outcomes extracts list` shows it.") var id: Int64
+        @Option(help: "Why the snapshot is restored (kept with the restore).") var reason: String
+
+        func validate() throws {
+            guard id > 0 else { throw ValidationError("The extract number must be 1 or more (got \(id)).") }
+            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ValidationError("--reason must say why the snapshot is restored.")
+            }
+        }
+
+        func run() throws {
+            try reportingFailures {
+                switch try Snapshots(database: try global.database()).restore(extractID: id, reason: reason) {
+                case .alreadyCurrent(let code):
+                    print("Extract \(id) is already the current snapshot of \(code); nothing changed.")
+                case .restored(let code, let replaced):
+                    print(
+                        "Extract \(id) is again the current snapshot of \(code), in place of extract \(replaced). "
+                            + "Run `outcomes compute` for the reports to follow.")
                 }
             }
         }

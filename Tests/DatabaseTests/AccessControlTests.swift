@@ -212,10 +212,39 @@ final class AccessControlTests: IngestTestCase {
         }
     }
 
+    func testRestoresAreSeenLikeExtractsAndMadeOnlyByTheOwner() throws {
+        let s = try twoAgencies()
+        // B uploads a newer snapshot (other bytes: another extract date), then the owner restores B's
+        // first one, as `outcomes extracts restore` does.
+        var newer = try ExtractFiles.fixture()
+        newer.setManifest(agency: "TEST-B", extractedOn: "2025-08-15")
+        let b2 = try ingest(newer, into: s.db, agency: "TEST-B")
+        assertAccepted(b2)
+        XCTAssertEqual(
+            try Snapshots(database: s.db).restore(extractID: s.extractB, reason: "sent in error"),
+            .restored(agencyCode: "TEST-B", replacing: b2.extractID))
+        try asIngest(s.db, agency: s.a) { c in
+            XCTAssertEqual(
+                try c.query("SELECT count(*) FROM core.snapshot_restore").single().decode(Int.self, at: 0), 0)
+            assertDenied("an ingest session restores its own snapshot") {
+                try c.query(
+                    "INSERT INTO core.snapshot_restore (agency_id, extract_id, reason) VALUES ($1, $2, 'x')",
+                    [s.a, s.extractA])
+            }
+        }
+        try asIngest(s.db, agency: s.b) { c in
+            XCTAssertEqual(
+                try c.query("SELECT count(*) FROM core.snapshot_restore").single().decode(Int.self, at: 0), 1)
+            XCTAssertEqual(
+                try c.query("SELECT extract_id FROM core.current_extract").single().decode(Int64.self, at: 0),
+                s.extractB, "B's first extract is current again")
+        }
+    }
+
     func testAnalystCannotReadRecordLevelData() throws {
         let s = try twoAgencies()
         try s.db.withConnection(as: .analyst) { c in
-            for table in recordTables + ["extract", "agency", "agency_county", "current_extract"] {
+            for table in recordTables + ["extract", "agency", "agency_county", "current_extract", "snapshot_restore"] {
                 assertDenied("analyst reads core.\(table)") { try c.query("SELECT count(*) FROM core.\(table)") }
             }
             assertDenied("analyst writes core.youth") {

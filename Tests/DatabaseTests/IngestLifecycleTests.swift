@@ -294,6 +294,81 @@ final class IngestLifecycleTests: IngestTestCase {
         XCTAssertTrue(lines.last?.hasPrefix("\(a.extractID)\tTEST-A\taccepted\t2025-07-15") ?? false, listed.output)
     }
 
+    func testRestoringAnEarlierSnapshot() throws {
+        let db = try Self.makeDatabase()
+        let agency = try agencyID(db, "TEST-A")
+        func current() throws -> Int64 {
+            Int64(try integer(db, "SELECT extract_id FROM core.current_extract WHERE agency_id = $1", [agency]))
+        }
+        func cli(_ arguments: [String]) throws -> (status: Int32, output: String) {
+            try runTool(outcomesBinary.path, ["extracts"] + arguments + ["--database", db.conninfo])
+        }
+        let a = try ingest(try .fixture(), into: db)
+        var next = try ExtractFiles.fixture()
+        next.setManifest(extractedOn: "2025-08-15")
+        let b = try ingest(next, into: db)
+        var bad = try ExtractFiles.fixture()
+        bad.set("youth.csv", record: 1, "gender", "woman")
+        let rejected = try ingest(bad, into: db)
+        assertAccepted(a)
+        assertAccepted(b)
+        XCTAssertEqual(rejected.status, .rejected)
+        XCTAssertEqual(try current(), b.extractID)
+        let before = try tableCounts(db)
+
+        // B was sent in error: A is current again, and every upload and record is still there.
+        let restored = try cli(["restore", String(a.extractID), "--reason", "B was sent in error"])
+        XCTAssertEqual(restored.status, 0, restored.output)
+        XCTAssertTrue(
+            restored.output.contains(
+                "Extract \(a.extractID) is again the current snapshot of TEST-A, in place of extract \(b.extractID)."),
+            restored.output)
+        XCTAssertEqual(try current(), a.extractID)
+        var afterRestore = before
+        afterRestore["core.snapshot_restore"] = 1
+        XCTAssertEqual(try tableCounts(db), afterRestore, "one restore recorded, and no record of any upload changed")
+        XCTAssertEqual(
+            try string(db, "SELECT reason FROM core.snapshot_restore WHERE extract_id = $1", [a.extractID]),
+            "B was sent in error")
+        let listed = try cli(["list", "--agency", "TEST-A"])
+        XCTAssertTrue(listed.output.contains("\n\(a.extractID)*\tTEST-A\taccepted"), listed.output)
+
+        // Sending B's bytes again changes nothing, and says how B could be made current.
+        let again = try ingest(next, into: db)
+        XCTAssertEqual(again.status, .alreadyAccepted)
+        XCTAssertEqual(again.extractID, b.extractID)
+        XCTAssertEqual(again.currentExtractID, a.extractID)
+        XCTAssertEqual(try current(), a.extractID)
+
+        // Restoring the current snapshot changes nothing; a rejected upload or an unknown number is
+        // refused (64) with the fix; an empty reason is an argument error (64).
+        let twice = try cli(["restore", String(a.extractID), "--reason", "again"])
+        XCTAssertEqual(twice.status, 0, twice.output)
+        XCTAssertTrue(twice.output.contains("already the current snapshot of TEST-A; nothing changed"), twice.output)
+        let refused = try cli(["restore", String(rejected.extractID), "--reason", "x"])
+        XCTAssertEqual(refused.status, 64, refused.output)
+        XCTAssertTrue(refused.output.contains("was rejected, so it cannot be a snapshot"), refused.output)
+        let unknown = try cli(["restore", "999999", "--reason", "x"])
+        XCTAssertEqual(unknown.status, 64, unknown.output)
+        XCTAssertTrue(unknown.output.contains("No upload has the number 999999"), unknown.output)
+        XCTAssertEqual(try cli(["restore", String(b.extractID), "--reason", " "]).status, 64)
+        XCTAssertEqual(try integer(db, "SELECT count(*) FROM core.snapshot_restore"), 1, "one restore recorded")
+
+        // Restores are history: even the owner cannot delete one (23001).
+        try db.withConnection { connection in
+            XCTAssertThrowsError(try connection.query("DELETE FROM core.snapshot_restore")) { error in
+                XCTAssertEqual((error as? PostgresError)?.sqlState, "23001")
+            }
+        }
+
+        // The agency's next accepted upload replaces the restored snapshot, as any upload does.
+        var third = try ExtractFiles.fixture()
+        third.setManifest(extractedOn: "2025-09-15")
+        let c = try ingest(third, into: db)
+        assertAccepted(c)
+        XCTAssertEqual(try current(), c.extractID)
+    }
+
     func testOneConnectionIngestsManyExtractsWithoutCarryingAnythingOver() throws {
         // The demo and the benchmark ingest every extract over one connection; the staging tables
         // live for the session and are emptied at each commit. A rejected upload between two
