@@ -108,7 +108,9 @@ struct StagingLoader {
         for position in 0..<record.fieldCount {
             guard let raw = record.string(position) else {
                 headerIssues.append(
-                    IngestIssue(file: file.name, record: 0, column: "#\(position + 1)", expected: "UTF-8 text"))
+                    IngestIssue(
+                        file: file.name, record: 0, column: "#\(position + 1)",
+                        expected: "UTF-8 text (save the file as UTF-8)"))
                 mapping.append(nil)
                 continue
             }

@@ -57,7 +57,7 @@ final class IngestMalformedFileTests: IngestTestCase {
         assertRejected(
             try reject(x),
             with: [
-                .init("goals.csv", 0, "#3", nil, "UTF-8 text"),
+                .init("goals.csv", 0, "#3", nil, "UTF-8 text (save the file as UTF-8)"),
                 .init("goals.csv", 0, "domain", nil, "this required column in the header"),
             ])
     }
