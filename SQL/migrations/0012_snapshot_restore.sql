@@ -34,19 +34,27 @@ $$;
 CREATE TRIGGER restore_of_accepted_extract BEFORE INSERT ON core.snapshot_restore
     FOR EACH ROW EXECUTE FUNCTION core.check_restore();
 
--- Restores are history too.
-CREATE FUNCTION core.keep_restore_history() RETURNS trigger
+-- Restores are history too. One guard for both kinds of history (it replaces 0006's guard of
+-- core.extract): an upload cannot be deleted, a restore cannot be changed or deleted either.
+CREATE FUNCTION core.keep_history() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'restores are kept as history and cannot be changed, deleted or truncated'
+    RAISE EXCEPTION 'the rows of core.% are kept as history: % is refused', TG_TABLE_NAME, TG_OP
         USING ERRCODE = 'restrict_violation',
-              HINT = 'Restore another extract, or let the agency upload a newer one.';
+              HINT = 'A snapshot is replaced by a newer upload, or by restoring an earlier one (outcomes extracts restore).';
 END
 $$;
+DROP TRIGGER keep_history ON core.extract;
+DROP TRIGGER keep_history_truncate ON core.extract;
+DROP FUNCTION core.keep_extract_history();
+CREATE TRIGGER keep_history BEFORE DELETE ON core.extract
+    FOR EACH STATEMENT EXECUTE FUNCTION core.keep_history();
+CREATE TRIGGER keep_history_truncate BEFORE TRUNCATE ON core.extract
+    FOR EACH STATEMENT EXECUTE FUNCTION core.keep_history();
 CREATE TRIGGER keep_history BEFORE UPDATE OR DELETE ON core.snapshot_restore
-    FOR EACH STATEMENT EXECUTE FUNCTION core.keep_restore_history();
+    FOR EACH STATEMENT EXECUTE FUNCTION core.keep_history();
 CREATE TRIGGER keep_history_truncate BEFORE TRUNCATE ON core.snapshot_restore
-    FOR EACH STATEMENT EXECUTE FUNCTION core.keep_restore_history();
+    FOR EACH STATEMENT EXECUTE FUNCTION core.keep_history();
 
 -- Read like core.extract: an ingest session sees its own agency's rows, the compute role all.
 ALTER TABLE core.snapshot_restore ENABLE ROW LEVEL SECURITY;

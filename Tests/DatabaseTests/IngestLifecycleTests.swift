@@ -354,10 +354,15 @@ final class IngestLifecycleTests: IngestTestCase {
         XCTAssertEqual(try cli(["restore", String(b.extractID), "--reason", " "]).status, 64)
         XCTAssertEqual(try integer(db, "SELECT count(*) FROM core.snapshot_restore"), 1, "one restore recorded")
 
-        // Restores are history: even the owner cannot delete one (23001).
+        // Restores are history: even the owner can neither change nor delete one (23001).
         try db.withConnection { connection in
-            XCTAssertThrowsError(try connection.query("DELETE FROM core.snapshot_restore")) { error in
-                XCTAssertEqual((error as? PostgresError)?.sqlState, "23001")
+            for statement in [
+                "UPDATE core.snapshot_restore SET reason = 'x'", "DELETE FROM core.snapshot_restore",
+                "TRUNCATE core.snapshot_restore",
+            ] {
+                XCTAssertThrowsError(try connection.query(statement), statement) { error in
+                    XCTAssertEqual((error as? PostgresError)?.sqlState, "23001", statement)
+                }
             }
         }
 
