@@ -105,6 +105,10 @@ struct StagingLoader {
                         + "Windows or Unix line endings)"))
             return nil
         }
+        // A header cell with a digit may be an identifier (no column name of the format has one), from
+        // a record run into the header: its position is named, not its text.
+        func shown(_ raw: String) -> String? { raw.contains(where: \.isNumber) ? nil : raw }
+        var unknown = 0
         for position in 0..<record.fieldCount {
             guard let raw = record.string(position) else {
                 headerIssues.append(
@@ -118,8 +122,9 @@ struct StagingLoader {
             if let earlier = seen[name] {
                 headerIssues.append(
                     IngestIssue(
-                        file: file.name, record: 0, column: name, value: raw,
-                        expected: "each column once (it is also column \(earlier + 1) of the header)"))
+                        file: file.name, record: 0, column: known.contains(name) ? name : "#\(position + 1)",
+                        value: shown(raw), expected: "each column once (it is also column \(earlier + 1) of the header)"
+                    ))
                 mapping.append(nil)
                 continue
             }
@@ -128,9 +133,10 @@ struct StagingLoader {
                 mapping.append(index)
                 matched += 1
             } else {
+                unknown += 1
                 headerIssues.append(
                     IngestIssue(
-                        file: file.name, record: 0, column: "#\(position + 1)", value: raw,
+                        file: file.name, record: 0, column: "#\(position + 1)", value: shown(raw),
                         expected: "a column of \(file.name): \(known.joined(separator: ", "))"))
                 mapping.append(nil)
             }
@@ -139,6 +145,17 @@ struct StagingLoader {
             issues.append(
                 IngestIssue(file: file.name, record: 0, expected: StagingLoader.noHeader(record, known: known)))
             return nil
+        }
+        if unknown >= matched {
+            // As many cells that are no column as columns: a record has run into the header line (a
+            // missing line break). One issue for the cause, and none of the cells, which are data.
+            headerIssues = [
+                IngestIssue(
+                    file: file.name, record: 0,
+                    expected: "a header row of column names only (\(unknown) of its \(record.fieldCount) cells are "
+                        + "not columns of \(file.name): if the first record runs on from the header line, end the "
+                        + "header with a line break)")
+            ]
         }
         for (index, column) in file.columns.enumerated() where column.required && !mapping.contains(index) {
             headerIssues.append(

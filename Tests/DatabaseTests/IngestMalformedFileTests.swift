@@ -270,6 +270,32 @@ final class IngestMalformedFileTests: IngestTestCase {
             ])
     }
 
+    func testADataRecordRunOnFromTheHeaderShowsNoValue() throws {
+        // The header has no line break after it (files joined with `cat`), so youth.csv's first record
+        // runs on: "race_sourceYKq7Zt01" and six more cells, 13 in all, 7 of them no column (as many as
+        // the 6 matched, or more). They hold identifiers: one issue names the cause, and race_source is
+        // missing; no cell is shown.
+        var x = try ExtractFiles.fixture()
+        let lines = x.lines("youth.csv")
+        x.setLines("youth.csv", [lines[0] + lines[1]] + lines.dropFirst(2))
+        let outcome = try reject(x)
+        assertRejected(
+            outcome,
+            with: [
+                .init(
+                    "youth.csv", 0, nil, nil,
+                    "a header row of column names only (7 of its 13 cells are not columns of youth.csv: if the first "
+                        + "record runs on from the header line, end the header with a line break)"),
+                .init("youth.csv", 0, "race_source", nil, "this required column in the header"),
+            ])
+        // A header cell with a digit may be an identifier: its position is named, not its text.
+        var y = try ExtractFiles.fixture()
+        y.replace(
+            "youth.csv", record: 0,
+            with: "youth_key,LZw9Px01,county_fips,birth_month,gender,race_ethnicity,race_source")
+        assertRejected(try reject(y), with: [.init("youth.csv", 0, "#2", nil, "a column of youth.csv")])
+    }
+
     func testHeaderWithAQuoteFault() throws {
         var x = try ExtractFiles.fixture()
         x.replace("goals.csv", record: 0, with: "youth_key,goal\"id,domain,set_on,status,status_on")
