@@ -89,6 +89,20 @@ public struct Ingestor {
     public func ingest(path: String, agencyCode: String, on connection: PostgresConnection) throws -> IngestOutcome {
         let source = try ExtractSource.open(path: path, limits: zipLimits)
         defer { source.close() }
+        do {
+            return try ingest(source, agencyCode: agencyCode, on: connection)
+        } catch let error as PostgresError
+            where error.sqlState == PostgresError.uniqueViolation && error.constraint == "extract_accepted_once"
+        {
+            // The same bytes were accepted by another session while this one judged them (two uploads
+            // of one extract at once): judged again, they are found already accepted.
+            return try ingest(source, agencyCode: agencyCode, on: connection)
+        }
+    }
+
+    private func ingest(_ source: ExtractSource, agencyCode: String, on connection: PostgresConnection) throws
+        -> IngestOutcome
+    {
         let validateSQL = try String(
             contentsOf: sqlDirectory.appendingPathComponent("ingest/validate.sql"), encoding: .utf8)
         let acceptSQL = try String(

@@ -482,6 +482,27 @@ final class IngestLifecycleTests: IngestTestCase {
         XCTAssertEqual(try tableCounts(db), afterZip)
     }
 
+    func testTheSameExtractUploadedFourTimesAtOnceIsAcceptedOnce() throws {
+        // Four sessions judge the same new bytes at the same time. The first to commit wins; the
+        // others then hit the one-accepted-copy rule and, judged again, find it already accepted:
+        // one accepted, three already accepted as that same extract, and no error.
+        let db = try Self.makeDatabase()
+        let folder = try ExtractFiles.fixture().write(in: try scratch())
+        let results = Locked<[Result<IngestOutcome, any Error>]>([])
+        let sql = Self.sqlDirectory
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            let ingestor = Ingestor(database: db, hasher: IdentifierHasher(secret: testSecret), sqlDirectory: sql)
+            let result = Result { try ingestor.ingest(path: folder.path, agencyCode: "TEST-A") }
+            results.withLock { $0.append(result) }
+        }
+        let outcomes = try results.withLock { try $0.map { try $0.get() } }
+        XCTAssertEqual(outcomes.filter { $0.status == .accepted }.count, 1)
+        XCTAssertEqual(outcomes.filter { $0.status == .alreadyAccepted }.count, 3)
+        XCTAssertEqual(Set(outcomes.map(\.extractID)).count, 1, "all name the one accepted extract")
+        XCTAssertEqual(try integer(db, "SELECT count(*) FROM core.extract"), 1)
+        XCTAssertEqual(try recordCounts(db, extract: outcomes[0].extractID), Self.fixtureCounts)
+    }
+
     func testCLIExitCodesAndReportFile() throws {
         let db = try Self.makeDatabase()
         let parent = try scratch()
