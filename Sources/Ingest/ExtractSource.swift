@@ -85,10 +85,18 @@ public final class ExtractSource {
             let path = url.appendingPathComponent(name).path
             _ = fm.fileExists(atPath: path, isDirectory: &isDirectory)
             let attributes = try fm.attributesOfItem(atPath: path)
-            if isDirectory.boolValue || attributes[.type] as? FileAttributeType == .typeSymbolicLink {
+            let type = attributes[.type] as? FileAttributeType
+            if isDirectory.boolValue || type == .typeSymbolicLink {
                 issues.append(
                     IngestIssue(
                         file: name, expected: "only files directly in the extract folder (no sub-folders or links)"))
+            } else if type != .typeRegular {
+                // A named pipe would block the reading of the extract for ever.
+                issues.append(
+                    IngestIssue(
+                        file: name,
+                        expected: "only ordinary files in the extract folder (this is a pipe, socket or device)"
+                    ))
             } else {
                 files.append(name)
             }
@@ -138,11 +146,22 @@ public final class ExtractSource {
                 displayName: name, folder: temporary, sha256: sha, files: [], issues: issues, complete: complete,
                 temporary: temporary)
         }
+        // ZIPFoundation's listing stops, without a word, at the first entry it cannot read (one protected
+        // by a password): the entries the zip declares are counted, so that none is silently left out.
+        let listed = Array(archive)
+        if let declared = declaredEntryCount(of: url), listed.count < declared {
+            reject(
+                "a zip whose entries can all be read (only \(listed.count) of its \(declared) can: the next is protected "
+                    + "by a password or damaged; create the zip again, without a password)")
+            return ExtractSource(
+                displayName: name, folder: temporary, sha256: sha, files: [], issues: issues, complete: complete,
+                temporary: temporary)
+        }
         // Some Windows tools write `\` between folder names instead of the `/` the zip format asks for;
         // either is a separator here, so `..\x` is caught like `../x`.
         func path(_ entry: Entry) -> String { entry.path.replacingOccurrences(of: "\\", with: "/") }
         // macOS's Finder adds resource forks (__MACOSX/…) and .DS_Store files to every zip; they are not data.
-        let entries = Array(archive).filter { entry in
+        let entries = listed.filter { entry in
             let parts = path(entry).split(separator: "/")
             return parts.first != "__MACOSX" && parts.last != ".DS_Store"
         }
@@ -176,6 +195,10 @@ public final class ExtractSource {
             if let prefix, relative.hasPrefix(prefix) { relative.removeFirst(prefix.count) }
             if relative.contains("/") || relative.isEmpty {
                 reject("files directly in the extract folder (no sub-folders)", entry: path)
+                continue
+            }
+            if files.contains(relative) {
+                reject("each file once in the zip (\(relative) is in it twice)", entry: path)
                 continue
             }
             let target = temporary.appendingPathComponent(relative)
@@ -212,6 +235,13 @@ public final class ExtractSource {
                         entry: path)
                     break
                 }
+                if case Archive.ArchiveError.invalidCompressionMethod = error {
+                    reject(
+                        "a zip entry stored or compressed with Deflate, the usual method (this one uses another, such "
+                            + "as bzip2 or LZMA; create the zip with a standard zip tool's default settings)",
+                        entry: path)
+                    continue
+                }
                 if damaged {
                     reject(
                         "a readable zip entry (this one is damaged: its contents do not match the checksum "
@@ -227,6 +257,37 @@ public final class ExtractSource {
         return ExtractSource(
             displayName: name, folder: temporary, sha256: sha, files: files.sorted(), issues: issues,
             complete: complete, temporary: temporary)
+    }
+
+    /// The number of entries the zip's end-of-central-directory record declares (its ZIP64 record's,
+    /// for a zip of more than 65,534 entries); nil when it cannot be found.
+    static func declaredEntryCount(of url: URL) -> UInt64? {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else { return nil }
+        defer { try? handle.close() }
+        func read(at offset: UInt64, _ count: Int) -> [UInt8]? {
+            guard (try? handle.seek(toOffset: offset)) != nil, let data = try? handle.read(upToCount: count),
+                data.count == count
+            else { return nil }
+            return [UInt8](data)
+        }
+        func littleEndian(_ bytes: [UInt8], _ at: Int, _ count: Int) -> UInt64 {
+            (0..<count).reduce(0) { $0 | UInt64(bytes[at + $1]) << (8 * $1) }
+        }
+        // The record is the last 22 bytes, unless a comment of up to 65,535 bytes follows it.
+        guard let size = try? handle.seekToEnd(), size >= 22 else { return nil }
+        let tailLength = min(size, 22 + 65_535)
+        guard let tail = read(at: size - tailLength, Int(tailLength)),
+            let at = stride(from: tail.count - 22, through: 0, by: -1).first(where: {
+                tail[$0..<$0 + 4] == [0x50, 0x4B, 0x05, 0x06]
+            })
+        else { return nil }
+        let count = littleEndian(tail, at + 10, 2)
+        guard count == 0xFFFF else { return count }
+        // ZIP64: a locator just before the record gives the offset of the ZIP64 record (count at 32).
+        guard at >= 20, tail[at - 20..<at - 16] == [0x50, 0x4B, 0x06, 0x07],
+            let record = read(at: littleEndian(tail, at - 12, 8), 40), record[0..<4] == [0x50, 0x4B, 0x06, 0x06]
+        else { return nil }
+        return littleEndian(record, 32, 8)
     }
 
     /// "2 GiB", "1 MiB", "512 bytes": a cap as people read it.

@@ -335,7 +335,83 @@ final class IngestMalformedFileTests: IngestTestCase {
             ])
     }
 
+    func testFolderWithANamedPipe() throws {
+        // A named pipe would block the reading of the upload for ever; it is refused unread.
+        let parent = try scratch()
+        var x = try ExtractFiles.fixture()
+        x["goals.csv"] = nil
+        let folder = try x.write(in: parent)
+        XCTAssertEqual(mkfifo(folder.appendingPathComponent("goals.csv").path, 0o600), 0)
+        assertRejected(
+            try rejectPath(folder),
+            with: [
+                .init(
+                    "goals.csv", nil, nil, nil,
+                    "only ordinary files in the extract folder (this is a pipe, socket or device)")
+            ])
+    }
+
     // MARK: Zips
+
+    func testZipWithAnEntryProtectedByAPassword() throws {
+        // ZIPFoundation's listing stops at such an entry without a word: events.csv (and whatever came
+        // after it) would be left out, and the extract accepted as one that does not report events.
+        let parent = try scratch()
+        let folder = try ExtractFiles.fixture().write(in: parent, name: "locked")
+        let zip = parent.appendingPathComponent("locked.zip")
+        let others = ["extract.json", "youth.csv", "cse_flags.csv", "goals.csv"]
+        XCTAssertEqual(try runTool("/usr/bin/zip", ["-q", zip.path] + others, in: folder).status, 0)
+        XCTAssertEqual(
+            try runTool("/usr/bin/zip", ["-q", "-P", "secret", zip.path, "events.csv"], in: folder).status, 0)
+        assertRejected(
+            try rejectPath(zip),
+            with: [
+                .init(
+                    "locked.zip", nil, nil, nil,
+                    "a zip whose entries can all be read (only 4 of its 5 can: the next is protected by a password "
+                        + "or damaged; create the zip again, without a password)")
+            ])
+    }
+
+    func testZipWithAFileTwice() throws {
+        // Two youth.csv, the second one other data: neither silently wins. "x/goals.csv" and
+        // "x\\goals.csv" are the same file too, once the backslash is read as a separator.
+        let parent = try scratch()
+        var zip = StoredZip()
+        zip.add(try ExtractFiles.fixture(), prefix: "x/")
+        zip.add("x/youth.csv", "youth_key\n")
+        zip.add("x\\goals.csv", "youth_key\n")
+        let url = parent.appendingPathComponent("twice.zip")
+        try zip.write(to: url)
+        assertRejected(
+            try rejectPath(url),
+            with: [
+                .init("twice.zip: x/youth.csv", nil, nil, nil, "each file once in the zip (youth.csv is in it twice)"),
+                .init("twice.zip: x/goals.csv", nil, nil, nil, "each file once in the zip (goals.csv is in it twice)"),
+            ])
+    }
+
+    func testZipCompressedWithAnotherMethod() throws {
+        // bzip2 is valid in a zip but not read here: the entry is named, with the fix, not called damaged.
+        let parent = try scratch()
+        var x = try ExtractFiles.fixture()
+        // 200 repeats of the events: enough text for zip to compress instead of storing it.
+        let events = x.lines("events.csv")
+        x.setLines("events.csv", [events[0]] + Array(repeating: events.dropFirst(), count: 200).flatMap { $0 })
+        let folder = try x.write(in: parent, name: "bz")
+        let zip = parent.appendingPathComponent("bz.zip")
+        XCTAssertEqual(try runTool("/usr/bin/zip", ["-q", zip.path, "-r", "."], in: folder).status, 0)
+        XCTAssertEqual(
+            try runTool("/usr/bin/zip", ["-q", "-Z", "bzip2", zip.path, "events.csv"], in: folder).status, 0)
+        assertRejected(
+            try rejectPath(zip),
+            with: [
+                .init(
+                    "bz.zip: events.csv", nil, nil, nil,
+                    "a zip entry stored or compressed with Deflate, the usual method (this one uses another, such as "
+                        + "bzip2 or LZMA; create the zip with a standard zip tool's default settings)")
+            ])
+    }
 
     func testZipWithAPathOutsideTheFolder() throws {
         let parent = try scratch()
