@@ -19,11 +19,25 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "Also write the result and every listed error as JSON to this file.") var report: String?
 
     func validate() throws {
+        guard !path.isEmpty else { throw ValidationError("PATH is empty: give the extract folder or .zip file.") }
         // The report is written once the extract is recorded: a path that cannot take it is refused first.
         if let report {
-            let folder = URL(fileURLWithPath: report).deletingLastPathComponent().path
+            let file = URL(fileURLWithPath: report).standardizedFileURL
+            let folder = file.deletingLastPathComponent().path
+            var isDirectory: ObjCBool = false
+            guard !report.isEmpty,
+                !FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory)
+                    || !isDirectory.boolValue
+            else { throw ValidationError("--report \(report) is a folder: give the path of a file to write.") }
             guard FileManager.default.isWritableFile(atPath: folder) else {
                 throw ValidationError("--report \(report): the folder \(folder) does not exist or cannot be written.")
+            }
+            // Written into the extract folder, the report would overwrite one of its files, or make the next
+            // upload of that folder fail as an unknown file.
+            let extract = URL(fileURLWithPath: path).standardizedFileURL.path
+            guard folder != extract else {
+                throw ValidationError(
+                    "--report \(report) is inside the extract folder: write the report somewhere else.")
             }
         }
     }

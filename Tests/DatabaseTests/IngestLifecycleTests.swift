@@ -564,6 +564,22 @@ final class IngestLifecycleTests: IngestTestCase {
             environment: environment)
         XCTAssertEqual(badReport.status, 64, badReport.output)
         XCTAssertTrue(badReport.output.contains("does not exist or cannot be written"), badReport.output)
+        // So are a folder, a file inside the extract folder, and an empty extract path (which would
+        // otherwise name the current folder).
+        for (arguments, message) in [
+            ([folder.path, "--report", parent.path], "is a folder: give the path of a file to write"),
+            (
+                [folder.path, "--report", folder.appendingPathComponent("report.json").path],
+                "is inside the extract folder"
+            ),
+            ([""], "PATH is empty"),
+        ] {
+            let refused = try runTool(
+                outcomesBinary.path,
+                ["ingest"] + arguments + ["--agency", "TEST-A", "--database", db.conninfo], environment: environment)
+            XCTAssertEqual(refused.status, 64, refused.output)
+            XCTAssertTrue(refused.output.contains(message), refused.output)
+        }
         // None of them stored anything but the one rejected upload.
         XCTAssertEqual(try integer(db, "SELECT count(*) FROM core.extract"), 1)
     }
