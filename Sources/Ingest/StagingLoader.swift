@@ -66,10 +66,11 @@ struct StagingLoader {
                     output.removeAll(keepingCapacity: true)
                 }
             }
-            while let chunk = try handle.read(upToCount: StagingLoader.chunkSize), !chunk.isEmpty {
+            // Once the header is refused no record is looked at, so the rest of the file is not read.
+            while !headerFailed, let chunk = try handle.read(upToCount: StagingLoader.chunkSize), !chunk.isEmpty {
                 try chunk.withUnsafeBytes { try parser.feed($0, handleRecord) }
             }
-            try parser.finish(handleRecord)
+            if !headerFailed { try parser.finish(handleRecord) }
             if mapping == nil, !headerFailed {
                 // No record at all: an empty file, or one of blank lines only.
                 localIssues.append(
