@@ -81,9 +81,9 @@ BEGIN
                     'one or more of AIAN, ASIAN, BLACK, HISPANIC, MENA, NHPI, WHITE (optionally refined as CATEGORY.DETAIL, '
                     || 'e.g. ASIAN.FILIPINO), separated by ";", each once; or DECLINED or UNKNOWN alone')
                 WHEN 'bool' THEN format('WHEN lower({cell}) NOT IN (''yes'', ''no'') THEN %L', 'yes or no')
-                WHEN 'count' THEN format('WHEN {cell} !~ ''^[0-9]{1,9}$'' THEN %L', 'a whole number, 0 or more')
+                WHEN 'count' THEN format('WHEN {cell} !~ ''^[0-9]{1,9}$'' THEN %L', 'a whole number from 0 to 999999999')
                 WHEN 'numeric' THEN format(
-                    'WHEN {cell} !~ ''^[0-9]{1,9}(\.[0-9]{1,6})?$'' THEN %L', 'a number, 0 or more, e.g. 4 or 2.5')
+                    'WHEN {cell} !~ ''^[0-9]{1,9}(\.[0-9]{1,6})?$'' THEN %L', 'a number from 0 to 999999999, with at most 6 decimals, e.g. 4 or 2.5')
                 WHEN 'item' THEN format(
                     'WHEN {cell} !~ ''^[A-Za-z0-9_.]{1,64}$'' THEN %L', 'an item code of 1 to 64 letters, digits, _ and . (e.g. 7 or behavioral.depression)')
                 WHEN 'text' THEN format('WHEN length({cell}) > 64 THEN %L', 'at most 64 characters')

@@ -12,8 +12,9 @@ public struct ExtractManifest: Equatable, Sendable {
     public var agencyCode: String
     public var extractedOn: PostgresDate
 
-    /// Parses and checks extract.json, returning every problem found at once.
-    public static func parse(_ data: Data) -> Result<ExtractManifest, IssueList> {
+    /// Parses and checks extract.json, returning every problem found at once. `today` bounds
+    /// extracted_on: an extract cannot have been produced later.
+    public static func parse(_ data: Data, today: PostgresDate) -> Result<ExtractManifest, IssueList> {
         var issues = IssueList()
         func issue(_ column: String?, _ value: String?, _ expected: String) {
             issues.append(IngestIssue(file: fileName, column: column, value: value, expected: expected))
@@ -58,7 +59,14 @@ public struct ExtractManifest: Equatable, Sendable {
         switch fields["extracted_on"] {
         case let text as String:
             extractedOn = PostgresDate(iso: text)
-            if extractedOn == nil { issue("extracted_on", text, "a date YYYY-MM-DD") }
+            if extractedOn == nil {
+                issue("extracted_on", text, "a date YYYY-MM-DD")
+            } else if let date = extractedOn, date.year < 1900 || date > today {
+                extractedOn = nil
+                issue(
+                    "extracted_on", text,
+                    "the date the extract was produced, from 1900-01-01 to today (\(today)); it cannot be later")
+            }
         case nil: issue("extracted_on", nil, "extracted_on is required: the date the extract was produced (YYYY-MM-DD)")
         case let other?: issue("extracted_on", jsonText(other), "a date YYYY-MM-DD, as a string")
         }

@@ -263,7 +263,7 @@ public struct Ingestor {
             let data = FileManager.default.contents(
                 atPath: source.folder.appendingPathComponent(ExtractManifest.fileName).path)
         else { return nil }
-        switch ExtractManifest.parse(data) {
+        switch ExtractManifest.parse(data, today: .today()) {
         case .failure(let problems):
             issues.add(count: problems.total, listing: problems.listed)
             return nil

@@ -147,6 +147,14 @@ public struct PostgresDate: Hashable, Comparable, Sendable, CustomStringConverti
         self.init(year: y, month: m, day: d)
     }
 
+    /// The date of `now` in UTC, the time zone of every session of the project.
+    public static func today(_ now: Date = Date()) -> PostgresDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: now)
+        return PostgresDate(year: parts.year!, month: parts.month!, day: parts.day!)
+    }
+
     public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

@@ -336,11 +336,14 @@ final class IngestRuleTests: IngestTestCase {
         var x = try ExtractFiles.fixture()
         x.set("school_terms.csv", record: 1, "days_enrolled", "-1")
         x.set("school_terms.csv", record: 2, "days_attended", "89.5")
+        x.set("school_terms.csv", record: 1, "days_attended", "1000000000")  // ten digits: one too many
+        let expected = "a whole number from 0 to 999999999"
         assertRejected(
             try reject(x),
             with: [
-                .init("school_terms.csv", 1, "days_enrolled", "-1", "a whole number, 0 or more"),
-                .init("school_terms.csv", 2, "days_attended", "89.5", "a whole number, 0 or more"),
+                .init("school_terms.csv", 1, "days_enrolled", "-1", expected),
+                .init("school_terms.csv", 1, "days_attended", "1000000000", expected),
+                .init("school_terms.csv", 2, "days_attended", "89.5", expected),
             ])
     }
 
@@ -349,13 +352,15 @@ final class IngestRuleTests: IngestTestCase {
         x.set("school_terms.csv", record: 1, "credits_earned", "-3")
         x.set("school_terms.csv", record: 2, "credits_earned", "2.5.1")
         x.set("assessments.csv", record: 1, "score", "six")
-        let expected = "a number, 0 or more, e.g. 4 or 2.5"
+        x.set("assessments.csv", record: 2, "score", "7.0000001")  // seven decimals: one too many
+        let expected = "a number from 0 to 999999999, with at most 6 decimals, e.g. 4 or 2.5"
         assertRejected(
             try reject(x),
             with: [
                 .init("school_terms.csv", 1, "credits_earned", "-3", expected),
                 .init("school_terms.csv", 2, "credits_earned", "2.5.1", expected),
                 .init("assessments.csv", 1, "score", "six", expected),
+                .init("assessments.csv", 2, "score", "7.0000001", expected),
             ])
     }
 

@@ -6,7 +6,12 @@ import XCTest
 /// extract.json (Sources/Ingest/ExtractManifest.swift): every problem is reported at once,
 /// each naming the field, the value found and what was expected.
 final class ExtractManifestTests: XCTestCase {
-    private func parse(_ text: String) -> Result<ExtractManifest, IssueList> { ExtractManifest.parse(Data(text.utf8)) }
+    /// Today is 2026-11-24 for these tests, so that the bound on extracted_on does not move.
+    private let today = PostgresDate(year: 2026, month: 11, day: 24)
+
+    private func parse(_ text: String) -> Result<ExtractManifest, IssueList> {
+        ExtractManifest.parse(Data(text.utf8), today: today)
+    }
 
     /// The issues of a manifest that must fail, as (column, value, expected).
     private func issues(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> [IngestIssue] {
@@ -98,6 +103,19 @@ final class ExtractManifestTests: XCTestCase {
             XCTAssertEqual(found.first?.value, shown, text)
             XCTAssertEqual(found.first?.expected, "a date YYYY-MM-DD", text)
         }
+        // Real dates outside 1900-01-01 … today (2026-11-24 here): the day after today, far years.
+        for text in ["2026-11-25", "9999-12-31", "1899-12-31", "0001-01-01"] {
+            let found = issues(#"{"format_version": 1, "agency_code": "LA-DCFS", "extracted_on": ""# + text + #""}"#)
+            XCTAssertEqual(found.map(\.value), [text], text)
+            XCTAssertEqual(
+                found.first?.expected,
+                "the date the extract was produced, from 1900-01-01 to today (2026-11-24); it cannot be later", text)
+        }
+        for text in ["2026-11-24", "1900-01-01"] {  // the bounds themselves
+            XCTAssertNoThrow(
+                try parse(#"{"format_version": 1, "agency_code": "LA-DCFS", "extracted_on": ""# + text + #""}"#).get(),
+                text)
+        }
         let number = issues(#"{"format_version": 1, "agency_code": "LA-DCFS", "extracted_on": 20250715}"#)
         XCTAssertEqual(number.map(\.column), ["extracted_on"])
         XCTAssertEqual(number.first?.expected, "a date YYYY-MM-DD, as a string")
@@ -125,7 +143,7 @@ final class ExtractManifestTests: XCTestCase {
     }
 
     func testNotUTF8() {
-        let found = ExtractManifest.parse(Data([0x7B, 0xFF, 0xFE, 0x7D]))
+        let found = ExtractManifest.parse(Data([0x7B, 0xFF, 0xFE, 0x7D]), today: today)
         guard case .failure(let list) = found else { return XCTFail("accepted") }
         XCTAssertEqual(list.total, 1)
     }

@@ -18,6 +18,13 @@ final class PostgresDateTests: XCTestCase {
         }
     }
 
+    func testTodayIsTheDateInUTC() {
+        // 2026-11-24T23:30:00Z is still the 24th in UTC (and already the 25th east of Greenwich).
+        let late = Date(timeIntervalSince1970: 1_795_563_000)
+        XCTAssertEqual(PostgresDate.today(late), PostgresDate(year: 2026, month: 11, day: 24))
+        XCTAssertEqual(PostgresDate.today(late.addingTimeInterval(3600)), PostgresDate(year: 2026, month: 11, day: 25))
+    }
+
     func testRejectsInvalidDates() {
         let bad = [
             "2023-02-29",  // 2023 is not divisible by 4
