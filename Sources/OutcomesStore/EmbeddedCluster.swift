@@ -63,6 +63,14 @@ public struct EmbeddedCluster: Sendable {
     public func start() throws -> String {
         let tools = try PostgresBinaries.locate()
         try prepareFolders()
+        // Commands run at once on a new folder would each run initdb, or pg_ctl start, and all but one
+        // would fail: the first holds this lock while it prepares the cluster, the others then find it running.
+        // (Close-on-exec: the server started here must not inherit it and hold it for its whole life.)
+        let lock = open(home.appendingPathComponent("start.lock").path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard lock >= 0, flock(lock, LOCK_EX) == 0 else {
+            throw StoreError(.configuration, "Cannot lock \(home.path)/start.lock (errno \(errno)).")
+        }
+        defer { close(lock) }  // closing releases the lock
         let account = try ServerAccount.current()
         if try status() == .notInitialized {
             try initialize(tools: tools, account: account)

@@ -79,7 +79,11 @@ public struct Migrator: Sendable {
 
     /// The migrations not yet applied, after checking applied ones are unchanged.
     public func pending(on connection: PostgresConnection) throws -> [Migration] {
-        try connection.query(Migrator.bookkeeping)
+        // Under the lock too: two first runs at once would both create the table, and one would fail.
+        try connection.withTransaction { conn in
+            try conn.query("SELECT pg_advisory_xact_lock($1)", [Migrator.lockKey])
+            try conn.query(Migrator.bookkeeping)
+        }
         let applied = try connection.query("SELECT id, name, checksum FROM public.outcomes_migration ORDER BY id")
         var recorded: [Int: String] = [:]
         for row in applied.rows {

@@ -10,6 +10,27 @@ import XCTest
 
 /// The embedded cluster's whole life, in its own folder (not the shared harness cluster).
 final class EmbeddedClusterTests: XCTestCase {
+    func testStartsAtOnceOnANewFolderAllSucceed() throws {
+        // Three `outcomes db start` at the same time on a new folder: one creates and starts the
+        // cluster, the others wait for it and find it running. Each says where it listens (the
+        // same socket folder), and all exit 0. (The script stops the server itself: a server left
+        // running keeps open a pipe of the test's process launcher, which would wait for it.)
+        let home = try ScratchHome.make()
+        defer { ScratchHome.destroy(home) }
+        let script = """
+            for i in 1 2 3; do ("$BIN" db start --home "$H" > "$H/out$i" 2>&1; echo $? > "$H/rc$i") & done; wait
+            "$BIN" db stop --home "$H"
+            """
+        let run = try runTool("/bin/sh", ["-c", script], environment: ["BIN": outcomesBinary.path, "H": home.path])
+        XCTAssertEqual(run.status, 0, run.output)
+        for i in 1...3 {
+            let output = try String(contentsOf: home.appendingPathComponent("out\(i)"), encoding: .utf8)
+            let status = try String(contentsOf: home.appendingPathComponent("rc\(i)"), encoding: .utf8)
+            XCTAssertEqual(status.trimmingCharacters(in: .whitespacesAndNewlines), "0", output)
+            XCTAssertTrue(output.contains("host=\(home.path)/run"), output)
+        }
+    }
+
     func testStartStatusStopAndRecoveryFromAKilledServer() throws {
         let home = try ScratchHome.make()
         defer { ScratchHome.destroy(home) }  // also stops the server if an assertion below failed
