@@ -42,7 +42,7 @@ public final class ExtractSource {
     public let issues: IssueList
     /// False when a zip could not be unpacked in full (not a zip, too many entries, an entry refused
     /// or damaged, the size cap): a file absent from `files` may then be in the upload, so it is not
-    /// called missing.
+    /// called missing. (A folder's names are all known: only those refused in `issues` are not files.)
     public let complete: Bool
     private let temporary: URL?
 
@@ -116,7 +116,7 @@ public final class ExtractSource {
         }
         return ExtractSource(
             displayName: url.lastPathComponent, folder: url, sha256: Hex.string(hasher.finalize()), files: files,
-            issues: issues, complete: issues.isEmpty, temporary: nil)
+            issues: issues, temporary: nil)
     }
 
     private static func openZip(_ url: URL, limits: Limits) throws -> ExtractSource {

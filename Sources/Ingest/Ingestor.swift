@@ -146,7 +146,12 @@ public struct Ingestor {
                             "only extract.json and the files of the format (\(format.files.map(\.name).joined(separator: ", "))); "
                             + "remove this file or correct its name"))
             }
-            if source.complete, !source.files.contains(ExtractManifest.fileName) {
+            // Missing: not in the upload at all. Not a file refused above (a link, a sub-folder), nor one of
+            // a zip that could not be unpacked in full.
+            func missing(_ name: String) -> Bool {
+                source.complete && !source.files.contains(name) && !source.issues.listed.contains { $0.file == name }
+            }
+            if missing(ExtractManifest.fileName) {
                 issues.append(
                     IngestIssue(file: ExtractManifest.fileName, expected: "extract.json in the extract (it is missing)")
                 )
@@ -166,7 +171,7 @@ public struct Ingestor {
                     "CREATE TEMP TABLE IF NOT EXISTS \(file.stageTable) (rec integer NOT NULL, \(columns)) "
                         + "ON COMMIT DELETE ROWS")
                 guard source.files.contains(file.name) else {
-                    if file.required, source.complete {
+                    if file.required, missing(file.name) {
                         issues.append(
                             IngestIssue(file: file.name, expected: "this required file in the extract (it is missing)"))
                     }

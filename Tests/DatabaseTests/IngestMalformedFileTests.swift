@@ -317,6 +317,21 @@ final class IngestMalformedFileTests: IngestTestCase {
         assertRejected(
             try rejectPath(folder),
             with: [.init("old", nil, nil, nil, "only files directly in the extract folder (no sub-folders or links)")])
+        // A folder named youth.csv is refused as such, and not also called missing; cse_flags.csv,
+        // absent, is missing.
+        var x = try ExtractFiles.fixture()
+        x["youth.csv"] = nil
+        x["cse_flags.csv"] = nil
+        let other = try x.write(in: parent, name: "other")
+        try FileManager.default.createDirectory(
+            at: other.appendingPathComponent("youth.csv"), withIntermediateDirectories: false)
+        assertRejected(
+            try rejectPath(other),
+            with: [
+                .init(
+                    "youth.csv", nil, nil, nil, "only files directly in the extract folder (no sub-folders or links)"),
+                .init("cse_flags.csv", nil, nil, nil, "this required file in the extract (it is missing)"),
+            ])
     }
 
     func testFolderWithASymbolicLink() throws {
