@@ -161,8 +161,7 @@ public struct Ingestor {
             var started = Date()
             var counts: [String: Int] = [:]
             var present: [String] = []
-            // How youth.csv was read, for the rule that every other file's youth are in it (validate.sql).
-            var youthListed = "no"
+            var youthListed = YouthListing.no
             for file in format.files {
                 let columns = file.columns.map { "\"\($0.name)\" text" }.joined(separator: ", ")
                 // Kept for the session and emptied at every commit: a connection that ingests many
@@ -183,14 +182,14 @@ public struct Ingestor {
                     from: source.folder.appendingPathComponent(file.name), into: connection, issues: &issues)
                 counts[file.name] = loaded?.staged ?? 0
                 if file.name == ExtractFormat.youthFile, let loaded {
-                    youthListed = loaded.leftOut == 0 ? "all" : "some"
+                    youthListed = loaded.leftOut == 0 ? .all : .some
                 }
                 logger.debug("staged \(counts[file.name] ?? 0) records of \(file.name)")
             }
 
             try connection.query(
                 "SELECT set_config('outcomes.extracted_on', $1, true), set_config('outcomes.youth_listed', $2, true)",
-                [manifest?.extractedOn.description ?? "infinity", youthListed])
+                [manifest?.extractedOn.description ?? "infinity", youthListed.rawValue])
             phases.staging = Date().timeIntervalSince(started)
             started = Date()
             try connection.execute(script: validateSQL)
@@ -283,6 +282,13 @@ public struct Ingestor {
             return manifest
         }
     }
+}
+
+/// How youth.csv was read, for validate.sql's rule that every other file's youth are listed in it
+/// (the session setting `outcomes.youth_listed`): all its records; some, others having been left out
+/// with a problem of their own; or none, the file missing or its header refused.
+enum YouthListing: String {
+    case all, some, no
 }
 
 /// The error report kept with an extract and written by `ingest --report` (see docs/agency-guide.md).

@@ -10,6 +10,8 @@ import PostgresClient
 struct StagingLoader {
     /// Marks an identifier that broke the format rule; the raw value is never staged.
     static let invalidIdentifier = "invalid"
+    /// What a header or record cell that is not UTF-8 was expected to be.
+    static let notUTF8 = "UTF-8 text (save the file as UTF-8)"
     static let chunkSize = 1 << 16
     /// Staged text is handed to libpq in pieces well below a socket's buffer (about 200 KB), so the
     /// server copies one piece while this process parses the next. With pieces of 256 KB each write
@@ -115,7 +117,7 @@ struct StagingLoader {
                 headerIssues.append(
                     IngestIssue(
                         file: file.name, record: 0, column: "#\(position + 1)",
-                        expected: "UTF-8 text (save the file as UTF-8)"))
+                        expected: StagingLoader.notUTF8))
                 mapping.append(nil)
                 continue
             }
@@ -204,7 +206,7 @@ struct StagingLoader {
                 if bytes.contains(0) {
                     expected = "text without NUL characters (byte 0); export the file again as CSV"
                 } else if String(validating: bytes, as: UTF8.self) == nil {
-                    expected = "UTF-8 text (save the file as UTF-8)"
+                    expected = StagingLoader.notUTF8
                 } else {
                     continue
                 }
