@@ -13,32 +13,82 @@ public struct AgencyRegistry: Sendable {
 
     public init(database: Database) { self.database = database }
 
+    // MARK: Argument checks (no database needed, so the CLI refuses them as usage errors)
+
+    /// Why an agency code cannot be registered, or nil. Codes are stored in capitals, so pass it uppercased.
+    public static func codeProblem(_ code: String) -> String? {
+        let letterOrDigit = { (byte: UInt8) in (65...90).contains(byte) || (48...57).contains(byte) }
+        let allowed = code.utf8.allSatisfy { letterOrDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
+        guard let first = code.utf8.first, letterOrDigit(first), code.utf8.count <= 32, allowed else {
+            return "The agency code '\(code)' is not valid: use 1–32 capital letters, digits, '-' or '_', "
+                + "starting with a letter or digit (e.g. LA-DCFS)."
+        }
+        return nil
+    }
+
+    /// Why an agency name cannot be registered, or nil: it is shown to analysts and listed one per line.
+    public static func nameProblem(_ name: String) -> String? {
+        if name.allSatisfy({ $0 == " " }) { return "Give the agency's name with --name (it is blank)." }
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "The agency name must be one line of text, without tabs or other control characters."
+        }
+        if name.count > 200 { return "The agency name is \(name.count) characters long; shorten it to 200 at most." }
+        return nil
+    }
+
+    /// Why a list of county codes cannot be used, or nil. Whether each code is a California county is
+    /// checked against the reference table when the change is made.
+    public static func countiesProblem(_ counties: [String]) -> String? {
+        if let bad = counties.first(where: { $0.utf8.count != 5 || !$0.utf8.allSatisfy { (48...57).contains($0) } }) {
+            return "The county '\(bad)' is not a five-digit FIPS code: use California's codes 06001 to 06115, "
+                + "e.g. --county 06037 for Los Angeles (see `docs/reference.md`)."
+        }
+        var seen = Set<String>()
+        if let twice = counties.first(where: { !seen.insert($0).inserted }) {
+            return "The county \(twice) is given twice; give each county once."
+        }
+        return nil
+    }
+
+    // MARK: Changes
+
     public func add(code: String, name: String, counties: [String]) throws {
         try database.withTransaction { connection in
-            let unknown = try connection.query(
-                "SELECT c FROM unnest($1::text[]) AS c WHERE c NOT IN (SELECT fips FROM ref.county) ORDER BY c",
-                ["{" + counties.joined(separator: ",") + "}"])
-            if !unknown.rows.isEmpty {
-                let codes = try unknown.rows.map { try $0.decode(String.self, at: 0) }
+            try Self.requireKnown(counties, on: connection)
+            let inserted = try connection.query(
+                "INSERT INTO core.agency (code, name) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING RETURNING id",
+                [code, name])
+            guard let row = inserted.rows.first else {
                 throw IngestFailure(
-                    description:
-                        "Unknown county FIPS code \(codes.joined(separator: ", ")): use California's five-digit codes "
-                        + "06001 to 06115 (see `docs/reference.md`).")
+                    description: "An agency with the code \(code) is already registered. Change its counties with "
+                        + "`outcomes agency counties --code \(code) --add FIPS` (or --remove FIPS).")
             }
-            do {
-                let id = try connection.query(
-                    "INSERT INTO core.agency (code, name) VALUES ($1, $2) RETURNING id", [code, name]
-                ).single().decode(Int.self, "id")
-                try connection.query(
-                    "INSERT INTO core.agency_county (agency_id, county_fips) SELECT $1, unnest($2::text[])",
-                    [id, "{" + counties.joined(separator: ",") + "}"])
-            } catch let error as PostgresError where error.sqlState == PostgresError.uniqueViolation {
-                throw IngestFailure(description: "An agency with the code \(code) is already registered.")
-            } catch let error as PostgresError where error.sqlState == "23514" {
+            try connection.query(
+                "INSERT INTO core.agency_county (agency_id, county_fips) SELECT $1, unnest($2::text[])",
+                [try row.decode(Int.self, "id"), counties])
+        }
+    }
+
+    /// Adds and removes counties of a registered agency and returns its counties afterwards.
+    /// Accepted extracts are not judged again: the change applies to the next upload.
+    public func changeCounties(code: String, adding: [String], removing: [String]) throws -> [String] {
+        try database.withTransaction { connection in
+            let id = try Self.id(of: code, on: connection)
+            try Self.requireKnown(adding + removing, on: connection)
+            try connection.query(
+                "INSERT INTO core.agency_county (agency_id, county_fips) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING",
+                [id, adding])
+            try connection.query(
+                "DELETE FROM core.agency_county WHERE agency_id = $1 AND county_fips = ANY ($2::text[])",
+                [id, removing])
+            let counties = try connection.query(
+                "SELECT county_fips::text FROM core.agency_county WHERE agency_id = $1 ORDER BY county_fips", [id]
+            ).rows.map { try $0.decode(String.self, at: 0) }
+            guard !counties.isEmpty else {
                 throw IngestFailure(
-                    description: "The agency code \(code) is not valid: use 1–32 capital letters, digits, '-' or '_', "
-                        + "starting with a letter or digit; the name must not be empty.")
+                    description: "\(code) would be left with no county to report for; it must keep at least one.")
             }
+            return counties
         }
     }
 
@@ -68,5 +118,16 @@ public struct AgencyRegistry: Sendable {
                     + "outcomes agency add --code \(code) --name NAME --county FIPS")
         }
         return try row.decode(Int.self, "id")
+    }
+
+    private static func requireKnown(_ counties: [String], on connection: PostgresConnection) throws {
+        let unknown = try connection.query(
+            "SELECT c FROM unnest($1::text[]) AS c WHERE c NOT IN (SELECT fips FROM ref.county) ORDER BY c", [counties])
+        guard unknown.rows.isEmpty else {
+            let codes = try unknown.rows.map { try $0.decode(String.self, at: 0) }
+            throw IngestFailure(
+                description: "Unknown county FIPS code \(codes.joined(separator: ", ")): use California's five-digit "
+                    + "codes 06001 to 06115 (see `docs/reference.md`).")
+        }
     }
 }

@@ -254,7 +254,7 @@ public struct Ingestor {
             """,
             [
                 agencyID, source.sha256, issues.isEmpty ? "accepted" : "rejected", source.displayName,
-                manifest?.extractedOn, "{" + present.joined(separator: ",") + "}",
+                manifest?.extractedOn, present,
                 String(decoding: try JSONEncoder.sorted.encode(counts), as: UTF8.self), issues.total,
                 String(decoding: report, as: UTF8.self),
             ])

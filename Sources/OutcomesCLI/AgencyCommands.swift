@@ -6,7 +6,7 @@ struct AgencyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agency",
         abstract: "Register agencies and the counties they report for.",
-        subcommands: [Add.self, List.self]
+        subcommands: [Add.self, Counties.self, List.self]
     )
 
     struct Add: ParsableCommand {
@@ -24,6 +24,10 @@ struct AgencyCommand: ParsableCommand {
             guard !counties.isEmpty else {
                 throw ValidationError("Give at least one --county FIPS code (e.g. --county 06037).")
             }
+            let problem =
+                AgencyRegistry.codeProblem(code.uppercased()) ?? AgencyRegistry.nameProblem(name)
+                ?? AgencyRegistry.countiesProblem(counties)
+            if let problem { throw ValidationError(problem) }
         }
 
         func run() throws {
@@ -32,6 +36,42 @@ struct AgencyCommand: ParsableCommand {
                     code: code.uppercased(), name: name, counties: counties)
                 print(
                     "Registered \(code.uppercased()) for \(counties.count) count\(counties.count == 1 ? "y" : "ies").")
+            }
+        }
+    }
+
+    struct Counties: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add or remove counties a registered agency may report for.",
+            discussion: """
+                Extracts already accepted stay as they are; the change applies from the agency's next upload. \
+                An agency keeps at least one county.
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Code of the registered agency.")
+        var code: String
+        @Option(name: .customLong("add"), help: "Five-digit county FIPS code to add (repeat for several).")
+        var adding: [String] = []
+        @Option(name: .customLong("remove"), help: "Five-digit county FIPS code to remove (repeat for several).")
+        var removing: [String] = []
+
+        func validate() throws {
+            guard !adding.isEmpty || !removing.isEmpty else {
+                throw ValidationError("Give at least one --add or --remove FIPS code (e.g. --add 06037).")
+            }
+            if let problem = AgencyRegistry.codeProblem(code.uppercased())
+                ?? AgencyRegistry.countiesProblem(
+                    adding + removing)
+            {
+                throw ValidationError(problem)
+            }
+        }
+
+        func run() throws {
+            try reportingFailures {
+                let counties = try AgencyRegistry(database: global.database()).changeCounties(
+                    code: code.uppercased(), adding: adding, removing: removing)
+                print("\(code.uppercased()) reports for \(counties.joined(separator: ", ")).")
             }
         }
     }

@@ -66,6 +66,18 @@ extension String: PostgresBindable, PostgresDecodable {
     public init?(postgresText: String) { self = postgresText }
 }
 
+/// A one-dimensional text array (`$1::text[]`): every element is quoted, so commas, braces, quotes
+/// and backslashes inside an element stay in it.
+extension Array: PostgresBindable where Element == String {
+    public var postgresText: String {
+        let elements = map { element in
+            "\"" + element.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                + "\""
+        }
+        return "{" + elements.joined(separator: ",") + "}"
+    }
+}
+
 extension Int: PostgresBindable, PostgresDecodable {
     public var postgresText: String { String(self) }
     public static let acceptedTypes: Set<PostgresType> = [.int2, .int4, .int8, .oid]

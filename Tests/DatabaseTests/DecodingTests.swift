@@ -211,6 +211,18 @@ final class DecodingTests: XCTestCase {
             XCTAssertEqual(try row.decode(Double.self, "ratio"), 0.1)
             XCTAssertEqual(try row.decode(Int32.self, "small"), -7)
 
+            // A text array keeps elements that hold the array syntax's own characters: 4 elements, not 6.
+            let elements = ["a,b", "{c}", tricky, ""]
+            let array = try c.query(
+                "SELECT cardinality($1::text[]) AS n, ($1::text[])[1] AS first, ($1::text[])[3] AS third, "
+                    + "($1::text[])[4] = '' AS empty_kept",
+                [elements]
+            ).single()
+            XCTAssertEqual(try array.decode(Int.self, "n"), 4)
+            XCTAssertEqual(try array.decode(String.self, "first"), "a,b")
+            XCTAssertEqual(try array.decode(String.self, "third"), tricky)
+            XCTAssertEqual(try array.decode(Bool.self, "empty_kept"), true)
+
             // Stored and read back through a table, the value is unchanged too, and the
             // would-be injected statement did nothing.
             try c.query("CREATE TABLE note (body text, extra text)")

@@ -103,4 +103,13 @@ final class PostgresTextDecodingTests: XCTestCase {
         XCTAssertEqual("O'Brien".postgresText, "O'Brien")
         XCTAssertEqual(Decimal(sign: .minus, exponent: -2, significand: 105).postgresText, "-1.05")
     }
+
+    func testBindableTextArrayQuotesEveryElement() {
+        // Each element in double quotes; inside them a backslash becomes \\ and a quote \".
+        XCTAssertEqual([String]().postgresText, "{}")
+        XCTAssertEqual(["06001", "06075"].postgresText, #"{"06001","06075"}"#)
+        XCTAssertEqual(
+            ["a,b", "{c}", #"say "x""#, #"back\slash"#, ""].postgresText, #"{"a,b","{c}","say \"x\"","back\\slash",""}"#
+        )
+    }
 }
