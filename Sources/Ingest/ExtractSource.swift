@@ -6,7 +6,8 @@ import ZIPFoundation
 ///
 /// A zip is unpacked into a private temporary folder with limits (no paths
 /// outside the folder, no links, a size cap counted while inflating, so a zip
-/// bomb cannot fill the disk), and the folder is removed by `close()`.
+/// bomb cannot fill the disk), and the folder is removed by `close()`, or, if
+/// the process was killed first, by the next process that opens a zip.
 public final class ExtractSource {
     /// Caps on what a zip may unpack to (a zip bomb stops at the cap, counted while inflating).
     public struct Limits: Sendable, Equatable {
@@ -130,7 +131,9 @@ public final class ExtractSource {
         let sha = Hex.string(hasher.finalize())
 
         let fm = FileManager.default
-        let temporary = fm.temporaryDirectory.appendingPathComponent("outcomes-extract-\(UUID().uuidString)")
+        removeAbandonedFolders(in: fm.temporaryDirectory)
+        let temporary = fm.temporaryDirectory.appendingPathComponent(
+            "\(unpackPrefix)\(getpid())-\(UUID().uuidString)")
         try fm.createDirectory(
             at: temporary, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         var issues = IssueList()
@@ -202,7 +205,8 @@ public final class ExtractSource {
                 continue
             }
             let target = temporary.appendingPathComponent(relative)
-            guard fm.createFile(atPath: target.path, contents: nil), let out = FileHandle(forWritingAtPath: target.path)
+            guard fm.createFile(atPath: target.path, contents: nil, attributes: [.posixPermissions: 0o600]),
+                let out = FileHandle(forWritingAtPath: target.path)
             else {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path])
             }
@@ -257,6 +261,21 @@ public final class ExtractSource {
         return ExtractSource(
             displayName: name, folder: temporary, sha256: sha, files: files.sorted(), issues: issues,
             complete: complete, temporary: temporary)
+    }
+
+    /// Unpacked zips hold raw identifiers, so each is in a folder named after the process that made it:
+    /// a run that was killed cannot remove its own, and the next zip opened removes it.
+    static let unpackPrefix = "outcomes-extract-"
+
+    /// Removes unpacked zips whose process is gone (`outcomes-extract-PID-…`, PID no longer running).
+    static func removeAbandonedFolders(in parent: URL) {
+        let fm = FileManager.default
+        for name in (try? fm.contentsOfDirectory(atPath: parent.path)) ?? [] where name.hasPrefix(unpackPrefix) {
+            guard let field = name.dropFirst(unpackPrefix.count).split(separator: "-").first, let pid = pid_t(field),
+                pid > 0, pid != getpid(), kill(pid, 0) == -1, errno == ESRCH
+            else { continue }
+            try? fm.removeItem(at: parent.appendingPathComponent(name))
+        }
     }
 
     /// The number of entries the zip's end-of-central-directory record declares (its ZIP64 record's,

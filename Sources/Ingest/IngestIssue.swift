@@ -67,6 +67,19 @@ public struct IssueList: Error, Sendable {
 
     public var isEmpty: Bool { total == 0 }
 
+    /// Hides values that turned out to be identifiers of the extract, and says why nothing is shown.
+    mutating func withhold(_ identifiers: Set<String>) {
+        for index in listed.indices {
+            guard let value = listed[index].value, identifiers.contains(value) else { continue }
+            listed[index].value = nil
+            listed[index].expected += IssueList.withheldNote
+        }
+    }
+
+    static let withheldNote =
+        " (the value is not shown: it is one of this extract's youth_key or linkage_id values; "
+        + "check that the columns are in the header's order)"
+
     /// Orders the listed issues as an agency reads them: by file (format order), record, column.
     public mutating func sort(fileOrder: [String]) {
         func rank(_ file: String) -> Int { fileOrder.firstIndex(of: file) ?? -1 }

@@ -229,6 +229,11 @@ public struct Ingestor {
                 try connection.query("RELEASE SAVEPOINT accept")
             } else {
                 try connection.query("ROLLBACK TO SAVEPOINT accept")
+                // (After the rollback: the provisional extract is no longer the agency's current snapshot.)
+                issues.withhold(
+                    try identifierValues(
+                        among: issues, stagedIn: format.files.filter { present.contains($0.name) },
+                        on: connection))
                 extractID = try recordExtract(
                     on: connection, agencyID: agencyID, source: source, manifest: manifest, present: present,
                     counts: counts, issues: issues)
@@ -238,6 +243,31 @@ public struct Ingestor {
                 status: status, extractID: extractID, agencyCode: agencyCode, source: source.displayName,
                 sha256: source.sha256, issues: issues, recordCounts: counts, phases: phases)
         }
+    }
+
+    /// The shown values that are youth_key or linkage_id values of this extract or of the agency's current
+    /// snapshot, as when columns are swapped or mislabelled: each is hashed like an identifier and looked up
+    /// among those hashes.
+    private func identifierValues(
+        among issues: IssueList, stagedIn files: [ExtractFormat.File], on connection: PostgresConnection
+    ) throws -> Set<String> {
+        let shown = Set(issues.listed.compactMap(\.value))
+        let staged = files.flatMap { file in
+            file.columns.filter(\.isIdentifier).map { "SELECT \"\($0.name)\" FROM pg_temp.\(file.stageTable)" }
+        }
+        let current = ["youth_hash", "linkage_hash"].map { column in
+            "SELECT y.\(column) FROM core.youth y JOIN core.current_extract c USING (extract_id) "
+                + "WHERE c.agency_id = core.session_agency()"
+        }
+        guard !shown.isEmpty else { return [] }
+        var byHash: [String: String] = [:]
+        for value in shown {
+            byHash[hasher.hash(value.trimmingCharacters(in: CharacterSet(charactersIn: " \t")).utf8)] = value
+        }
+        let found = try connection.query(
+            "SELECT h FROM unnest($1::text[]) AS h WHERE h IN (\((staged + current).joined(separator: " UNION ALL ")))",
+            [Array(byHash.keys)])
+        return Set(try found.rows.compactMap { byHash[try $0.decode(String.self, at: 0)] })
     }
 
     /// Writes the extract's row: accepted when `issues` is empty, else rejected with its report.

@@ -245,15 +245,9 @@ class IngestTestCase: XCTestCase {
                 """
             ).rows.map { try $0.decode(String.self, "q") }
             XCTAssertGreaterThan(queries.count, 50, "the search covers the project's tables and the catalog")
-            let array =
-                "{"
-                + needles.map {
-                    "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                        + "\""
-                }.joined(separator: ",") + "}"
             var found: [String] = []
             for query in queries {
-                found += try connection.query(query, [array]).rows.map { try $0.decode(String.self, "place") }
+                found += try connection.query(query, [needles]).rows.map { try $0.decode(String.self, "place") }
             }
             return found
         }

@@ -627,4 +627,66 @@ final class IngestLifecycleTests: IngestTestCase {
         }
         XCTAssertEqual(try columnsContaining(db, raw), [], "no raw identifier anywhere in the database")
     }
+
+    func testIdentifiersUnderAMislabelledHeaderAreNotShown() throws {
+        let db = try Self.makeDatabase()
+        let stored = { (id: Int64) in
+            try db.withConnection {
+                try $0.query("SELECT report::text AS r FROM core.extract WHERE id = $1", [id]).single()
+                    .decode(String.self, "r")
+            }
+        }
+        let withheld =
+            " (the value is not shown: it is one of this extract's youth_key or linkage_id values; "
+            + "check that the columns are in the header's order)"
+        let genders =
+            "one of: female, male, transgender_female, transgender_male, nonbinary, another, declined, unknown"
+
+        // 1. youth.csv's header names its first three columns in the wrong order: its youth keys are read as
+        // county codes. The other files list the same keys under youth_key, so they are this extract's own
+        // identifiers and are not shown. The county "keys" 06001, 06075, 06001 repeat (record 3), and every
+        // record of the eight other files names a youth youth.csv no longer lists: 2 absences + 6 assessments
+        // + 3 flags + 3 events + 3 goals + 3 placements + 2 school terms + 2 stages = 24.
+        var swapped = try ExtractFiles.fixture()
+        swapped.replace(
+            "youth.csv", record: 0,
+            with: "county_fips,linkage_id,youth_key,birth_month,gender,race_ethnicity,race_source")
+        let first = try ingest(swapped, into: db)
+        XCTAssertEqual(first.status, .rejected)
+        XCTAssertEqual(first.issues.total, 3 + 1 + 24)
+        let counties = first.issues.listed.filter { $0.column == "county_fips" }
+        XCTAssertEqual(counties.map(\.record), [1, 2, 3])
+        for issue in counties {
+            XCTAssertNil(issue.value, issue.description)
+            XCTAssertTrue(issue.expected.hasSuffix(withheld), issue.description)
+        }
+
+        // 2. Only youth.csv is mislabelled (linkage_id and gender swapped) and no other column holds a linkage
+        // id: found among the hashes of the agency's current snapshot, they are not shown either.
+        assertAccepted(try ingest(try .fixture(), into: db))
+        var relabelled = try ExtractFiles.fixture()
+        relabelled.setManifest(extractedOn: "2025-08-15")
+        relabelled.replace(
+            "youth.csv", record: 0,
+            with: "youth_key,gender,county_fips,birth_month,linkage_id,race_ethnicity,race_source")
+        let second = try ingest(relabelled, into: db)
+        assertRejected(
+            second,
+            with: [
+                .init("youth.csv", 1, "gender", nil, genders + withheld),
+                .init("youth.csv", 2, "gender", nil, "a value: this column is required"),
+                .init("youth.csv", 3, "gender", nil, genders + withheld),
+            ])
+
+        let raw = fixtureYouthKeys + fixtureLinkageIDs
+        for outcome in [first, second] {
+            let printed = outcome.issues.listed.map(\.description).joined(separator: "\n")
+            let report = try stored(outcome.extractID)
+            for value in raw {
+                XCTAssertFalse(printed.contains(value), "\(value) printed")
+                XCTAssertFalse(report.contains(value), "\(value) in the stored report")
+            }
+        }
+        XCTAssertEqual(try columnsContaining(db, raw), [], "no raw identifier anywhere in the database")
+    }
 }

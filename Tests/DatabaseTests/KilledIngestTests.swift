@@ -13,7 +13,9 @@ import XCTest
 /// not started. The test runs the real CLI (`.build/debug/outcomes ingest`, built by
 /// `swift build --build-tests`) on a large valid extract and SIGKILLs it in three
 /// phases: while it streams a file with COPY, while the set-based validation runs, and
-/// while accept.sql copies the records into the core tables (under a savepoint).
+/// while accept.sql copies the records into the core tables (under a savepoint); then once
+/// more while it stages the same extract sent as a zip, whose unpacked copy (raw identifiers)
+/// the next zip ingest removes.
 final class KilledIngestTests: IngestTestCase {
     static let youthCount = 100_000
 
@@ -53,6 +55,7 @@ final class KilledIngestTests: IngestTestCase {
         var name: String
         /// How the statement of that phase starts in pg_stat_activity.query.
         var queryPrefix: String
+        var zipped = false
     }
 
     func testKillingARealIngestLeavesNoTrace() throws {
@@ -65,8 +68,20 @@ final class KilledIngestTests: IngestTestCase {
         let agency = try agencyID(db, "TEST-A")
         let parent = try scratch()
         let folder = try writeLargeExtract(in: parent)
+        let zip = parent.appendingPathComponent("large.zip")
+        let zipped = try runTool("/usr/bin/zip", ["-qr", zip.path, "large"], in: parent)
+        XCTAssertEqual(zipped.status, 0, zipped.output)
+        // The ingests' temporary folder, where a zip is unpacked.
+        let unpacked = parent.appendingPathComponent("tmp", isDirectory: true)
+        try FileManager.default.createDirectory(at: unpacked, withIntermediateDirectories: false)
+        func unpackedFolders() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: unpacked.path).filter {
+                $0.hasPrefix("outcomes-extract-")
+            }
+        }
         let secret = parent.appendingPathComponent("secret.key")
         try Data((testSecret + "\n").utf8).write(to: secret)
+        let environment = ["OUTCOMES_SECRET_FILE": secret.path, "TMPDIR": unpacked.path]
         let databaseName = try db.withConnection {
             try $0.query("SELECT current_database()").single().decode(String.self, at: 0)
         }
@@ -75,6 +90,7 @@ final class KilledIngestTests: IngestTestCase {
             Phase(name: "COPY into staging", queryPrefix: "COPY pg_temp.stage_"),
             Phase(name: "validation", queryPrefix: "-- Set-based validation"),
             Phase(name: "acceptance", queryPrefix: "-- Copies the records whose cells passed"),
+            Phase(name: "COPY from a zip", queryPrefix: "COPY pg_temp.stage_", zipped: true),
         ]
         for phase in phases {
             let log = parent.appendingPathComponent("ingest-\(phase.name.prefix(4)).log")
@@ -83,10 +99,10 @@ final class KilledIngestTests: IngestTestCase {
             defer { try? output.close() }
             let process = Process()
             process.executableURL = binary
-            process.arguments = ["ingest", folder.path, "--agency", "TEST-A", "--database", db.conninfo]
-            process.environment = ProcessInfo.processInfo.environment.merging(["OUTCOMES_SECRET_FILE": secret.path]) {
-                _, new in new
-            }
+            process.arguments = [
+                "ingest", phase.zipped ? zip.path : folder.path, "--agency", "TEST-A", "--database", db.conninfo,
+            ]
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
             process.standardOutput = output
             process.standardError = output
             process.standardInput = FileHandle.nullDevice
@@ -138,13 +154,19 @@ final class KilledIngestTests: IngestTestCase {
                 try integer(db, "SELECT count(*) FROM pg_class WHERE relpersistence = 't' AND relname LIKE 'stage_%'"),
                 0,
                 "\(phase.name): no staging table left")
+            // Killed, the process could not remove the zip it had unpacked.
+            XCTAssertEqual(
+                try unpackedFolders().map { $0.hasPrefix("outcomes-extract-\(process.processIdentifier)-") },
+                phase.zipped ? [true] : [], phase.name)
         }
 
         // Not killed, the same extract is accepted: the kills above really interrupted a valid ingest.
+        // Sent as a zip, it also removes what the killed ingest of the zip left, then its own copy.
         let finished = try runTool(
-            binary.path, ["ingest", folder.path, "--agency", "TEST-A", "--database", db.conninfo],
-            environment: ["OUTCOMES_SECRET_FILE": secret.path])
+            binary.path, ["ingest", zip.path, "--agency", "TEST-A", "--database", db.conninfo],
+            environment: environment)
         XCTAssertEqual(finished.status, 0, finished.output)
+        XCTAssertEqual(try unpackedFolders(), [], "no unpacked copy of any zip is left")
         XCTAssertEqual(
             try integer(db, "SELECT count(*) FROM core.youth WHERE agency_id = $1", [agency]), Self.youthCount)
     }
