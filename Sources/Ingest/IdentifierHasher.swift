@@ -18,6 +18,10 @@ public struct IdentifierHasher {
         String(decoding: hexDigest(Array(identifier)), as: UTF8.self)
     }
 
+    /// Tells secrets apart without revealing them: the hash of a fixed text that no identifier can be
+    /// (it has spaces). The database records it with the first ingest (core.hashing_secret).
+    public var fingerprint: String { hash("outcomes: hashing secret check".utf8) }
+
     /// The hex digest as bytes, for writing straight into a COPY stream.
     func hexDigest(_ identifier: [UInt8]) -> [UInt8] {
         var mac = keyed

@@ -110,6 +110,7 @@ public struct Ingestor {
 
         return try connection.withTransaction { connection in
             let agencyID = try AgencyRegistry.id(of: agencyCode, on: connection)
+            try requireTheRecordedSecret(on: connection)
             // From here on the transaction acts as the ingest role for this agency only. Staging tables
             // are temporary: give them room in memory (must precede their first use). Each statement runs
             // once per extract, so compiling it (JIT) costs more than it saves: over a second for a check
@@ -242,6 +243,25 @@ public struct Ingestor {
             return IngestOutcome(
                 status: status, extractID: extractID, agencyCode: agencyCode, source: source.displayName,
                 sha256: source.sha256, issues: issues, recordCounts: counts, phases: phases)
+        }
+    }
+
+    /// Youth link across uploads only while one secret hashes their identifiers: the first ingest records
+    /// the secret's fingerprint, and a later one with another secret (a lost secret file replaced by a new
+    /// one, say) stops before anything is stored. (Run as the owner, before the transaction acts for the
+    /// agency.)
+    private func requireTheRecordedSecret(on connection: PostgresConnection) throws {
+        try connection.query(
+            "INSERT INTO core.hashing_secret (fingerprint) VALUES ($1) ON CONFLICT (singleton) DO NOTHING",
+            [hasher.fingerprint])
+        let recorded = try connection.query("SELECT fingerprint FROM core.hashing_secret").single()
+        guard try recorded.decode(String.self, "fingerprint") == hasher.fingerprint else {
+            throw StoreError(
+                .configuration,
+                "The secret used to hash identifiers is not the one this database's identifiers were hashed with, "
+                    + "so no youth would link to earlier uploads; nothing was stored. Restore the original secret "
+                    + "file from a backup ($OUTCOMES_SECRET_FILE, else secret.key in the outcomes home folder); "
+                    + "if it had gone missing, this program created a new one in its place: replace that one.")
         }
     }
 

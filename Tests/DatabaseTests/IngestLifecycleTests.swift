@@ -407,19 +407,31 @@ final class IngestLifecycleTests: IngestTestCase {
         XCTAssertEqual(try recordCounts(db, extract: outcomes[2].extractID), grownCounts)
     }
 
-    func testExtractsAreHistoryAndCannotBeDeleted() throws {
+    func testExtractsAreHistoryAndCannotBeChanged() throws {
         // Record rows carry no per-row foreign key to their extract (0006_faster_ingest.sql), so
-        // extracts must never disappear: even the owner's DELETE and TRUNCATE are refused (23001).
+        // extracts must never disappear, and the history analysts read is what agencies sent: even the
+        // owner's UPDATE, DELETE and TRUNCATE of an extract or of any record are refused (23001).
         let db = try Self.makeDatabase()
         assertAccepted(try ingest(try .fixture(), into: db))
+        let before = try tableCounts(db)
+        var statements = [
+            "DELETE FROM core.extract", "TRUNCATE core.extract CASCADE",
+            "UPDATE core.extract SET status = 'rejected', error_count = 1",
+        ]
+        for table in recordTables {
+            statements += [
+                "UPDATE core.\(table) SET agency_id = agency_id", "DELETE FROM core.\(table)", "TRUNCATE core.\(table)",
+            ]
+        }
         try db.withConnection { connection in
-            for statement in ["DELETE FROM core.extract", "TRUNCATE core.extract CASCADE"] {
+            for statement in statements {
                 XCTAssertThrowsError(try connection.query(statement), statement) { error in
                     XCTAssertEqual((error as? PostgresError)?.sqlState, "23001", statement)
                 }
             }
         }
-        XCTAssertEqual(try integer(db, "SELECT count(*) FROM core.extract"), 1)
+        XCTAssertEqual(try tableCounts(db), before)
+        XCTAssertEqual(try string(db, "SELECT status FROM core.extract"), "accepted")
     }
 
     /// The benchmark's breakdown of the ingest: each phase is timed once, inside the call.

@@ -118,4 +118,62 @@ final class IngestSecretHashingTests: IngestTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: secret.path), [])
         XCTAssertEqual(try integer(db, "SELECT count(*) FROM core.extract"), 0)
     }
+
+    func testAnotherSecretIsRefusedBeforeAnythingIsStored() throws {
+        let db = try Self.makeDatabase()
+        let parent = try scratch()
+        let first = try ExtractFiles.fixture().write(in: parent, name: "first")
+        var later = try ExtractFiles.fixture()
+        later.setManifest(extractedOn: "2025-08-15")
+        let second = try later.write(in: parent, name: "second")
+        let secret = parent.appendingPathComponent("secret.key")
+        try Data((testSecret + "\n").utf8).write(to: secret)
+        func ingest(_ folder: URL) throws -> (status: Int32, output: String) {
+            try runTool(
+                outcomesBinary.path, ["ingest", folder.path, "--agency", "TEST-A", "--database", db.conninfo],
+                environment: ["OUTCOMES_SECRET_FILE": secret.path])
+        }
+        XCTAssertEqual(try ingest(first).status, 0)
+        // The first ingest recorded the secret's fingerprint, HMAC-SHA256 of a fixed text, computed apart:
+        // printf %s "outcomes: hashing secret check" | openssl dgst -sha256 -hmac test-secret-0123
+        XCTAssertEqual(
+            try string(db, "SELECT fingerprint FROM core.hashing_secret"),
+            "f91a38a5067a8596f7420238c780bf656c01975eedddec29154f5d4373a7c43f")
+        let before = try tableCounts(db)
+
+        // The secret file is lost: the program makes a new one, whose hashes would link no youth to the
+        // first upload. The ingest stops with a configuration error and stores nothing, not even a rejection.
+        try FileManager.default.removeItem(at: secret)
+        let refused = try ingest(second)
+        XCTAssertEqual(refused.status, 78, refused.output)
+        XCTAssertTrue(
+            refused.output.contains(
+                "The secret used to hash identifiers is not the one this database's identifiers were hashed with, "
+                    + "so no youth would link to earlier uploads; nothing was stored. Restore the original secret "
+                    + "file from a backup"),
+            refused.output)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: secret.path), "a new secret was made")
+        XCTAssertEqual(try tableCounts(db), before)
+
+        // Restored from the backup, the same upload is accepted, its youth hashed as before.
+        try Data((testSecret + "\n").utf8).write(to: secret)
+        let accepted = try ingest(second)
+        XCTAssertEqual(accepted.status, 0, accepted.output)
+        XCTAssertEqual(
+            try integer(
+                db, "SELECT count(DISTINCT extract_id) FROM core.youth WHERE youth_hash = $1",
+                [Self.expectedHashes["YKq7Zt01"]!]), 2, "the youth of both uploads link")
+
+        // Nobody can change the recorded fingerprint, not even the owner.
+        try db.withConnection { c in
+            for statement in [
+                "UPDATE core.hashing_secret SET fingerprint = repeat('0', 64)", "DELETE FROM core.hashing_secret",
+                "TRUNCATE core.hashing_secret",
+            ] {
+                XCTAssertThrowsError(try c.query(statement), statement) { error in
+                    XCTAssertEqual((error as? PostgresError)?.sqlState, "23001", statement)
+                }
+            }
+        }
+    }
 }
