@@ -92,8 +92,9 @@ public struct AgencyRegistry: Sendable {
         }
     }
 
+    /// Read as the compute role, which reads every agency and changes none.
     public func list() throws -> [Agency] {
-        try database.withConnection { connection in
+        try database.withConnection(as: .compute) { connection in
             try connection.query(
                 """
                 SELECT a.code, a.name, coalesce(array_to_string(array_agg(c.county_fips ORDER BY c.county_fips), ','), '') AS counties

@@ -142,7 +142,8 @@ struct ExtractsCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let rows = try global.database().withConnection { connection in
+                // Read as the compute role, which reads every upload and writes none.
+                let rows = try global.database().withConnection(as: .compute) { connection in
                     try connection.query(
                         """
                         SELECT e.id, a.code, e.status, e.extracted_on::text AS extracted_on,
