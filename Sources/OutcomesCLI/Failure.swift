@@ -28,7 +28,7 @@ func reportingFailures(_ body: () throws -> Void) throws {
         fail(error.description, code: error.kind == .connection ? Exit.unavailable : Exit.software)
     } catch let error as CocoaError {
         let path = (error.userInfo[NSFilePathErrorKey] as? String).map { " (\($0))" } ?? ""
-        fail("cannot read or write a file\(path): \(error.localizedDescription)", code: Exit.ioError)
+        fail("cannot read or write a file\(path): \(fileFailureReason(error))", code: Exit.ioError)
     } catch {
         fail("\(error)", code: Exit.software)
     }

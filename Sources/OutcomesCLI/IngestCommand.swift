@@ -54,7 +54,7 @@ struct IngestCommand: ParsableCommand {
                 } catch {
                     fail(
                         "\(outcome.source) was recorded as extract \(outcome.extractID) (\(outcome.status.rawValue)), "
-                            + "but its report could not be written to \(report) (\(error.localizedDescription)); "
+                            + "but its report could not be written to \(report) (\(fileFailureReason(error))); "
                             + "ingest it again with another --report path: the same bytes are recognised.",
                         code: Exit.ioError)
                 }

@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import OutcomesStore
 
 /// The Mustache templates of the reports, read from a folder at run time (Reports/templates),
 /// so wording and layout change without recompiling. Every `*.mustache` file is a template named
@@ -20,7 +21,7 @@ public struct TemplateSet: Sendable {
         do {
             names = try fm.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".mustache") }.sorted()
         } catch {
-            throw PublishError("Cannot read the report templates in \(directory.path): \(error.localizedDescription)")
+            throw PublishError("Cannot read the report templates in \(directory.path): \(fileFailureReason(error))")
         }
         var templates: [String: MustacheTemplate] = [:]
         var texts: [String: String] = [:]

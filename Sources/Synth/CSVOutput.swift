@@ -1,4 +1,5 @@
 import Foundation
+import OutcomesStore
 
 /// A file written through a fixed-size buffer (memory does not grow with the file).
 ///
@@ -13,7 +14,7 @@ final class BufferedFile {
     init(url: URL) throws {
         self.url = url
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw SynthError("cannot create \(url.path)")
+            throw SynthError("cannot create \(url.path): \(String(cString: strerror(errno)))")
         }
         guard let handle = FileHandle(forWritingAtPath: url.path) else {
             throw SynthError("cannot open \(url.path) for writing")
@@ -45,7 +46,7 @@ final class BufferedFile {
     func close() throws {
         try flushNow()
         try handle.close()
-        if let failure { throw SynthError("cannot write \(url.path): \(failure)") }
+        if let failure { throw SynthError("cannot write \(url.path): \(fileFailureReason(failure))") }
     }
 }
 

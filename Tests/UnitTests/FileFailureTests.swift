@@ -1,0 +1,31 @@
+import Foundation
+import OutcomesStore
+import XCTest
+
+/// Real failures from Foundation, described in the operating system's words.
+final class FileFailureTests: XCTestCase {
+    func testAFolderUnderAFileIsNotADirectory() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("file-failure-\(UUID().uuidString)")
+        XCTAssertTrue(FileManager.default.createFile(atPath: file.path, contents: Data("x".utf8)))
+        defer { try? FileManager.default.removeItem(at: file) }
+        XCTAssertThrowsError(
+            try FileManager.default.createDirectory(
+                at: file.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        ) { error in
+            // Foundation itself says "The operation could not be completed. (NSCocoaErrorDomain error 512.)".
+            XCTAssertEqual(fileFailureReason(error), "\(file.path) is a file, not a folder")
+        }
+    }
+
+    func testAFullDevice() {
+        // /dev/full refuses every write with ENOSPC.
+        XCTAssertThrowsError(try FileHandle(forWritingAtPath: "/dev/full")!.write(contentsOf: Data([1]))) { error in
+            XCTAssertEqual(fileFailureReason(error), "No space left on device")
+        }
+    }
+
+    func testAnErrorWithoutAnOperatingSystemReasonKeepsItsOwnDescription() {
+        struct Refusal: LocalizedError { var errorDescription: String? { "refused by the test" } }
+        XCTAssertEqual(fileFailureReason(Refusal()), "refused by the test")
+    }
+}
