@@ -64,6 +64,20 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return Day(year: y, month: c.month, day: min(c.day, Day.daysIn(month: c.month, year: y)))
     }
 
+    /// Monday … Friday days in the closed interval `from` … `through` (0 when it is empty).
+    public static func weekdays(from: Day, through: Day) -> Int {
+        guard through >= from else { return 0 }
+        let days = through - from + 1
+        var count = days / 7 * 5
+        // 1970-01-01 (day 0) was a Thursday: (number + 3) mod 7 is 0 on Mondays … 6 on Sundays.
+        var weekday = ((from.number + 3) % 7 + 7) % 7
+        for _ in 0..<(days % 7) {
+            if weekday < 5 { count += 1 }
+            weekday = (weekday + 1) % 7
+        }
+        return count
+    }
+
     public static func + (lhs: Day, rhs: Int) -> Day { Day(number: lhs.number + rhs) }
     public static func - (lhs: Day, rhs: Int) -> Day { Day(number: lhs.number - rhs) }
     public static func - (lhs: Day, rhs: Day) -> Int { lhs.number - rhs.number }

@@ -10,15 +10,18 @@ enum Tuning {
     static let raceCategory: [String: Double] = [
         "HISPANIC": 46, "BLACK": 24, "WHITE": 16, "ASIAN": 6, "AIAN": 3, "NHPI": 2, "MENA": 2,
     ]
-    /// Examples of the optional CATEGORY.DETAIL refinement (details are free text in the format, not a code list).
-    static let raceDetails: [String: [String]] = [
-        "AIAN": ["NAVAJO_NATION", "YUROK", "MAYAN"],
-        "ASIAN": ["FILIPINO", "VIETNAMESE", "CHINESE", "KOREAN", "HMONG"],
-        "BLACK": ["AFRICAN_AMERICAN", "ETHIOPIAN", "JAMAICAN"],
-        "HISPANIC": ["MEXICAN", "SALVADORAN", "GUATEMALAN", "PUERTO_RICAN"],
-        "MENA": ["LEBANESE", "IRANIAN", "EGYPTIAN"],
-        "NHPI": ["SAMOAN", "NATIVE_HAWAIIAN", "TONGAN"],
-        "WHITE": ["GERMAN", "IRISH", "ITALIAN"],
+    /// The optional CATEGORY.DETAIL refinement (details are free text in the format, not a code list), with
+    /// weights that follow California's population roughly (ACS): most Hispanic Californians are of Mexican
+    /// origin, most Black Californians African American; Filipino, Chinese and Vietnamese lead among Asian
+    /// Californians; Native Hawaiian and Samoan among Pacific Islanders; Iranian among MENA.
+    static let raceDetails: [String: [(detail: String, weight: Double)]] = [
+        "AIAN": [("MAYAN", 35), ("NAVAJO_NATION", 35), ("YUROK", 30)],
+        "ASIAN": [("FILIPINO", 30), ("CHINESE", 26), ("VIETNAMESE", 22), ("KOREAN", 12), ("HMONG", 10)],
+        "BLACK": [("AFRICAN_AMERICAN", 90), ("ETHIOPIAN", 5), ("JAMAICAN", 5)],
+        "HISPANIC": [("MEXICAN", 83), ("SALVADORAN", 8), ("GUATEMALAN", 6), ("PUERTO_RICAN", 3)],
+        "MENA": [("IRANIAN", 50), ("LEBANESE", 25), ("EGYPTIAN", 25)],
+        "NHPI": [("NATIVE_HAWAIIAN", 42), ("SAMOAN", 38), ("TONGAN", 20)],
+        "WHITE": [("GERMAN", 38), ("IRISH", 34), ("ITALIAN", 28)],
     ]
     static let raceSource: [String: Double] = ["self": 86, "observed": 11, "unknown": 3]
     static let raceSourceWhenDeclinedOrUnknown: [String: Double] = ["self": 35, "observed": 25, "unknown": 40]
@@ -104,15 +107,24 @@ enum Tuning {
         "probation_violation": EventRate(share: 0.02, perYear: 0.8, minAge: 10),
         "detention_admission": EventRate(share: 0.05, perYear: 0.8, minAge: 10),
         "recruitment_of_others": EventRate(share: 0.03, perYear: 0.4, minAge: 12),
-        "pregnancy": EventRate(share: 0.01, perYear: 0.3, minAge: 13),
-        "birth": EventRate(share: 0.005, perYear: 0.3, minAge: 14),
-        "parenting_support": EventRate(share: 0.005, perYear: 2, minAge: 14),
+        // Only the minimum age is read: the share is pregnancyShare, and birth and parenting_support
+        // follow a pregnancy (YouthGenerator.makeEvents).
+        "pregnancy": EventRate(share: 0, perYear: 0, minAge: 13),
         "sti_diagnosis": EventRate(share: 0.12, perYear: 0.4, minAge: 12),
         "reproductive_health_visit": EventRate(share: 0.45, perYear: 1.5, minAge: 12),
         "supportive_adult_contact": EventRate(share: 0.6, perYear: 2),
         "family_visit": EventRate(share: 0.5, perYear: 2),
         "sibling_visit": EventRate(share: 0.35, perYear: 2),
         "intimate_partner_violence": EventRate(share: 0.1, perYear: 0.4, minAge: 12),
+    ]
+    /// Share of youth with a pregnancy in the record, by gender code; a code not listed never has one. The
+    /// format records gender identity, not sex assigned at birth: a transgender male youth was assigned female
+    /// at birth, and a nonbinary youth, one of another identity, or one whose gender was declined or is unknown
+    /// may have been. A `male` youth (the list has `transgender_male` apart) and a `transgender_female` youth
+    /// cannot become pregnant, and so never have a pregnancy or a birth.
+    static let pregnancyShare: [String: Double] = [
+        "female": 0.14, "transgender_male": 0.04, "nonbinary": 0.04, "another": 0.04, "declined": 0.04,
+        "unknown": 0.04,
     ]
     /// Chance a youth of 14+ obtains each vital document during the record.
     static let vitalDocument: [String: Double] = [

@@ -8,6 +8,12 @@
 /// once per administration, details only for events that take one,
 /// exploitation types only for confirmed/suspected, returned_to_same_caregiver
 /// only with returned_on, days_attended ≤ days_enrolled.
+///
+/// Records also stay plausible where the format would accept otherwise: no
+/// placement reaches past the 21st birthday, a resolved concern has no later
+/// occurrence, days_enrolled ≤ the term's weekdays, one high-school completion
+/// before any college enrolment, and pregnancies that never overlap, with births
+/// only after a pregnancy (SynthPlausibilityTests).
 final class YouthGenerator {
     typealias CodeList = SynthReference.CodeList
 
@@ -53,7 +59,8 @@ final class YouthGenerator {
     private let goalStatusWeights: [Double]
     private let inProgress: Int?
     private let domainWeights: [Double]
-    private let gendersThatMayBePregnant: Set<Int>
+    /// Share of youth of each gender with a pregnancy in the record (0: cannot become pregnant).
+    private let pregnancyShares: [Double]
 
     init(reference: SynthReference, extractedOn: Day, seed: UInt64, coverage: Coverage?) throws {
         self.reference = reference
@@ -136,10 +143,7 @@ final class YouthGenerator {
         goalStatusWeights = Tuning.weights(goalStatus, Tuning.goalStatus)
         inProgress = goalStatus.index(of: "in_progress")
         domainWeights = reference.domains.map { Tuning.goalDomain[$0] ?? 3 }
-        gendersThatMayBePregnant = Set(
-            ["female", "transgender_male", "nonbinary", "another", "declined", "unknown"].compactMap {
-                gender.index(of: $0)
-            })
+        pregnancyShares = Tuning.weights(gender, Tuning.pregnancyShare, default: 0)
     }
 
     // MARK: Choices
@@ -292,6 +296,11 @@ final class YouthGenerator {
             } else {
                 f.resolvedOn = resolvedOn
             }
+            // A concern documented as resolved is no longer current: its last known occurrence is on or before
+            // the resolution (an exploitation after it would have reopened the concern).
+            if let resolved = f.resolvedOn, let occurrence = f.lastOccurrenceOn, occurrence > resolved {
+                f.lastOccurrenceOn = Day.random(f.incidentOn ?? on, resolved, &rng)
+            }
             youth.flags.append(f)
         }
 
@@ -357,6 +366,16 @@ final class YouthGenerator {
             let special = pick(raceSpecial, raceSpecial.codes.map { _ in 1 }, &rng)
             return raceSpecial[special]
         }
+        // Coverage: a category no youth has shown with a detail yet becomes this youth's one, refined.
+        if let coverage, raceShapes[shape] != "multiracial",
+            let c = raceCategory.codes.indices.first(where: {
+                !coverage.hasSeen(feature: "race_detail:" + raceCategory[$0])
+                    && Tuning.raceDetails[raceCategory[$0]]?.isEmpty == false
+            }), rng.chance(coverage.force)
+        {
+            coverage.mark(raceCategory, c)
+            return raceCategory[c] + "." + raceDetail(of: c, &rng)
+        }
         var chosen = [pick(raceCategory, raceWeights, &rng)]
         if raceShapes[shape] == "multiracial" {
             let extra = rng.chance(0.88) ? 1 : 2
@@ -371,21 +390,33 @@ final class YouthGenerator {
             ? rng.below(chosen.count) : (rng.chance(0.06) ? rng.below(chosen.count) : -1)
         return chosen.enumerated().map { position, c in
             let code = raceCategory[c]
-            if position == detailed, let details = Tuning.raceDetails[code], !details.isEmpty {
-                return code + "." + rng.element(details)
+            if position == detailed, Tuning.raceDetails[code]?.isEmpty == false {
+                return code + "." + raceDetail(of: c, &rng)
             }
             return code
         }.joined(separator: ";")
     }
 
+    /// A detail of race category `c` (which has some), drawn by its weight.
+    private func raceDetail(of c: Int, _ rng: inout SynthRandom) -> String {
+        let details = Tuning.raceDetails[raceCategory[c]]!
+        coverage?.mark(feature: "race_detail:" + raceCategory[c])
+        return details[rng.weighted(details.map(\.weight))].detail
+    }
+
     // MARK: Placements and absences
 
     private func makePlacements(
-        _ youth: inout SynthYouth, from windowStart: Day, to activeEnd: Day, placing: Tuning.Placing,
+        _ youth: inout SynthYouth, from windowStart: Day, to recordEnd: Day, placing: Tuning.Placing,
         _ rng: inout SynthRandom
     ) {
         let lastDay = extractedOn
         let birth = youth.birthMonth
+        // California's extended foster care ends at 21 (AB 12): no episode starts on or after the 21st
+        // birthday, and an episode still open then ends on it, aged out.
+        let twentyFirst = birth.adding(years: 21)
+        let activeEnd = min(recordEnd, twentyFirst)
+        let agesOutAt21 = twentyFirst <= recordEnd
         func age(_ day: Day) -> Int { day.years(since: birth) }
         var start = max(windowStart + rng.int(0...120), youth.birthMonth.adding(years: 4))
         guard start < activeEnd - 7 else { return }
@@ -426,8 +457,14 @@ final class YouthGenerator {
             var length = rng.int(stay)
             if rng.chance(0.5) { length = min(length, rng.int(stay)) }
             let end = start + length
-            if end >= activeEnd {
-                if activeEnd >= lastDay {
+            if end + 1 >= activeEnd {
+                if agesOutAt21 {
+                    let reason = agedOutReason ?? finalReason(on: activeEnd, birth: birth, &rng)
+                    if let reason { note(endReason, reason) }
+                    youth.placements.append(
+                        SynthYouth.Placement(startedOn: start, endedOn: activeEnd, setting: current, endReason: reason))
+                    episodeAbsences(start, activeEnd, &rng)
+                } else if activeEnd >= lastDay {
                     youth.placements.append(
                         SynthYouth.Placement(startedOn: start, endedOn: nil, setting: current, endReason: nil))
                     episodeAbsences(start, nil, &rng)
@@ -530,8 +567,7 @@ final class YouthGenerator {
         let birth = youth.birthMonth
         func atAge(_ years: Int) -> Day { birth.adding(years: years) }
         let placed = !youth.placements.isEmpty
-        let genderCode = gender[youth.gender]
-        let mayBePregnant = gendersThatMayBePregnant.contains(youth.gender)
+        let pregnancyShare = pregnancyShares[youth.gender]
         var events: [SynthYouth.Event] = []
         var graduated: Day?
         let diligence = rng.double(0.6, 1.4)
@@ -568,9 +604,8 @@ final class YouthGenerator {
                 continue
             }
             switch code.code {
-            case "injury_treated", "birth", "parenting_support", "college_enrollment", "hse_certificate":
-                // Follow-ups, generated below with the event they follow.
-                if code.code == "birth" || code.code == "parenting_support" { break }
+            case "injury_treated", "college_enrollment", "hse_certificate", "pregnancy", "birth", "parenting_support":
+                // Follow-ups and the pregnancy path: generated below, and only there.
                 continue
             case "exploitation_incident": rate.share = tier == top ? 0.68 : tier == 0 ? 0.04 : 0.25
             case "victim_witness_testimony": rate.share = tier == top ? 0.15 : tier == 0 ? 0.01 : 0.04
@@ -582,7 +617,6 @@ final class YouthGenerator {
                 if probationInvolved { rate.share = 0.65; rate.perYear = 1.2 }
             case "probation_violation": rate.share = probationInvolved ? 0.35 : rate.share
             case "detention_admission": rate.share = probationInvolved ? 0.45 : rate.share
-            case "pregnancy": rate.share = !mayBePregnant ? 0 : genderCode == "female" ? 0.14 : 0.04
             default: break
             }
             guard let w = window(rate), rng.chance(rate.share) else { continue }
@@ -618,44 +652,90 @@ final class YouthGenerator {
         }
 
         // Follow-up events.
-        let injuryTreated = event.index(of: "injury_treated")
-        let birthEvent = event.index(of: "birth"), parenting = event.index(of: "parenting_support")
-        let hse = event.index(of: "hse_certificate"), college = event.index(of: "college_enrollment")
-        let injury = event.index(of: "injury"), pregnancy = event.index(of: "pregnancy")
+        let injuryTreated = event.index(of: "injury_treated"), injury = event.index(of: "injury")
+        let diploma = event.index(of: "hs_diploma"), hse = event.index(of: "hse_certificate")
+        let college = event.index(of: "college_enrollment")
+        let pregnancy = event.index(of: "pregnancy"), birthEvent = event.index(of: "birth")
+        let parenting = event.index(of: "parenting_support")
+        /// Coverage: an event nothing has shown yet, made here by its own path instead of by the nudges below.
+        func nudged(_ i: Int?, _ rng: inout SynthRandom) -> Bool {
+            guard let coverage, let i, !coverage.isSeen(event, i) else { return false }
+            return rng.chance(coverage.force)
+        }
         var followUps: [SynthYouth.Event] = []
-        for e in events {
-            if e.event == injury, let injuryTreated, rng.chance(0.78) {
+        for e in events where e.event == injury {
+            if let injuryTreated, rng.chance(0.78) {
                 let day = e.on + (rng.chance(0.9) ? rng.int(0...7) : rng.int(8...20))
                 if day <= activeEnd { followUps.append(SynthYouth.Event(event: injuryTreated, on: day)) }
             }
-            if e.event == pregnancy, let birthEvent, rng.chance(0.55) {
-                let day = e.on + rng.int(150...270)
-                if day <= activeEnd { followUps.append(SynthYouth.Event(event: birthEvent, on: day)) }
-            }
         }
         events += followUps
-        if graduated == nil, let hse, let w = window(eventRates[hse]), rng.chance(0.18) {
+
+        // Education milestones, in order: a high-school diploma or an equivalency certificate (someone who
+        // has a diploma does not sit the equivalency test), then perhaps college enrolment after it.
+        if graduated == nil, let diploma, let w = window(eventRates[diploma]), nudged(diploma, &rng) {
+            let day = Day.random(max(w.0, atAge(17) + 200), w.1, &rng)
+            if day <= w.1 {
+                events.append(SynthYouth.Event(event: diploma, on: day))
+                graduated = day
+            }
+        }
+        if graduated == nil, let hse, let w = window(eventRates[hse]), nudged(hse, &rng) || rng.chance(0.18) {
             let day = Day.random(w.0, w.1, &rng)
             events.append(SynthYouth.Event(event: hse, on: day))
             graduated = day
         }
-        if let graduated, let college, rng.chance(0.4), graduated < activeEnd {
+        if let graduated, let college, graduated < activeEnd, nudged(college, &rng) || rng.chance(0.4) {
             events.append(SynthYouth.Event(event: college, on: Day.random(graduated + 1, activeEnd, &rng)))
         }
-        if let parenting, let firstBirth = events.filter({ $0.event == birthEvent }).map(\.on).min(), rng.chance(0.75) {
-            let n = max(1, rng.poisson(2 * Double(activeEnd - firstBirth) / 365.25))
-            for _ in 0..<min(n, 12) {
-                events.append(SynthYouth.Event(event: parenting, on: Day.random(firstBirth, activeEnd, &rng)))
+
+        // Pregnancies, births and parenting support come from this path only, and only for youth who may be
+        // able to carry a pregnancy (Tuning.pregnancyShare). Pregnancies of one youth never overlap: the
+        // next one is recorded only after the previous one ended, in a birth or (without a recorded birth)
+        // about nine months after it was recorded; each pregnancy has at most one birth.
+        if let pregnancy, pregnancyShare > 0, let (lo, hi) = window(eventRates[pregnancy]) {
+            // Coverage: a pregnancy early enough for its birth to fall within the record.
+            let forced =
+                hi - lo >= 300
+                && (nudged(pregnancy, &rng) || nudged(birthEvent, &rng) || nudged(parenting, &rng))
+            if forced || rng.chance(pregnancyShare) {
+                var births: [Day] = []
+                var day = Day.random(lo, forced ? hi - 300 : hi, &rng)
+                while day <= activeEnd {
+                    events.append(SynthYouth.Event(event: pregnancy, on: day))
+                    let ended: Day
+                    let delivery = day + rng.int(150...270)
+                    if let birthEvent, (forced && births.isEmpty) || rng.chance(0.55) {
+                        guard delivery <= activeEnd else { break }  // still pregnant at the end of the record
+                        events.append(SynthYouth.Event(event: birthEvent, on: delivery))
+                        births.append(delivery)
+                        ended = delivery
+                    } else {
+                        ended = day + 270
+                    }
+                    // About one pregnancy in four is followed by another, some months after this one ended.
+                    guard rng.chance(0.25) else { break }
+                    day = ended + rng.int(120...900)
+                }
+                if let parenting, let firstBirth = births.first, forced || rng.chance(0.75) {
+                    let n = max(1, rng.poisson(2 * Double(activeEnd - firstBirth) / 365.25))
+                    for _ in 0..<min(n, 12) {
+                        events.append(SynthYouth.Event(event: parenting, on: Day.random(firstBirth, activeEnd, &rng)))
+                    }
+                }
             }
         }
 
-        // Coverage nudges: an event code (or a document) nothing has shown yet.
+        // Coverage nudges: an event code (or a document) nothing has shown yet. Education milestones and the
+        // pregnancy path have their own nudges above (a lone birth or college enrolment would break their order).
+        let ownPath = [diploma, hse, college, pregnancy, birthEvent, parenting].compactMap { $0 }
         if let coverage {
             var added = 0
             for (i, _) in event.codes.enumerated()
-            where added < 4 && !coverage.isSeen(event, i) && !events.contains(where: { $0.event == i }) {
+            where added < 4 && !ownPath.contains(i) && !coverage.isSeen(event, i)
+                && !events.contains(where: { $0.event == i })
+            {
                 guard let w = window(eventRates[i]), rng.chance(coverage.force) else { continue }
-                if i == pregnancy || i == birthEvent, !mayBePregnant { continue }
                 let day = Day.random(w.0, w.1, &rng)
                 if i == injuryTreated, let injury {
                     events.append(SynthYouth.Event(event: injury, on: day))
@@ -712,7 +792,9 @@ final class YouthGenerator {
                 let t = Double(start - windowStart) / 365.25
                 let rate = min(1, max(0, base + trend * t + rng.normal() * 0.06))
                 let credits = years >= 14 && rng.chance(0.88)
-                func row(_ s: Day, _ e: Day, _ enrolled: Int) -> SynthYouth.Term {
+                func row(_ s: Day, _ e: Day, _ days: Int) -> SynthYouth.Term {
+                    // A school day is a weekday: no one is enrolled for more days than the term has weekdays.
+                    let enrolled = min(days, Day.weekdays(from: s, through: e))
                     let attended = min(enrolled, max(0, Int((Double(enrolled) * rate).rounded())))
                     var halves: Int?
                     if credits {

@@ -125,6 +125,25 @@ final class SynthDayTests: XCTestCase {
         XCTAssertEqual(Day(year: 2025, month: 8, day: 15).firstOfMonth.description, "2025-08-01")
         XCTAssertEqual(Day(year: 2025, month: 8, day: 15).monthText, "2025-08")
     }
+
+    /// School terms cap days_enrolled at the term's weekdays (a school day is a weekday).
+    func testWeekdaysCountMondayToFridayOnly() {
+        let monday = Day(year: 2025, month: 8, day: 11)
+        XCTAssertEqual(Day.weekdays(from: monday, through: monday + 6), 5)
+        XCTAssertEqual(Day.weekdays(from: monday + 5, through: monday + 6), 0)  // a weekend
+        XCTAssertEqual(Day.weekdays(from: monday + 4, through: monday + 7), 2)  // Friday … Monday
+        XCTAssertEqual(Day.weekdays(from: monday, through: monday - 1), 0)  // empty
+        XCTAssertEqual(Day.weekdays(from: Day(year: 1969, month: 12, day: 29), through: Day(number: 0)), 4)
+        // Against a day-by-day count, from every weekday and over lengths past several weeks.
+        let thursday = Day(number: 0)  // 1970-01-01
+        for start in Day(year: 2024, month: 12, day: 20).number...Day(year: 2025, month: 1, day: 3).number {
+            for length in 0..<40 {
+                let from = Day(number: start), through = Day(number: start + length)
+                let count = (from.number...through.number).filter { (($0 - thursday.number) % 7 + 7 + 3) % 7 < 5 }
+                XCTAssertEqual(Day.weekdays(from: from, through: through), count.count, "\(from) … \(through)")
+            }
+        }
+    }
 }
 
 final class SynthAgencyPlanTests: XCTestCase {
