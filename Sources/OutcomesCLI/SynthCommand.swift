@@ -41,7 +41,13 @@ struct SynthCommand: ParsableCommand {
     @Flag(help: "Write the small sample extract (one agency, SAMPLE-CWS) instead of statewide extracts.")
     var sample = false
 
-    @Flag(help: "Write into a folder that is not empty (files the run writes are replaced).")
+    @Flag(
+        help: """
+            Write into a folder that is not empty: the regular files this run writes (agencies.csv, and each \
+            extract's extract.json and CSV files) are replaced, and CSV files of the format that an agency does \
+            not report are removed; nothing else in the folder is touched. A folder or link where one of those \
+            files goes stops the run (exit 64).
+            """)
     var force = false
 
     func validate() throws {
@@ -107,7 +113,7 @@ struct SynthCommand: ParsableCommand {
                     print("Agencies, with their counties: \(url.appendingPathComponent("agencies.csv").path)")
                 }
             } catch let error as SynthError {
-                fail(error.description, code: Exit.ioError)
+                fail(error.description, code: error.kind == .pathInTheWay ? Exit.usage : Exit.ioError)
             }
         }
     }

@@ -192,6 +192,18 @@ public struct SynthReference: Sendable {
 
 /// A problem that stops generation (bad arguments, missing reference data, unwritable output).
 public struct SynthError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable {
+        /// Reference data missing or output that cannot be written.
+        case failure
+        /// Something that is not a regular file sits where the run would write or replace a file
+        /// (or a file where it needs a folder): the run stops before writing anything.
+        case pathInTheWay
+    }
+
     public var description: String
-    public init(_ description: String) { self.description = description }
+    public var kind: Kind
+    public init(_ description: String, kind: Kind = .failure) {
+        self.description = description
+        self.kind = kind
+    }
 }

@@ -50,6 +50,10 @@ public struct Synthesizer {
     /// `DIR/agencies.csv` plus one extract folder per agency (`DIR/<CODE>/`).
     public func writeStatewide(youth total: Int, to directory: URL) throws -> SynthSummary {
         guard total >= 1 else { throw SynthError("the number of youth must be at least 1") }
+        try Synthesizer.checkReplaceable(
+            files: [directory.appendingPathComponent("agencies.csv")]
+                + agencies.flatMap { extractPaths(in: directory.appendingPathComponent($0.code, isDirectory: true)) },
+            folders: agencies.map { directory.appendingPathComponent($0.code, isDirectory: true) })
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let generator = try YouthGenerator(
             reference: reference, extractedOn: extractedOn, seed: seed, coverage: Coverage(force: 0.05))
@@ -105,6 +109,7 @@ public struct Synthesizer {
         guard total >= 1 else { throw SynthError("the number of youth must be at least 1") }
         let agency = try sampleAgency()
         let county = reference.counties.first { $0.fips == agency.countyFIPS }!
+        try Synthesizer.checkReplaceable(files: extractPaths(in: directory), folders: [])
         let generator = try YouthGenerator(
             reference: reference, extractedOn: extractedOn, seed: seed, coverage: Coverage(force: 1))
         let writer = try AgencyWriter(agency: agency, reference: reference, folder: directory, seed: seed)
@@ -117,6 +122,54 @@ public struct Synthesizer {
         return SynthSummary(
             agencies: [agency], persons: total, sharedPersons: 0,
             rows: zip(reference.files, writer.rowCounts).map { SynthSummary.FileCount(file: $0.name, rows: $1) })
+    }
+}
+
+extension Synthesizer {
+    /// The paths of one extract folder that a run writes or removes: extract.json and every file of the
+    /// format (a file the agency does not report is removed, so an earlier run's copy does not linger).
+    func extractPaths(in folder: URL) -> [URL] {
+        [folder.appendingPathComponent("extract.json")] + reference.files.map { folder.appendingPathComponent($0.name) }
+    }
+
+    /// What a run into a folder that is not empty (`--force`) may replace: checked before anything is written.
+    /// Each of `files` must be a regular file or absent, each of `folders` a folder or absent. Anything else
+    /// there (a folder, with whatever it holds, a symbolic link, a device) stops the run: it is never removed,
+    /// replaced or written through.
+    static func checkReplaceable(files: [URL], folders: [URL]) throws {
+        for folder in folders {
+            let type = fileType(folder.path)
+            guard type == nil || type == .typeDirectory else {
+                throw SynthError(
+                    "\(folder.path) is \(describe(type!)) where the run writes an extract folder. "
+                        + "Remove it, or choose another output folder, and run again.",
+                    kind: .pathInTheWay)
+            }
+        }
+        for file in files {
+            let type = fileType(file.path)
+            guard type == nil || type == .typeRegular else {
+                throw SynthError(
+                    "\(file.path) is \(describe(type!)) where the run writes (or removes) a file, and only regular "
+                        + "files are replaced. Remove it, or choose another output folder, and run again.",
+                    kind: .pathInTheWay)
+            }
+        }
+    }
+
+    /// The type of what is at `path` itself (a link is not followed); nil when nothing is there.
+    private static func fileType(_ path: String) -> FileAttributeType? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
+        return attributes[.type] as? FileAttributeType ?? .typeUnknown
+    }
+
+    private static func describe(_ type: FileAttributeType) -> String {
+        switch type {
+        case .typeDirectory: return "a folder"
+        case .typeRegular: return "a file"
+        case .typeSymbolicLink: return "a symbolic link"
+        default: return "a special file"
+        }
     }
 }
 
@@ -175,8 +228,13 @@ final class AgencyWriter {
                 if file.required {
                     throw SynthError("the format requires \(file.name), which the generator does not know")
                 }
-                // A file this agency does not report must not linger from an earlier run (--force).
-                if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
+                // A file this agency does not report must not linger from an earlier run (--force). Only a
+                // regular file goes (Synthesizer.checkReplaceable has refused anything else before the run).
+                if (try? FileManager.default.attributesOfItem(atPath: url.path)[.type] as? FileAttributeType)
+                    == .typeRegular
+                {
+                    try FileManager.default.removeItem(at: url)
+                }
                 tables.append(nil)
                 continue
             }
