@@ -111,7 +111,16 @@ public struct IndicatorEngine: Sendable {
                 }
             }
             let pointInTimeDone = Date()
-            let decided = try incremental.wait()
+            let incrementalResult = Result { try incremental.wait() }
+            // A transaction that failed early (a stale index, which makes the computation start again)
+            // drops its exported snapshot, so the second session may fail to import it (55000): that is
+            // only a consequence, and the transaction's own error is the one to report.
+            if case .failure(let error as PostgresError) = incrementalResult, error.sqlState == "55000",
+                case .failure(let cause) = pointInTime
+            {
+                throw cause
+            }
+            let decided = try incrementalResult.get()
             try pointInTime.get()
             logger.debug(
                 "\(period): point-in-time measures written after \(Self.seconds(since: started, until: pointInTimeDone)), both sessions done after \(Self.seconds(since: started))"
