@@ -199,6 +199,19 @@ class IngestTestCase: XCTestCase {
         }
     }
 
+    /// Each statement, run as the owner, is refused as a change of history (23001, core.keep_history()).
+    func assertKeptAsHistory(
+        _ db: Database, refusing statements: [String], file: StaticString = #filePath, line: UInt = #line
+    ) throws {
+        try db.withConnection { connection in
+            for statement in statements {
+                XCTAssertThrowsError(try connection.query(statement), statement, file: file, line: line) { error in
+                    XCTAssertEqual((error as? PostgresError)?.sqlState, "23001", statement, file: file, line: line)
+                }
+            }
+        }
+    }
+
     func assertAccepted(_ outcome: IngestOutcome, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(outcome.status, .accepted, "the extract is accepted", file: file, line: line)
         XCTAssertEqual(

@@ -355,16 +355,12 @@ final class IngestLifecycleTests: IngestTestCase {
         XCTAssertEqual(try integer(db, "SELECT count(*) FROM core.snapshot_restore"), 1, "one restore recorded")
 
         // Restores are history: even the owner can neither change nor delete one (23001).
-        try db.withConnection { connection in
-            for statement in [
+        try assertKeptAsHistory(
+            db,
+            refusing: [
                 "UPDATE core.snapshot_restore SET reason = 'x'", "DELETE FROM core.snapshot_restore",
                 "TRUNCATE core.snapshot_restore",
-            ] {
-                XCTAssertThrowsError(try connection.query(statement), statement) { error in
-                    XCTAssertEqual((error as? PostgresError)?.sqlState, "23001", statement)
-                }
-            }
-        }
+            ])
 
         // The agency's next accepted upload replaces the restored snapshot, as any upload does.
         var third = try ExtractFiles.fixture()
@@ -423,13 +419,7 @@ final class IngestLifecycleTests: IngestTestCase {
                 "UPDATE core.\(table) SET agency_id = agency_id", "DELETE FROM core.\(table)", "TRUNCATE core.\(table)",
             ]
         }
-        try db.withConnection { connection in
-            for statement in statements {
-                XCTAssertThrowsError(try connection.query(statement), statement) { error in
-                    XCTAssertEqual((error as? PostgresError)?.sqlState, "23001", statement)
-                }
-            }
-        }
+        try assertKeptAsHistory(db, refusing: statements)
         XCTAssertEqual(try tableCounts(db), before)
         XCTAssertEqual(try string(db, "SELECT status FROM core.extract"), "accepted")
     }
