@@ -137,23 +137,17 @@ extension Synthesizer {
     /// there (a folder, with whatever it holds, a symbolic link, a device) stops the run: it is never removed,
     /// replaced or written through.
     static func checkReplaceable(files: [URL], folders: [URL]) throws {
-        for folder in folders {
-            let type = fileType(folder.path)
-            guard type == nil || type == .typeDirectory else {
-                throw SynthError(
-                    "\(folder.path) is \(describe(type!)) where the run writes an extract folder. "
-                        + "Remove it, or choose another output folder, and run again.",
-                    kind: .pathInTheWay)
+        let expected =
+            folders.map { ($0, FileAttributeType.typeDirectory, "writes an extract folder") }
+            + files.map {
+                ($0, FileAttributeType.typeRegular, "writes (or removes) a file, and only regular files are replaced")
             }
-        }
-        for file in files {
-            let type = fileType(file.path)
-            guard type == nil || type == .typeRegular else {
-                throw SynthError(
-                    "\(file.path) is \(describe(type!)) where the run writes (or removes) a file, and only regular "
-                        + "files are replaced. Remove it, or choose another output folder, and run again.",
-                    kind: .pathInTheWay)
-            }
+        for (url, wanted, what) in expected {
+            guard let type = fileType(url.path), type != wanted else { continue }
+            throw SynthError(
+                "\(url.path) is \(describe(type)) where the run \(what). "
+                    + "Remove it, or choose another output folder, and run again.",
+                kind: .pathInTheWay)
         }
     }
 
