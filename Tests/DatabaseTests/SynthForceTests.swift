@@ -40,8 +40,10 @@ final class SynthForceTests: XCTestCase {
                 database.conninfo,
             ])
         XCTAssertEqual(run.status, 64, run.output)
-        XCTAssert(run.output.contains(path.path + " is a folder"), run.output)
-        XCTAssert(run.output.contains("Remove it"), run.output)
+        XCTAssertEqual(
+            run.output,
+            "outcomes: \(path.path) is a folder where the run writes (or removes) a file, and only regular files "
+                + "are replaced. Remove it, or choose another output folder, and run again.\n")
         XCTAssertEqual(try String(contentsOf: keep, encoding: .utf8), "someone's work\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: statewide.appendingPathComponent("agencies.csv").path))
 
