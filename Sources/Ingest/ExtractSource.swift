@@ -267,14 +267,20 @@ public final class ExtractSource {
     /// a run that was killed cannot remove its own, and the next zip opened removes it.
     static let unpackPrefix = "outcomes-extract-"
 
-    /// Removes unpacked zips whose process is gone (`outcomes-extract-PID-…`, PID no longer running).
+    /// Removes unpacked zips whose process is gone: `outcomes-extract-PID-UUID` folders (not links) of
+    /// this user, private (0700) as this type makes them, whose PID no longer runs. Anything else in a
+    /// shared temporary folder, another user's above all, is left alone.
     static func removeAbandonedFolders(in parent: URL) {
         let fm = FileManager.default
         for name in (try? fm.contentsOfDirectory(atPath: parent.path)) ?? [] where name.hasPrefix(unpackPrefix) {
-            guard let field = name.dropFirst(unpackPrefix.count).split(separator: "-").first, let pid = pid_t(field),
-                pid > 0, pid != getpid(), kill(pid, 0) == -1, errno == ESRCH
+            let fields = name.dropFirst(unpackPrefix.count).split(separator: "-")
+            let path = parent.appendingPathComponent(name).path
+            var info = stat()
+            guard fields.count == 6, let pid = pid_t(fields[0]), pid > 0, pid != getpid(),
+                lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_mode & 0o777 == 0o700,
+                info.st_uid == getuid(), kill(pid, 0) == -1, errno == ESRCH
             else { continue }
-            try? fm.removeItem(at: parent.appendingPathComponent(name))
+            try? fm.removeItem(atPath: path)
         }
     }
 

@@ -282,7 +282,8 @@ public struct Ingestor {
         guard !shown.isEmpty else { return [] }
         var byHash: [String: String] = [:]
         for value in shown {
-            byHash[hasher.hash(value.trimmingCharacters(in: CharacterSet(charactersIn: " \t")).utf8)] = value
+            // As staged: an identifier is hashed without the spaces and tabs around it; a tab shows as U+FFFD.
+            byHash[hasher.hash(value.trimmingCharacters(in: CharacterSet(charactersIn: " \t\u{FFFD}")).utf8)] = value
         }
         let found = try connection.query(
             "SELECT h FROM unnest($1::text[]) AS h WHERE h IN (\((staged + current).joined(separator: " UNION ALL ")))",

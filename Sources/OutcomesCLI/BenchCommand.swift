@@ -32,7 +32,7 @@ struct BenchCommand: ParsableCommand {
         var sqlDir: String?
 
         func validate() throws {
-            guard youth >= 1 else { throw ValidationError("--youth must be at least 1.") }
+            try validateYouthCount(youth)
         }
     }
 
@@ -221,12 +221,9 @@ struct BenchEnvironment {
     }
 
     static func with(_ options: BenchCommand.Options, _ body: (BenchEnvironment) throws -> Void) throws {
-        let scratch = URL(fileURLWithPath: "/tmp/ob-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        // The server account (when run as root) must be able to enter the folder.
-        chmod(scratch.path, 0o711)
+        let scratch = try ScratchHome.make(for: .benchmark)
+        defer { ScratchHome.destroy(scratch) }
         let cluster = EmbeddedCluster(home: scratch)
-        defer { try? cluster.destroy() }
         let database = Database(conninfo: try cluster.start())
         let sqlDirectory = try Resources.directory(
             named: "SQL", explicit: options.sqlDir, environmentKey: "OUTCOMES_SQL_DIR")

@@ -26,7 +26,7 @@ struct DemoCommand: ParsableCommand {
     var out: String?
 
     func validate() throws {
-        guard youth >= 1 else { throw ValidationError("--youth must be at least 1.") }
+        try validateYouthCount(youth)
     }
 
     func run() throws {

@@ -57,8 +57,7 @@ struct SynthCommand: ParsableCommand {
         if !sample, seed == nil {
             throw ValidationError("Give --seed S (any whole number from 0 to 18446744073709551615).")
         }
-        if let youth, youth < 1 { throw ValidationError("--youth must be at least 1 (got \(youth)).") }
-        if let youth, youth > 10_000_000 { throw ValidationError("--youth must be at most 10000000 (got \(youth)).") }
+        if let youth { try validateYouthCount(youth) }
         if let extractedOn {
             guard let day = Day(iso: extractedOn) else {
                 throw ValidationError("--extracted-on must be a real date written YYYY-MM-DD (got \(extractedOn)).")
@@ -122,5 +121,13 @@ struct SynthCommand: ParsableCommand {
         for count in summary.rows {
             print("  \(count.file.padding(toLength: 22, withPad: " ", startingAt: 0)) \(count.rows) rows")
         }
+    }
+}
+
+/// The youth counts the commands that synthesize data accept (synth, demo, bench).
+func validateYouthCount(_ youth: Int) throws {
+    guard youth >= 1 else { throw ValidationError("--youth must be at least 1 (got \(youth)).") }
+    guard youth <= Synthesizer.maximumYouth else {
+        throw ValidationError("--youth must be at most \(Synthesizer.maximumYouth) (got \(youth)).")
     }
 }

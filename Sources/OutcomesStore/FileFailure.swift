@@ -13,8 +13,12 @@ public func fileFailureReason(_ error: any Error) -> String {
     if innermost.domain == NSPOSIXErrorDomain, let text = strerror(Int32(innermost.code)) {
         return String(cString: text)
     }
-    // Without the system's reason, the path often tells: the nearest part of it that exists.
-    if let path = (error as NSError).userInfo[NSFilePathErrorKey] as? String {
+    // A failed write without the system's reason: the path often tells, by the nearest part of it
+    // that exists. (Foundation's write errors are codes 512 to 767; its read errors say what they are.)
+    let nsError = error as NSError
+    if nsError.domain == NSCocoaErrorDomain, (512...767).contains(nsError.code),
+        let path = nsError.userInfo[NSFilePathErrorKey] as? String
+    {
         var ancestor = URL(fileURLWithPath: path).deletingLastPathComponent()
         var isFolder: ObjCBool = false
         while ancestor.path != "/", !FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isFolder) {

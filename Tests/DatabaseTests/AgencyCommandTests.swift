@@ -134,4 +134,46 @@ final class AgencyCommandTests: IngestTestCase {
                     + "WHERE agency_id = $1", [try agencyID(db, "TEST-A")]),
             "06001,06075")
     }
+
+    func testTwoCountyChangesAtOnceCannotLeaveAnAgencyWithNone() throws {
+        let db = try Self.makeDatabase()
+        let testA = try agencyID(db, "TEST-A")
+        let log = try scratch().appendingPathComponent("counties.log")
+        XCTAssertTrue(FileManager.default.createFile(atPath: log.path, contents: nil))
+        let output = try FileHandle(forWritingTo: log)
+        defer { try? output.close() }
+        let process = Process()
+        try db.withTransaction { other in
+            // Another change is under way and not yet committed: what `agency counties --remove 06001` does.
+            try other.query("SELECT FROM core.agency WHERE id = $1 FOR UPDATE", [testA])
+            try other.query("DELETE FROM core.agency_county WHERE agency_id = $1 AND county_fips = '06001'", [testA])
+            // Meanwhile the other county is removed. Without waiting for the first change, this one would
+            // still see 06001 and both would commit, leaving TEST-A no county at all.
+            process.executableURL = outcomesBinary
+            process.arguments = [
+                "agency", "counties", "--code", "TEST-A", "--remove", "06075", "--database", db.conninfo,
+            ]
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let deadline = Date().addingTimeInterval(60)
+            while process.isRunning, Date() < deadline,
+                try integer(
+                    db,
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                ) == 0
+            {
+                usleep(20_000)
+            }
+            XCTAssertTrue(process.isRunning, "the second change waits for the first")
+        }
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 64)
+        XCTAssertEqual(
+            try String(contentsOf: log, encoding: .utf8),
+            "outcomes: TEST-A would be left with no county to report for; it must keep at least one.\n")
+        XCTAssertEqual(
+            try string(db, "SELECT string_agg(county_fips, ',') FROM core.agency_county WHERE agency_id = $1", [testA]),
+            "06075")
+    }
 }

@@ -653,6 +653,8 @@ final class IngestLifecycleTests: IngestTestCase {
         swapped.replace(
             "youth.csv", record: 0,
             with: "county_fips,linkage_id,youth_key,birth_month,gender,race_ethnicity,race_source")
+        // A tab before the first key: shown as U+FFFD, it must not let the key through.
+        swapped.set("youth.csv", record: 1, "county_fips", "\tYKq7Zt01")
         let first = try ingest(swapped, into: db)
         XCTAssertEqual(first.status, .rejected)
         XCTAssertEqual(first.issues.total, 3 + 1 + 24)

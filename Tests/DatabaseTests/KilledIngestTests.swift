@@ -160,13 +160,32 @@ final class KilledIngestTests: IngestTestCase {
                 phase.zipped ? [true] : [], phase.name)
         }
 
+        // Look-alikes that are not an abandoned copy of this user's are left alone (their "process"
+        // 99999999 does not exist): another user's folder, a folder others may read, a link, and a name
+        // of the form an earlier version used.
+        let lookAlikes = [
+            "outcomes-extract-99999999-\(UUID().uuidString)", "outcomes-extract-99999999-\(UUID().uuidString)",
+            "outcomes-extract-\(UUID().uuidString)",
+        ].map { unpacked.appendingPathComponent($0) }
+        let link = unpacked.appendingPathComponent("outcomes-extract-99999999-\(UUID().uuidString)")
+        for folder in lookAlikes {
+            try FileManager.default.createDirectory(
+                at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        }
+        XCTAssertEqual(chown(lookAlikes[0].path, 65534, 65534), 0)
+        XCTAssertEqual(chmod(lookAlikes[1].path, 0o755), 0)
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: parent)
+
         // Not killed, the same extract is accepted: the kills above really interrupted a valid ingest.
         // Sent as a zip, it also removes what the killed ingest of the zip left, then its own copy.
         let finished = try runTool(
             binary.path, ["ingest", zip.path, "--agency", "TEST-A", "--database", db.conninfo],
             environment: environment)
         XCTAssertEqual(finished.status, 0, finished.output)
-        XCTAssertEqual(try unpackedFolders(), [], "no unpacked copy of any zip is left")
+        XCTAssertEqual(
+            try unpackedFolders().sorted(),
+            (lookAlikes + [link]).map(\.lastPathComponent).sorted(),
+            "no unpacked copy of any zip is left, and nothing else was removed")
         XCTAssertEqual(
             try integer(db, "SELECT count(*) FROM core.youth WHERE agency_id = $1", [agency]), Self.youthCount)
     }

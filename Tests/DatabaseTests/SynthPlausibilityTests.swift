@@ -1,4 +1,5 @@
 import Foundation
+import OutcomesStore
 import Synth
 import TestSupport
 import XCTest

@@ -1,4 +1,5 @@
 import Logging
+import OutcomesStore
 
 /// A swift-log handler that keeps every entry, for asserting on what was logged.
 public struct CapturingLogHandler: LogHandler {

@@ -24,6 +24,15 @@ final class FileFailureTests: XCTestCase {
         }
     }
 
+    func testAMissingFileIsNotCalledAWriteProblem() {
+        // As the ingest reports a missing extract: a read error with a path and no system reason. The path's
+        // nearest existing folder says nothing about it (it used to be "no permission to write in /" for a
+        // user who may not write there).
+        let error = CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: "/nonexistent/typo/extract.zip"])
+        XCTAssertEqual(fileFailureReason(error), error.localizedDescription)
+        XCTAssertFalse(fileFailureReason(error).contains("write"))
+    }
+
     func testAnErrorWithoutAnOperatingSystemReasonKeepsItsOwnDescription() {
         struct Refusal: LocalizedError { var errorDescription: String? { "refused by the test" } }
         XCTAssertEqual(fileFailureReason(Refusal()), "refused by the test")

@@ -1,29 +1,33 @@
 import Foundation
-import OutcomesStore
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// Throwaway folders for embedded clusters: short paths under /tmp, reachable by
-/// the server account, and removed (server stopped first) when the process exits.
+/// Throwaway folders for embedded clusters (the tests', the benchmarks'): short paths under
+/// /tmp, reachable by the server account, and removed (server stopped first) when the process
+/// exits, also on Ctrl-C or `kill`.
 ///
-/// Every folder is `/tmp/oc-XXXXXX` (a PostgreSQL socket path must stay under
-/// about 107 bytes) and holds an `owner.pid` marker naming the test process.
-/// A test process killed before it could clean up (SIGKILL, a crash) leaves its
-/// folder and server behind; the next test process removes every such folder
-/// whose owner is gone, so servers never accumulate.
+/// Every folder is `/tmp/oc-XXXXXX` or `/tmp/ob-XXXXXX` (a PostgreSQL socket path must stay
+/// under about 107 bytes) and holds an `owner.pid` marker naming the process that made it. A
+/// process killed before it could clean up (SIGKILL, a crash) leaves its folder and server
+/// behind; the next process that makes one removes every such folder whose owner is gone, so
+/// servers (and a benchmark's gigabytes of extracts) never accumulate.
 public enum ScratchHome {
-    static let prefix = "/tmp/oc-"
+    /// Tests' folders and benchmarks' apart: `make test` clears every test folder before it starts.
+    public enum Use: String, CaseIterable, Sendable {
+        case test = "/tmp/oc-"
+        case benchmark = "/tmp/ob-"
+    }
     static let marker = "owner.pid"
     /// Folders to destroy at exit.
     private static let registered = Locked<[URL]>([])
     private static let setUp = Locked(false)
 
     /// Creates a fresh folder and arranges for it (and any cluster in it) to be destroyed at exit.
-    public static func make() throws -> URL {
+    public static func make(for use: Use = .test) throws -> URL {
         installExitHandlers()
-        var template = Array("\(prefix)XXXXXX".utf8CString)
+        var template = Array("\(use.rawValue)XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
         }
@@ -88,11 +92,11 @@ public enum ScratchHome {
     /// `setUp`'s lock, once, and never read, which makes `nonisolated(unsafe)` safe.
     nonisolated(unsafe) private static var signalSources: [any DispatchSourceSignal] = []
 
-    /// Removes folders left by test processes that no longer exist.
+    /// Removes folders left by processes that no longer exist.
     private static func removeAbandoned() {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: "/tmp") else { return }
-        for name in names where "/tmp/\(name)".hasPrefix(prefix) {
+        for name in names where Use.allCases.contains(where: { "/tmp/\(name)".hasPrefix($0.rawValue) }) {
             let home = URL(fileURLWithPath: "/tmp/\(name)", isDirectory: true)
             guard let text = try? String(contentsOf: home.appendingPathComponent(marker), encoding: .utf8),
                 let owner = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
