@@ -123,9 +123,12 @@ public struct EmbeddedCluster: Sendable {
     /// Stops the server and deletes the whole folder (test clusters).
     public func destroy() throws {
         try? stop()
-        if FileManager.default.fileExists(atPath: home.path) {
-            try FileManager.default.removeItem(at: home)
-        }
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: home.path) else { return }
+        // Moved aside first (same folder, same name start), so that a thread still writing into the home, as
+        // a benchmark interrupted while it writes its extracts, cannot recreate part of it during the removal.
+        let aside = home.deletingLastPathComponent().appendingPathComponent(home.lastPathComponent + ".removed")
+        try fm.removeItem(at: (try? fm.moveItem(at: home, to: aside)) == nil ? home : aside)
     }
 
     // MARK: Internals

@@ -79,7 +79,9 @@ public enum ScratchHome {
                 let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
                 source.setEventHandler {
                     ScratchHome.destroyAll()
-                    exit(128 + signalNumber)
+                    // _exit: the main thread, whose queries failed when the server stopped, may be in exit()
+                    // already, waiting in the atexit teardown; the status is the signal's either way.
+                    _exit(128 + signalNumber)
                 }
                 source.resume()
                 signalSources.append(source)
