@@ -47,8 +47,9 @@ public struct Synthesizer {
         AgencyPlan.allocate(total: total, weights: reference.counties.map(\.population), minimum: 1)
     }
 
-    /// The most youth one run writes (about 6 GB of extracts): a mistyped count must not fill the disk.
-    public static let maximumYouth = 10_000_000
+    /// The most youth one run writes: a million youth are about 7 GB of extracts (10,000 were 70 MB),
+    /// five times the largest benchmark; a mistyped count must not fill the disk.
+    public static let maximumYouth = 1_000_000
 
     /// `DIR/agencies.csv` plus one extract folder per agency (`DIR/<CODE>/`).
     public func writeStatewide(youth total: Int, to directory: URL) throws -> SynthSummary {

@@ -87,10 +87,10 @@ final class BenchCommandTests: XCTestCase {
     }
 
     func testTheYouthCountIsBounded() throws {
-        // Ten million youth write about 6 GB of extracts; one more is refused before anything starts.
-        let run = try runTool(binary, ["bench", "ingest", "--youth", "10000001"])
+        // A million youth write about 7 GB of extracts; one more is refused before anything starts.
+        let run = try runTool(binary, ["bench", "ingest", "--youth", "1000001"])
         XCTAssertEqual(run.status, 64, run.output)
-        XCTAssertTrue(run.output.contains("--youth must be at most 10000000 (got 10000001)."), run.output)
+        XCTAssertTrue(run.output.contains("--youth must be at most 1000000 (got 1000001)."), run.output)
         let demo = try runTool(binary, ["demo", "--youth", "0", "--home", "/nonexistent"])
         XCTAssertEqual(demo.status, 64, demo.output)
         XCTAssertTrue(demo.output.contains("--youth must be at least 1 (got 0)."), demo.output)
