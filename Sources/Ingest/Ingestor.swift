@@ -246,15 +246,25 @@ public struct Ingestor {
         }
     }
 
-    /// Youth link across uploads only while one secret hashes their identifiers: the first ingest records
-    /// the secret's fingerprint, and a later one with another secret (a lost secret file replaced by a new
-    /// one, say) stops before anything is stored. (Run as the owner, before the transaction acts for the
-    /// agency.)
+    /// Youth link across uploads only while one secret hashes their identifiers: the first ingest into a
+    /// database without identifiers records the secret's fingerprint, and a later one with another secret
+    /// (a lost secret file replaced by a new one, say) stops before anything is stored. A database that holds
+    /// identifiers hashed before fingerprints were recorded (migration 0013) needs the operator to vouch for
+    /// the secret once (`outcomes db secret --record`). (Run as the owner, before the transaction acts for
+    /// the agency.)
     private func requireTheRecordedSecret(on connection: PostgresConnection) throws {
         try connection.query(
-            "INSERT INTO core.hashing_secret (fingerprint) VALUES ($1) ON CONFLICT (singleton) DO NOTHING",
-            [hasher.fingerprint])
-        let recorded = try connection.query("SELECT fingerprint FROM core.hashing_secret").single()
+            """
+            INSERT INTO core.hashing_secret (fingerprint) SELECT $1 WHERE NOT EXISTS (SELECT FROM core.youth)
+            ON CONFLICT (singleton) DO NOTHING
+            """, [hasher.fingerprint])
+        guard let recorded = try connection.query("SELECT fingerprint FROM core.hashing_secret").rows.first else {
+            throw StoreError(
+                .configuration,
+                "This database holds identifiers hashed before the service recorded which secret it hashes with. "
+                    + "Check that the secret file in use ($OUTCOMES_SECRET_FILE, else secret.key in the outcomes "
+                    + "home folder) is the one they were hashed with, then record it once: outcomes db secret --record")
+        }
         guard try recorded.decode(String.self, "fingerprint") == hasher.fingerprint else {
             throw StoreError(
                 .configuration,
@@ -262,6 +272,26 @@ public struct Ingestor {
                     + "so no youth would link to earlier uploads; nothing was stored. Restore the original secret "
                     + "file from a backup ($OUTCOMES_SECRET_FILE, else secret.key in the outcomes home folder); "
                     + "if it had gone missing, this program created a new one in its place: replace that one.")
+        }
+    }
+
+    /// Records `hasher`'s secret as the database's, for a database whose identifiers were hashed before
+    /// fingerprints were recorded: the operator vouches that it is the secret they were hashed with.
+    /// Returns false when that secret is recorded already; another recorded secret is an error.
+    public static func recordSecret(of hasher: IdentifierHasher, in database: Database) throws -> Bool {
+        try database.withTransaction { connection in
+            let inserted = try connection.query(
+                "INSERT INTO core.hashing_secret (fingerprint) VALUES ($1) ON CONFLICT (singleton) DO NOTHING",
+                [hasher.fingerprint])
+            guard inserted.affectedRows == 0 else { return true }
+            let recorded = try connection.query("SELECT fingerprint FROM core.hashing_secret").single()
+            guard try recorded.decode(String.self, "fingerprint") == hasher.fingerprint else {
+                throw StoreError(
+                    .configuration,
+                    "Another secret is recorded for this database already, and a recorded secret cannot be replaced: "
+                        + "its identifiers were hashed with it. Use that secret's file.")
+            }
+            return false
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Ingest
 import OutcomesStore
 import PostgresClient
 
@@ -7,7 +8,7 @@ struct DB: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
         abstract: "Manage the embedded PostgreSQL cluster and the schema.",
-        subcommands: [Start.self, Stop.self, Status.self, Migrate.self]
+        subcommands: [Start.self, Stop.self, Status.self, Migrate.self, Secret.self]
     )
 
     /// Refuses cluster management when the operator pointed the program at another server.
@@ -105,6 +106,33 @@ struct DB: ParsableCommand {
                 } else {
                     for migration in applied { print("applied \(migration.fileName)") }
                 }
+            }
+        }
+    }
+
+    struct Secret: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record the secret in use as the one this database's identifiers are hashed with.",
+            discussion: """
+                Needed once, for a database that holds identifiers hashed before the service recorded its \
+                secret (an upgrade from before migration 0013): check first that the secret file in use is \
+                the one they were hashed with. A new database records its secret with its first ingest.
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Record the secret (required: the command changes what every later ingest accepts).")
+        var record = false
+
+        func validate() throws {
+            guard record else { throw ValidationError("Give --record to record the secret in use.") }
+        }
+
+        func run() throws {
+            try reportingFailures {
+                let recorded = try Ingestor.recordSecret(of: try global.identifierHasher(), in: try global.database())
+                print(
+                    recorded
+                        ? "Recorded the secret in use as this database's: ingests with any other secret are refused."
+                        : "This secret is recorded already; nothing changed.")
             }
         }
     }

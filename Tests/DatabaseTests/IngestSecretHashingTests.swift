@@ -172,4 +172,63 @@ final class IngestSecretHashingTests: IngestTestCase {
                 "TRUNCATE core.hashing_secret",
             ])
     }
+
+    func testADatabaseHashedBeforeFingerprintsNeedsItsSecretRecordedOnce() throws {
+        let db = try Self.makeDatabase()
+        let parent = try scratch()
+        let secret = parent.appendingPathComponent("secret.key")
+        try Data((testSecret + "\n").utf8).write(to: secret)
+        let other = parent.appendingPathComponent("other.key")
+        try Data("another-secret-4567\n".utf8).write(to: other)
+        func outcomes(_ arguments: [String], secret file: URL) throws -> (status: Int32, output: String) {
+            try runTool(
+                outcomesBinary.path, arguments + ["--database", db.conninfo],
+                environment: ["OUTCOMES_SECRET_FILE": file.path])
+        }
+        let first = try ExtractFiles.fixture().write(in: parent, name: "first")
+        XCTAssertEqual(try outcomes(["ingest", first.path, "--agency", "TEST-A"], secret: secret).status, 0)
+        // As a database upgraded from before migration 0013: identifiers stored, no fingerprint recorded.
+        try db.withConnection { c in
+            try c.execute(
+                script: """
+                    ALTER TABLE core.hashing_secret DISABLE TRIGGER keep_history;
+                    DELETE FROM core.hashing_secret;
+                    ALTER TABLE core.hashing_secret ENABLE TRIGGER keep_history;
+                    """)
+        }
+        let before = try tableCounts(db)
+
+        // Nothing says which secret hashed the stored identifiers: the ingest does not guess.
+        var later = try ExtractFiles.fixture()
+        later.setManifest(extractedOn: "2025-08-15")
+        let second = try later.write(in: parent, name: "second")
+        let refused = try outcomes(["ingest", second.path, "--agency", "TEST-A"], secret: secret)
+        XCTAssertEqual(refused.status, 78, refused.output)
+        XCTAssertTrue(
+            refused.output.contains(
+                "This database holds identifiers hashed before the service recorded which secret it hashes with. "
+                    + "Check that the secret file in use"),
+            refused.output)
+        XCTAssertTrue(refused.output.hasSuffix("then record it once: outcomes db secret --record\n"), refused.output)
+        XCTAssertEqual(try tableCounts(db), before)
+
+        XCTAssertEqual(try outcomes(["db", "secret"], secret: secret).status, 64, "--record is required")
+        let recorded = try outcomes(["db", "secret", "--record"], secret: secret)
+        XCTAssertEqual(recorded.status, 0, recorded.output)
+        XCTAssertEqual(
+            recorded.output,
+            "Recorded the secret in use as this database's: ingests with any other secret are refused.\n")
+        XCTAssertEqual(
+            try outcomes(["db", "secret", "--record"], secret: secret).output,
+            "This secret is recorded already; nothing changed.\n")
+        let replaced = try outcomes(["db", "secret", "--record"], secret: other)
+        XCTAssertEqual(replaced.status, 78, replaced.output)
+        XCTAssertTrue(replaced.output.contains("Another secret is recorded for this database already"), replaced.output)
+        XCTAssertEqual(
+            try string(db, "SELECT fingerprint FROM core.hashing_secret"),
+            "f91a38a5067a8596f7420238c780bf656c01975eedddec29154f5d4373a7c43f", "the first secret's, as computed above")
+
+        let accepted = try outcomes(["ingest", second.path, "--agency", "TEST-A"], secret: secret)
+        XCTAssertEqual(accepted.status, 0, accepted.output)
+    }
 }
