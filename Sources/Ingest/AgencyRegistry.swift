@@ -75,8 +75,9 @@ public struct AgencyRegistry: Sendable {
         try database.withTransaction { connection in
             let id = try Self.id(of: code, on: connection)
             // One change of an agency's counties at a time: two removals at once could each see the other's
-            // county still there and leave none.
-            try connection.query("SELECT FROM core.agency WHERE id = $1 FOR UPDATE", [id])
+            // county still there and leave none. (NO KEY: an ingest of the agency, whose rows refer to it,
+            // need not wait.)
+            try connection.query("SELECT FROM core.agency WHERE id = $1 FOR NO KEY UPDATE", [id])
             try Self.requireKnown(adding + removing, on: connection)
             try connection.query(
                 "INSERT INTO core.agency_county (agency_id, county_fips) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING",

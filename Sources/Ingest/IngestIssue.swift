@@ -1,3 +1,5 @@
+import Foundation
+
 /// One problem found in an extract: where it is and what was expected instead.
 ///
 /// `value` is nil for identifier columns (youth_key, linkage_id): their values
@@ -9,15 +11,42 @@ public struct IngestIssue: Codable, Equatable, Sendable, CustomStringConvertible
     public var column: String?
     public var value: String?
     public var expected: String
+    /// The value as an identifier would be read (trimmed of spaces and tabs), when it could be one: the
+    /// ingest withholds the value if it is one of the extract's identifiers. Never written anywhere.
+    var identifierCandidate: String?
+
+    enum CodingKeys: String, CodingKey { case file, record, column, value, expected }
+
+    /// Issues are equal when they say the same (the candidate is only a means to that).
+    public static func == (a: IngestIssue, b: IngestIssue) -> Bool {
+        (a.file, a.record, a.column, a.value, a.expected) == (b.file, b.record, b.column, b.value, b.expected)
+    }
 
     /// Text from the upload (a value, a header name, a zip entry's path) is made printable here, and
     /// values shortened, so the console, the `--report` file and the stored report show the same.
-    public init(file: String, record: Int? = nil, column: String? = nil, value: String? = nil, expected: String) {
+    /// `identifierCandidate` is for a value that reaches here already shortened (from SQL).
+    init(
+        file: String, record: Int? = nil, column: String? = nil, value: String? = nil, expected: String,
+        identifierCandidate: String?
+    ) {
         self.file = IngestIssue.printable(file)
         self.record = record
         self.column = column.map(IngestIssue.printable)
         self.value = value.map { IngestIssue.printable(IngestIssue.shortened($0)) }
         self.expected = expected
+        self.identifierCandidate = identifierCandidate
+    }
+
+    public init(file: String, record: Int? = nil, column: String? = nil, value: String? = nil, expected: String) {
+        self.init(
+            file: file, record: record, column: column, value: value, expected: expected,
+            identifierCandidate: value.flatMap(IngestIssue.identifierCandidate))
+    }
+
+    /// `value` trimmed of spaces and tabs, if that is shaped like a youth_key or linkage_id.
+    static func identifierCandidate(_ value: String) -> String? {
+        let trimmed = value.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+        return IdentifierHasher.isValid(ArraySlice(trimmed.utf8)) ? trimmed : nil
     }
 
     public var description: String {
@@ -70,7 +99,9 @@ public struct IssueList: Error, Sendable {
     /// Hides values that turned out to be identifiers of the extract, and says why nothing is shown.
     mutating func withhold(_ identifiers: Set<String>) {
         for index in listed.indices {
-            guard let value = listed[index].value, identifiers.contains(value) else { continue }
+            guard listed[index].value != nil, let candidate = listed[index].identifierCandidate,
+                identifiers.contains(candidate)
+            else { continue }
             listed[index].value = nil
             listed[index].expected += IssueList.withheldNote
         }

@@ -210,7 +210,9 @@ public struct Ingestor {
 
             let found = try connection.query(
                 """
-                SELECT file, rec, col, left(value, 81) AS value, expected, count(*) OVER () AS total
+                SELECT file, rec, col, left(value, 81) AS value, expected, count(*) OVER () AS total,
+                       CASE WHEN btrim(value, E' \\t') ~ '^[A-Za-z0-9_-]{1,64}$' THEN btrim(value, E' \\t') END
+                           AS identifier_candidate
                 FROM pg_temp.ingest_issue ORDER BY file_ord, rec, col_ord, expected LIMIT $1
                 """, [IssueList.cap])
             let sqlTotal = try found.rows.first?.decode(Int.self, "total") ?? 0
@@ -221,7 +223,8 @@ public struct Ingestor {
                         file: try row.decode(String.self, "file"), record: try row.decode(Int?.self, "rec"),
                         column: try row.decode(String?.self, "col"),
                         value: try row.decode(String?.self, "value"),
-                        expected: try row.decode(String.self, "expected"))
+                        expected: try row.decode(String.self, "expected"),
+                        identifierCandidate: try row.decode(String?.self, "identifier_candidate"))
                 })
             issues.sort(fileOrder: [ExtractManifest.fileName] + format.files.map(\.name))
 
@@ -275,6 +278,16 @@ public struct Ingestor {
         }
     }
 
+    /// Whether identifiers were hashed into this database already (or a secret recorded for it): then a
+    /// missing secret file must be restored, not created anew.
+    public static func holdsIdentifiers(in database: Database) throws -> Bool {
+        try database.withConnection { connection in
+            try connection.query(
+                "SELECT EXISTS (SELECT FROM core.youth) OR EXISTS (SELECT FROM core.hashing_secret) AS held"
+            ).single().decode(Bool.self, "held")
+        }
+    }
+
     /// Records `hasher`'s secret as the database's, for a database whose identifiers were hashed before
     /// fingerprints were recorded: the operator vouches that it is the secret they were hashed with.
     /// Returns false when that secret is recorded already; another recorded secret is an error.
@@ -301,7 +314,7 @@ public struct Ingestor {
     private func identifierValues(
         among issues: IssueList, stagedIn files: [ExtractFormat.File], on connection: PostgresConnection
     ) throws -> Set<String> {
-        let shown = Set(issues.listed.compactMap(\.value))
+        let shown = Set(issues.listed.filter { $0.value != nil }.compactMap(\.identifierCandidate))
         let staged = files.flatMap { file in
             file.columns.filter(\.isIdentifier).map { "SELECT \"\($0.name)\" FROM pg_temp.\(file.stageTable)" }
         }
@@ -311,10 +324,7 @@ public struct Ingestor {
         }
         guard !shown.isEmpty else { return [] }
         var byHash: [String: String] = [:]
-        for value in shown {
-            // As staged: an identifier is hashed without the spaces and tabs around it; a tab shows as U+FFFD.
-            byHash[hasher.hash(value.trimmingCharacters(in: CharacterSet(charactersIn: " \t\u{FFFD}")).utf8)] = value
-        }
+        for candidate in shown { byHash[hasher.hash(candidate.utf8)] = candidate }
         let found = try connection.query(
             "SELECT h FROM unnest($1::text[]) AS h WHERE h IN (\((staged + current).joined(separator: " UNION ALL ")))",
             [Array(byHash.keys)])

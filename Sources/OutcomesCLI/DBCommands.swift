@@ -128,7 +128,8 @@ struct DB: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let recorded = try Ingestor.recordSecret(of: try global.identifierHasher(), in: try global.database())
+                let database = try global.database()
+                let recorded = try Ingestor.recordSecret(of: try global.identifierHasher(for: database), in: database)
                 print(
                     recorded
                         ? "Recorded the secret in use as this database's: ingests with any other secret are refused."

@@ -36,7 +36,8 @@ struct DemoCommand: ParsableCommand {
                 "1/5 PostgreSQL ready (\(global.externalDatabase == nil ? "embedded cluster in \(global.homeURL.path)" : "given server"))."
             )
             let pipeline = Pipeline(
-                database: database, sqlDirectory: try global.sqlDirectory(), hasher: try global.identifierHasher())
+                database: database, sqlDirectory: try global.sqlDirectory(),
+                hasher: try global.identifierHasher(for: database))
             let data = global.homeURL.appendingPathComponent("demo-extracts-\(seed)-\(youth)")
             let summary = try pipeline.synthesize(youth: youth, seed: seed, to: data)
             progress(

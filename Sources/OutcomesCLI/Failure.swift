@@ -35,6 +35,7 @@ func reportingFailures(_ body: () throws -> Void) throws {
 }
 
 func fail(_ message: String, code: Int32) -> Never {
+    ScratchHome.holdIfInterrupted()
     printError("outcomes: \(message)")
     Foundation.exit(code)
 }

@@ -67,13 +67,23 @@ struct GlobalOptions: ParsableArguments {
         return database
     }
 
-    /// Hashes identifiers with the deployment secret ($OUTCOMES_SECRET_FILE, else `secret.key` in the home folder).
-    func identifierHasher() throws -> IdentifierHasher {
+    /// Hashes identifiers with the deployment secret ($OUTCOMES_SECRET_FILE, else `secret.key` in the home
+    /// folder). A missing secret is created only for a database that holds no identifiers yet: for any
+    /// other, a new secret would link no youth to earlier uploads, so the file must be restored instead.
+    func identifierHasher(for database: Database) throws -> IdentifierHasher {
         let file =
             environment["OUTCOMES_SECRET_FILE"].map { URL(fileURLWithPath: $0) }
             ?? homeURL.appendingPathComponent("secret.key")
+        if let secret = try SecretFile.read(at: file) { return IdentifierHasher(secret: secret) }
+        guard try !Ingestor.holdsIdentifiers(in: database) else {
+            throw StoreError(
+                .configuration,
+                "The secret file \(file.path) is missing, but this database holds identifiers hashed with a secret: "
+                    + "restore the file from a backup (a new secret would link no youth to earlier uploads), or "
+                    + "correct OUTCOMES_SECRET_FILE or the home folder if they point elsewhere than usual.")
+        }
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        return IdentifierHasher(secret: try SecretFile.readOrCreate(at: file, bytes: 32))
+        return IdentifierHasher(secret: try SecretFile.create(at: file, bytes: 32))
     }
 
     func sqlDirectory() throws -> URL {

@@ -46,7 +46,8 @@ struct IngestCommand: ParsableCommand {
         try reportingFailures {
             let database = try global.database()
             let ingestor = Ingestor(
-                database: database, hasher: try global.identifierHasher(), sqlDirectory: try global.sqlDirectory())
+                database: database, hasher: try global.identifierHasher(for: database),
+                sqlDirectory: try global.sqlDirectory())
             let outcome = try ingestor.ingest(path: path, agencyCode: agency)
             if let report {
                 do {

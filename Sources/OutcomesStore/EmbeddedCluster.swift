@@ -123,12 +123,12 @@ public struct EmbeddedCluster: Sendable {
     /// Stops the server and deletes the whole folder (test clusters).
     public func destroy() throws {
         try? stop()
+        // Another thread may still be writing into the home (a benchmark interrupted while it writes its
+        // extracts), so that a removal finds a folder not empty: it is tried again, three times at most.
         let fm = FileManager.default
-        guard fm.fileExists(atPath: home.path) else { return }
-        // Moved aside first (same folder, same name start), so that a thread still writing into the home, as
-        // a benchmark interrupted while it writes its extracts, cannot recreate part of it during the removal.
-        let aside = home.deletingLastPathComponent().appendingPathComponent(home.lastPathComponent + ".removed")
-        try fm.removeItem(at: (try? fm.moveItem(at: home, to: aside)) == nil ? home : aside)
+        for attempt in 1...3 where fm.fileExists(atPath: home.path) {
+            do { try fm.removeItem(at: home) } catch  where attempt < 3 {}
+        }
     }
 
     // MARK: Internals

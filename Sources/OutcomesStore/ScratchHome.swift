@@ -43,24 +43,38 @@ public enum ScratchHome {
         return url
     }
 
-    /// Stops the cluster in `home` (if any) and deletes the folder now.
+    /// Stops the cluster in `home` (if any) and deletes the folder now (never while a signal's teardown runs).
     public static func destroy(_ home: URL) {
-        try? EmbeddedCluster(home: home).destroy()
-        registered.withLock { $0.removeAll { $0 == home } }
+        tearingDown.withLock { _ in
+            try? EmbeddedCluster(home: home).destroy()
+            registered.withLock { $0.removeAll { $0 == home } }
+        }
     }
+
+    /// Called before reporting an error and exiting: when a signal is tearing the clusters down, the
+    /// error is only its consequence (a server that stopped), so this waits, without returning, for the
+    /// teardown to end the process with the signal's status.
+    public static func holdIfInterrupted() {
+        guard interrupted.withLock({ $0 }) else { return }
+        tearingDown.withLock { _ in }
+    }
+    private static let interrupted = Locked(false)
 
     /// Destroys every folder this process made and still has; runs at exit.
     ///
     /// The lock is held for the whole teardown: when a signal handler is tearing
     /// down and XCTest's main thread calls exit() meanwhile, the atexit call waits
     /// here instead of ending the process halfway through.
-    static func destroyAll() {
+    /// With `exitStatus`, the process ends with it while the lock is still held, so that no other thread
+    /// (the main one, in exit() after an error the teardown caused) ends it first with another status.
+    static func destroyAll(thenExit exitStatus: Int32? = nil) {
         tearingDown.withLock { _ in
             let homes = registered.withLock { homes -> [URL] in
                 defer { homes.removeAll() }
                 return homes
             }
             for home in homes { try? EmbeddedCluster(home: home).destroy() }
+            if let exitStatus { _exit(exitStatus) }
         }
     }
     private static let tearingDown = Locked(())
@@ -78,10 +92,8 @@ public enum ScratchHome {
                 signal(signalNumber, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
                 source.setEventHandler {
-                    ScratchHome.destroyAll()
-                    // _exit: the main thread, whose queries failed when the server stopped, may be in exit()
-                    // already, waiting in the atexit teardown; the status is the signal's either way.
-                    _exit(128 + signalNumber)
+                    interrupted.withLock { $0 = true }
+                    ScratchHome.destroyAll(thenExit: 128 + signalNumber)
                 }
                 source.resume()
                 signalSources.append(source)

@@ -8,19 +8,28 @@ import Foundation
 public enum SecretFile {
     /// Reads the secret, creating it with `bytes` random bytes (hex) on first use.
     public static func readOrCreate(at url: URL, bytes: Int) throws -> String {
-        if FileManager.default.fileExists(atPath: url.path) {
-            guard let existing = try? String(contentsOf: url, encoding: .utf8) else {
-                throw StoreError(
-                    .configuration,
-                    "Cannot read the secret file \(url.path): it must be a text file readable by the user running "
-                        + "outcomes (check its owner and mode, 0600).")
-            }
-            let value = existing.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !value.isEmpty else {
-                throw StoreError(.configuration, "The secret file \(url.path) is empty; restore it from a backup.")
-            }
-            return value
+        if let existing = try read(at: url) { return existing }
+        return try create(at: url, bytes: bytes)
+    }
+
+    /// Reads the secret; nil when there is no file.
+    public static func read(at url: URL) throws -> String? {
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        guard let existing = try? String(contentsOf: url, encoding: .utf8) else {
+            throw StoreError(
+                .configuration,
+                "Cannot read the secret file \(url.path): it must be a text file readable by the user running "
+                    + "outcomes (check its owner and mode, 0600).")
         }
+        let value = existing.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !value.isEmpty else {
+            throw StoreError(.configuration, "The secret file \(url.path) is empty; restore it from a backup.")
+        }
+        return value
+    }
+
+    /// Creates the file with `bytes` random bytes (hex), owner-only; refuses to replace one.
+    public static func create(at url: URL, bytes: Int) throws -> String {
         var generator = SystemRandomNumberGenerator()
         let value = (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }
             .joined()

@@ -145,7 +145,7 @@ final class AgencyCommandTests: IngestTestCase {
         let process = Process()
         try db.withTransaction { other in
             // Another change is under way and not yet committed: what `agency counties --remove 06001` does.
-            try other.query("SELECT FROM core.agency WHERE id = $1 FOR UPDATE", [testA])
+            try other.query("SELECT FROM core.agency WHERE id = $1 FOR NO KEY UPDATE", [testA])
             try other.query("DELETE FROM core.agency_county WHERE agency_id = $1 AND county_fips = '06001'", [testA])
             // Meanwhile the other county is removed. Without waiting for the first change, this one would
             // still see 06001 and both would commit, leaving TEST-A no county at all.

@@ -21,9 +21,16 @@ final class BenchCommandTests: XCTestCase {
         }
     }
 
+    /// Every benchmark scratch folder there is now.
+    private func benchmarkFolders() throws -> Set<String> {
+        Set(try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.hasPrefix("ob-") })
+    }
+
     func testPrintsEachFigureAndRemovesItsCluster() throws {
+        let before = try benchmarkFolders()
         let run = try runTool(binary, ["bench", "ingest", "--youth", "30", "--seed", "3"])
         XCTAssertEqual(run.status, 0, run.output)
+        XCTAssertEqual(try benchmarkFolders().subtracting(before), [], "its scratch folder is removed")
         // Every extract of the 143 agencies, the phases, the floor, the ratio, the bound and the memory.
         for line in [
             "bench ingest: 30 youth, 143 extracts", "  ours (validated, all or nothing): ",
@@ -78,7 +85,9 @@ final class BenchCommandTests: XCTestCase {
 
         XCTAssertEqual(kill(pid, SIGTERM), 0)
         process.waitUntilExit()
+        // The signal's status, and no error caused by the teardown itself (the server it stopped).
         XCTAssertEqual(process.terminationStatus, 128 + SIGTERM)
+        XCTAssertFalse((try String(contentsOf: log, encoding: .utf8)).contains("outcomes:"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: "/tmp/\(folder)"), "the scratch folder is removed")
         // Stopped: gone, or a zombie that nobody reaps (the state after the name in /proc/PID/stat is Z).
         let stat = try? String(contentsOfFile: "/proc/\(server)/stat", encoding: .utf8)

@@ -653,8 +653,10 @@ final class IngestLifecycleTests: IngestTestCase {
         swapped.replace(
             "youth.csv", record: 0,
             with: "county_fips,linkage_id,youth_key,birth_month,gender,race_ethnicity,race_source")
-        // A tab before the first key: shown as U+FFFD, it must not let the key through.
+        // A tab before the first key (shown as U+FFFD) and 80 spaces after the second (the value shown is cut
+        // to 77 characters and "…") must not let the keys through.
         swapped.set("youth.csv", record: 1, "county_fips", "\tYKq7Zt01")
+        swapped.set("youth.csv", record: 2, "county_fips", "YKq7Zt02" + String(repeating: " ", count: 80))
         let first = try ingest(swapped, into: db)
         XCTAssertEqual(first.status, .rejected)
         XCTAssertEqual(first.issues.total, 3 + 1 + 24)

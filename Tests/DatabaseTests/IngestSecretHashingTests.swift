@@ -141,9 +141,19 @@ final class IngestSecretHashingTests: IngestTestCase {
             "f91a38a5067a8596f7420238c780bf656c01975eedddec29154f5d4373a7c43f")
         let before = try tableCounts(db)
 
-        // The secret file is lost: the program makes a new one, whose hashes would link no youth to the
-        // first upload. The ingest stops with a configuration error and stores nothing, not even a rejection.
+        // The secret file is lost. A new one would hash every youth to values that link to no earlier upload:
+        // none is made, and the ingest stops with a configuration error, storing nothing, not even a rejection.
         try FileManager.default.removeItem(at: secret)
+        let missing = try ingest(second)
+        XCTAssertEqual(missing.status, 78, missing.output)
+        XCTAssertTrue(
+            missing.output.contains(
+                "The secret file \(secret.path) is missing, but this database holds identifiers hashed with a "
+                    + "secret: restore the file from a backup"),
+            missing.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: secret.path), "no new secret was made")
+        // Another secret in its place (a new one made by hand, another deployment's): refused likewise.
+        try Data("another-secret-4567\n".utf8).write(to: secret)
         let refused = try ingest(second)
         XCTAssertEqual(refused.status, 78, refused.output)
         XCTAssertTrue(
@@ -152,7 +162,6 @@ final class IngestSecretHashingTests: IngestTestCase {
                     + "so no youth would link to earlier uploads; nothing was stored. Restore the original secret "
                     + "file from a backup"),
             refused.output)
-        XCTAssertTrue(FileManager.default.fileExists(atPath: secret.path), "a new secret was made")
         XCTAssertEqual(try tableCounts(db), before)
 
         // Restored from the backup, the same upload is accepted, its youth hashed as before.
@@ -213,6 +222,13 @@ final class IngestSecretHashingTests: IngestTestCase {
         XCTAssertEqual(try tableCounts(db), before)
 
         XCTAssertEqual(try outcomes(["db", "secret"], secret: secret).status, 64, "--record is required")
+        // A missing secret file is not recorded (it would be a new secret made up on the spot).
+        let absent = parent.appendingPathComponent("absent.key")
+        let notMade = try outcomes(["db", "secret", "--record"], secret: absent)
+        XCTAssertEqual(notMade.status, 78, notMade.output)
+        XCTAssertTrue(notMade.output.contains("The secret file \(absent.path) is missing"), notMade.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: absent.path))
+        XCTAssertEqual(try integer(db, "SELECT count(*) FROM core.hashing_secret"), 0)
         let recorded = try outcomes(["db", "secret", "--record"], secret: secret)
         XCTAssertEqual(recorded.status, 0, recorded.output)
         XCTAssertEqual(

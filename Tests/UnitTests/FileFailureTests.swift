@@ -24,13 +24,15 @@ final class FileFailureTests: XCTestCase {
         }
     }
 
-    func testAMissingFileIsNotCalledAWriteProblem() {
-        // As the ingest reports a missing extract: a read error with a path and no system reason. The path's
-        // nearest existing folder says nothing about it (it used to be "no permission to write in /" for a
-        // user who may not write there).
-        let error = CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: "/nonexistent/typo/extract.zip"])
+    func testAMissingFileIsNotCalledAWriteProblem() throws {
+        // As the ingest reports a missing extract: a read error with a path and no system reason. What the
+        // path's nearest existing part is says nothing about a read (here a file: it used to be called "a
+        // file, not a folder"; for a user who may not write in the folder, "no permission to write").
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("file-failure-\(UUID().uuidString)")
+        XCTAssertTrue(FileManager.default.createFile(atPath: file.path, contents: Data("x".utf8)))
+        defer { try? FileManager.default.removeItem(at: file) }
+        let error = CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: file.path + "/typo/extract.zip"])
         XCTAssertEqual(fileFailureReason(error), error.localizedDescription)
-        XCTAssertFalse(fileFailureReason(error).contains("write"))
     }
 
     func testAnErrorWithoutAnOperatingSystemReasonKeepsItsOwnDescription() {
