@@ -24,29 +24,23 @@ public struct IngestIssue: Codable, Equatable, Sendable, CustomStringConvertible
 
     /// Text from the upload (a value, a header name, a zip entry's path) is made printable here, and
     /// values shortened, so the console, the `--report` file and the stored report show the same.
-    /// `identifierCandidate` is for a value that reaches here already shortened (from SQL).
+    /// `valueAsRead` is the value before any shortening, when it reaches here already cut (from SQL).
     init(
         file: String, record: Int? = nil, column: String? = nil, value: String? = nil, expected: String,
-        identifierCandidate: String?
+        valueAsRead: String?
     ) {
         self.file = IngestIssue.printable(file)
         self.record = record
         self.column = column.map(IngestIssue.printable)
         self.value = value.map { IngestIssue.printable(IngestIssue.shortened($0)) }
         self.expected = expected
-        self.identifierCandidate = identifierCandidate
+        // As an identifier is read: without the spaces and tabs around it.
+        let trimmed = valueAsRead?.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+        identifierCandidate = trimmed.flatMap { IdentifierHasher.isValid(ArraySlice($0.utf8)) ? $0 : nil }
     }
 
     public init(file: String, record: Int? = nil, column: String? = nil, value: String? = nil, expected: String) {
-        self.init(
-            file: file, record: record, column: column, value: value, expected: expected,
-            identifierCandidate: value.flatMap(IngestIssue.identifierCandidate))
-    }
-
-    /// `value` trimmed of spaces and tabs, if that is shaped like a youth_key or linkage_id.
-    static func identifierCandidate(_ value: String) -> String? {
-        let trimmed = value.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
-        return IdentifierHasher.isValid(ArraySlice(trimmed.utf8)) ? trimmed : nil
+        self.init(file: file, record: record, column: column, value: value, expected: expected, valueAsRead: value)
     }
 
     public var description: String {
@@ -99,9 +93,7 @@ public struct IssueList: Error, Sendable {
     /// Hides values that turned out to be identifiers of the extract, and says why nothing is shown.
     mutating func withhold(_ identifiers: Set<String>) {
         for index in listed.indices {
-            guard listed[index].value != nil, let candidate = listed[index].identifierCandidate,
-                identifiers.contains(candidate)
-            else { continue }
+            guard let candidate = listed[index].identifierCandidate, identifiers.contains(candidate) else { continue }
             listed[index].value = nil
             listed[index].expected += IssueList.withheldNote
         }

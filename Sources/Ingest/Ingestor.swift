@@ -211,8 +211,7 @@ public struct Ingestor {
             let found = try connection.query(
                 """
                 SELECT file, rec, col, left(value, 81) AS value, expected, count(*) OVER () AS total,
-                       CASE WHEN btrim(value, E' \\t') ~ '^[A-Za-z0-9_-]{1,64}$' THEN btrim(value, E' \\t') END
-                           AS identifier_candidate
+                       left(btrim(value, E' \\t'), 65) AS value_as_read
                 FROM pg_temp.ingest_issue ORDER BY file_ord, rec, col_ord, expected LIMIT $1
                 """, [IssueList.cap])
             let sqlTotal = try found.rows.first?.decode(Int.self, "total") ?? 0
@@ -224,7 +223,7 @@ public struct Ingestor {
                         column: try row.decode(String?.self, "col"),
                         value: try row.decode(String?.self, "value"),
                         expected: try row.decode(String.self, "expected"),
-                        identifierCandidate: try row.decode(String?.self, "identifier_candidate"))
+                        valueAsRead: try row.decode(String?.self, "value_as_read"))
                 })
             issues.sort(fileOrder: [ExtractManifest.fileName] + format.files.map(\.name))
 
@@ -273,8 +272,8 @@ public struct Ingestor {
                 .configuration,
                 "The secret used to hash identifiers is not the one this database's identifiers were hashed with, "
                     + "so no youth would link to earlier uploads; nothing was stored. Restore the original secret "
-                    + "file from a backup ($OUTCOMES_SECRET_FILE, else secret.key in the outcomes home folder); "
-                    + "if it had gone missing, this program created a new one in its place: replace that one.")
+                    + "file from a backup ($OUTCOMES_SECRET_FILE, else secret.key in the outcomes home folder) in "
+                    + "place of this one.")
         }
     }
 
@@ -314,7 +313,8 @@ public struct Ingestor {
     private func identifierValues(
         among issues: IssueList, stagedIn files: [ExtractFormat.File], on connection: PostgresConnection
     ) throws -> Set<String> {
-        let shown = Set(issues.listed.filter { $0.value != nil }.compactMap(\.identifierCandidate))
+        let shown = Set(issues.listed.compactMap(\.identifierCandidate))
+        guard !shown.isEmpty else { return [] }
         let staged = files.flatMap { file in
             file.columns.filter(\.isIdentifier).map { "SELECT \"\($0.name)\" FROM pg_temp.\(file.stageTable)" }
         }
@@ -322,7 +322,6 @@ public struct Ingestor {
             "SELECT y.\(column) FROM core.youth y JOIN core.current_extract c USING (extract_id) "
                 + "WHERE c.agency_id = core.session_agency()"
         }
-        guard !shown.isEmpty else { return [] }
         var byHash: [String: String] = [:]
         for candidate in shown { byHash[hasher.hash(candidate.utf8)] = candidate }
         let found = try connection.query(
