@@ -199,6 +199,12 @@ class IngestTestCase: XCTestCase {
         }
     }
 
+    /// Makes a zip as agencies do: `/usr/bin/zip -q ARGUMENTS` run in `folder`, which must succeed.
+    func runZip(_ arguments: [String], in folder: URL, file: StaticString = #filePath, line: UInt = #line) throws {
+        let made = try runTool("/usr/bin/zip", ["-q"] + arguments, in: folder)
+        XCTAssertEqual(made.status, 0, made.output, file: file, line: line)
+    }
+
     /// Each statement, run as the owner, is refused as a change of history (23001, core.keep_history()).
     func assertKeptAsHistory(
         _ db: Database, refusing statements: [String], file: StaticString = #filePath, line: UInt = #line
