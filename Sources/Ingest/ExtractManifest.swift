@@ -12,9 +12,16 @@ public struct ExtractManifest: Equatable, Sendable {
     public var agencyCode: String
     public var extractedOn: PostgresDate
 
+    /// What a refused extract.json still tells: its problems, and extracted_on when that field itself is
+    /// right, so that the records are still held to it and every problem of the upload is reported at once.
+    public struct Refusal: Error, Sendable {
+        public var issues: IssueList
+        public var extractedOn: PostgresDate?
+    }
+
     /// Parses and checks extract.json, returning every problem found at once. `today` bounds
     /// extracted_on: an extract cannot have been produced later.
-    public static func parse(_ data: Data, today: PostgresDate) -> Result<ExtractManifest, IssueList> {
+    public static func parse(_ data: Data, today: PostgresDate) -> Result<ExtractManifest, Refusal> {
         var issues = IssueList()
         func issue(_ column: String?, _ value: String?, _ expected: String) {
             issues.append(IngestIssue(file: fileName, column: column, value: value, expected: expected))
@@ -23,14 +30,14 @@ public struct ExtractManifest: Equatable, Sendable {
             issue(
                 nil, nil,
                 "extract.json is larger than 64 KiB; it should hold only format_version, agency_code and extracted_on")
-            return .failure(issues)
+            return .failure(Refusal(issues: issues))
         }
         guard let object = try? JSONSerialization.jsonObject(with: data), let fields = object as? [String: Any] else {
             issue(
                 nil, nil,
                 "a JSON object such as {\"format_version\": 1, \"agency_code\": \"LA-DCFS\", \"extracted_on\": \"2025-07-15\"}"
             )
-            return .failure(issues)
+            return .failure(Refusal(issues: issues))
         }
         let known: Set = ["format_version", "agency_code", "extracted_on"]
         for key in fields.keys.sorted() where !known.contains(key) {
@@ -70,7 +77,9 @@ public struct ExtractManifest: Equatable, Sendable {
         case nil: issue("extracted_on", nil, "extracted_on is required: the date the extract was produced (YYYY-MM-DD)")
         case let other?: issue("extracted_on", jsonText(other), "a date YYYY-MM-DD, as a string")
         }
-        guard issues.isEmpty, let version, let agency, let extractedOn else { return .failure(issues) }
+        guard issues.isEmpty, let version, let agency, let extractedOn else {
+            return .failure(Refusal(issues: issues, extractedOn: extractedOn))
+        }
         return .success(ExtractManifest(formatVersion: version, agencyCode: agency, extractedOn: extractedOn))
     }
 }

@@ -9,7 +9,7 @@ final class ExtractManifestTests: XCTestCase {
     /// Today is 2026-11-24 for these tests, so that the bound on extracted_on does not move.
     private let today = PostgresDate(year: 2026, month: 11, day: 24)
 
-    private func parse(_ text: String) -> Result<ExtractManifest, IssueList> {
+    private func parse(_ text: String) -> Result<ExtractManifest, ExtractManifest.Refusal> {
         ExtractManifest.parse(Data(text.utf8), today: today)
     }
 
@@ -19,7 +19,8 @@ final class ExtractManifestTests: XCTestCase {
         case .success(let manifest):
             XCTFail("accepted: \(manifest)", file: file, line: line)
             return []
-        case .failure(let list):
+        case .failure(let refusal):
+            let list = refusal.issues
             XCTAssertEqual(list.total, list.listed.count, file: file, line: line)
             for issue in list.listed {
                 XCTAssertEqual(issue.file, "extract.json", file: file, line: line)
@@ -144,8 +145,30 @@ final class ExtractManifestTests: XCTestCase {
 
     func testNotUTF8() {
         let found = ExtractManifest.parse(Data([0x7B, 0xFF, 0xFE, 0x7D]), today: today)
-        guard case .failure(let list) = found else { return XCTFail("accepted") }
-        XCTAssertEqual(list.total, 1)
+        guard case .failure(let refusal) = found else { return XCTFail("accepted") }
+        XCTAssertEqual(refusal.issues.total, 1)
+    }
+
+    func testARefusedManifestStillGivesARightExtractedOn() {
+        // The records are held to extracted_on whatever else is wrong: an unknown field, another version, no
+        // agency code. A date that is itself wrong gives none (the records are then held to no date).
+        for (text, date) in [
+            (
+                #"{"format_version": 1, "agency_code": "LA-DCFS", "extracted_on": "2024-02-29", "comment": "x"}"#,
+                PostgresDate(year: 2024, month: 2, day: 29)
+            ),
+            (#"{"format_version": 2, "extracted_on": "2025-07-15"}"#, PostgresDate(year: 2025, month: 7, day: 15)),
+            (#"{"format_version": 2, "agency_code": "LA-DCFS", "extracted_on": "2025-02-30"}"#, nil),
+            (#"{"format_version": 2, "agency_code": "LA-DCFS", "extracted_on": "2026-11-25"}"#, nil),
+            (#"{"format_version": 2, "agency_code": "LA-DCFS", "extracted_on": 20250715}"#, nil),
+            ("[1]", nil),
+        ] {
+            guard case .failure(let refusal) = parse(text) else {
+                XCTFail("accepted: \(text)")
+                continue
+            }
+            XCTAssertEqual(refusal.extractedOn, date, text)
+        }
     }
 
     func testTooLarge() {
