@@ -58,7 +58,8 @@ BEGIN
             rule := CASE c.kind
                 WHEN 'identifier' THEN format(
                     'WHEN {cell} = %L THEN %L', 'invalid',
-                    '1 to 64 characters of A-Z, a-z, 0-9, _ and - (the value is not shown: identifiers never appear in reports)')
+                    '1 to 64 characters of A-Z, a-z, 0-9, _ and -, not the word NULL (leave the cell empty when there is none; '
+                    || 'the value is not shown: identifiers never appear in reports)')
                 WHEN 'fips' THEN format(
                     'WHEN {cell} <> ALL (%L::text[]) THEN %L', (SELECT array_agg(fips::text) FROM ref.county),
                     'the five-digit FIPS code of a California county, 06001 to 06115')
@@ -86,7 +87,11 @@ BEGIN
                     'WHEN {cell} !~ ''^[0-9]{1,9}(\.[0-9]{1,6})?$'' THEN %L', 'a number from 0 to 999999999, with at most 6 decimals, e.g. 4 or 2.5')
                 WHEN 'item' THEN format(
                     'WHEN {cell} !~ ''^[A-Za-z0-9_.]{1,64}$'' THEN %L', 'an item code of 1 to 64 letters, digits, _ and . (e.g. 7 or behavioral.depression)')
-                WHEN 'text' THEN format('WHEN length({cell}) > 64 THEN %L', 'at most 64 characters')
+                WHEN 'text' THEN format(
+                    'WHEN {cell} ~ ''[\r\n]'' THEN %L WHEN length({cell}) > 64 THEN %L',
+                    'a value on one line: a line break inside a value usually means that a stray double quote (") '
+                    || 'opened a quoted value that ran on over the next records; remove the stray quote',
+                    'at most 64 characters')
                 WHEN 'domain' THEN format('WHEN {cell} !~ ''^(1[0-3]|[1-9])$'' THEN %L', 'an outcome domain number, 1 to 13')
             END;
             rule := format('CASE WHEN nullif({cell}, '''') IS NULL THEN %s %s END',

@@ -31,11 +31,54 @@ public struct IdentifierHasher {
 
     /// 1–64 characters of A-Z a-z 0-9 _ - (the format's rule for youth_key and linkage_id).
     public static func isValid(_ identifier: ArraySlice<UInt8>) -> Bool {
-        guard (1...64).contains(identifier.count) else { return false }
-        return identifier.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        (1...maximumLength).contains(identifier.count) && identifier.allSatisfy(isIdentifierByte)
+    }
+
+    static let maximumLength = 64
+
+    private static func isIdentifierByte(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            || isSeparator(byte)
+    }
+
+    private static func isSeparator(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+    }
+
+    /// How many stretches of one text are worth hashing to look for identifiers in it.
+    static let candidateLimit = 256
+
+    /// The stretches of `text` where an identifier may be written inside it (a record swallowed by a stray
+    /// quote, a key built into a goal_id): each run of A-Z a-z 0-9 _ -, and within a run each join of
+    /// neighbouring pieces between `-` and `_`, of at most 64 characters. An identifier glued to other letters
+    /// or digits is not found. Nil when the text holds more than `candidateLimit` of them.
+    static func candidates(in text: some StringProtocol) -> Set<String>? {
+        let bytes = Array(text.utf8)
+        var found = Set<String>()
+        var start = 0
+        while start < bytes.count {
+            guard isIdentifierByte(bytes[start]) else {
+                start += 1
+                continue
+            }
+            var end = start
+            while end < bytes.count, isIdentifierByte(bytes[end]) { end += 1 }
+            // A piece begins where the run does or after a separator, and ends where the run does or before one.
+            var begins = [start]
+            var ends = [end]
+            for position in start..<end where isSeparator(bytes[position]) {
+                if position > start { ends.append(position) }
+                if position + 1 < end { begins.append(position + 1) }
+            }
+            for begin in begins {
+                for finish in ends where finish > begin && finish - begin <= maximumLength {
+                    found.insert(String(decoding: bytes[begin..<finish], as: UTF8.self))
+                    if found.count > candidateLimit { return nil }
+                }
+            }
+            start = end
         }
+        return found
     }
 }
 

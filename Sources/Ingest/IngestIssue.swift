@@ -11,9 +11,9 @@ public struct IngestIssue: Codable, Equatable, Sendable, CustomStringConvertible
     public var column: String?
     public var value: String?
     public var expected: String
-    /// The value as an identifier would be read (trimmed of spaces and tabs), when it could be one: the
-    /// ingest withholds the value if it is one of the extract's identifiers. Never written anywhere.
-    var identifierCandidate: String?
+    /// As much of the value as read as can show an identifier (what is shown, and an identifier that begins
+    /// there): the ingest withholds the value if it holds one of the extract's identifiers. Never written anywhere.
+    var valueAsRead: String?
 
     enum CodingKeys: String, CodingKey { case file, record, column, value, expected }
 
@@ -24,7 +24,8 @@ public struct IngestIssue: Codable, Equatable, Sendable, CustomStringConvertible
 
     /// Text from the upload (a value, a header name, a zip entry's path) is made printable here, and
     /// values shortened, so the console, the `--report` file and the stored report show the same.
-    /// `valueAsRead` is the value before any shortening, when it reaches here already cut (from SQL).
+    /// `valueAsRead` is the value before any shortening, when it reaches here already cut (from SQL: its
+    /// first `readLength` characters).
     init(
         file: String, record: Int? = nil, column: String? = nil, value: String? = nil, expected: String,
         valueAsRead: String?
@@ -34,10 +35,11 @@ public struct IngestIssue: Codable, Equatable, Sendable, CustomStringConvertible
         self.column = column.map(IngestIssue.printable)
         self.value = value.map { IngestIssue.printable(IngestIssue.shortened($0)) }
         self.expected = expected
-        // As an identifier is read: without the spaces and tabs around it.
-        let trimmed = valueAsRead?.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
-        identifierCandidate = trimmed.flatMap { IdentifierHasher.isValid(ArraySlice($0.utf8)) ? $0 : nil }
+        self.valueAsRead = valueAsRead.map { String($0.prefix(IngestIssue.readLength)) }
     }
+
+    /// What is shown of a value (at most 80 characters) and an identifier beginning in it.
+    static let readLength = 80 + IdentifierHasher.maximumLength
 
     public init(file: String, record: Int? = nil, column: String? = nil, value: String? = nil, expected: String) {
         self.init(file: file, record: record, column: column, value: value, expected: expected, valueAsRead: value)
@@ -57,14 +59,34 @@ public struct IngestIssue: Codable, Equatable, Sendable, CustomStringConvertible
     }
 
     /// Control characters (a NUL byte, a line break, a tab) become U+FFFD: a report stays one line per
-    /// issue, and PostgreSQL, which refuses NUL in text, can store it.
+    /// issue, and PostgreSQL, which refuses NUL in text, can store it. Blanks that look like a space or like
+    /// nothing (a no-break space, a zero-width space, a byte-order mark) are named, as <U+00A0>: an agency
+    /// told that "female" is refused must see what else the cell holds.
     static func printable(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
-        return String(String.UnicodeScalarView(text.unicodeScalars.map { isControl($0) ? "\u{FFFD}" : $0 }))
+        guard text.unicodeScalars.contains(where: { isControl($0) || isHidden($0) }) else { return text }
+        var shown = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) {
+                shown.append("\u{FFFD}")
+            } else if isHidden(scalar) {
+                shown.append(contentsOf: "<U+\(String(format: "%04X", scalar.value))>".unicodeScalars)
+            } else {
+                shown.append(scalar)
+            }
+        }
+        return String(shown)
     }
 
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || scalar.value == 0x7F
+    }
+
+    private static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .spaceSeparator: return scalar != " "
+        case .format, .lineSeparator, .paragraphSeparator: return true
+        default: return false
+        }
     }
 }
 
@@ -90,18 +112,39 @@ public struct IssueList: Error, Sendable {
 
     public var isEmpty: Bool { total == 0 }
 
-    /// Hides values that turned out to be identifiers of the extract, and says why nothing is shown.
+    /// Every stretch of the listed values that could be an identifier, to be looked up at once.
+    var identifierCandidates: Set<String> {
+        listed.reduce(into: []) { all, issue in
+            if let read = issue.valueAsRead { all.formUnion(IdentifierHasher.candidates(in: read) ?? []) }
+        }
+    }
+
+    /// Hides values that hold identifiers of the extract (`identifiers`, found among the candidates), or
+    /// too many stretches to look them all up, and says why nothing is shown.
     mutating func withhold(_ identifiers: Set<String>) {
         for index in listed.indices {
-            guard let candidate = listed[index].identifierCandidate, identifiers.contains(candidate) else { continue }
+            guard listed[index].value != nil, let read = listed[index].valueAsRead else { continue }
+            let note: String
+            if let candidates = IdentifierHasher.candidates(in: read) {
+                guard !candidates.isDisjoint(with: identifiers) else { continue }
+                let whole = read.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+                note = identifiers.contains(whole) ? IssueList.withheldNote : IssueList.withheldPartNote
+            } else {
+                note = IssueList.uncheckedNote
+            }
             listed[index].value = nil
-            listed[index].expected += IssueList.withheldNote
+            listed[index].expected += note
         }
     }
 
     static let withheldNote =
         " (the value is not shown: it is one of this extract's youth_key or linkage_id values; "
         + "check that the columns are in the header's order)"
+    static let withheldPartNote =
+        " (the value is not shown: it contains one of this extract's youth_key or linkage_id values; "
+        + "a stray double quote may have joined records into one value)"
+    static let uncheckedNote =
+        " (the value is not shown: it has too many parts to check that it holds no youth_key or linkage_id)"
 
     /// Orders the listed issues as an agency reads them: by file (format order), record, column.
     public mutating func sort(fileOrder: [String]) {

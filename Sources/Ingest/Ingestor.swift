@@ -136,7 +136,7 @@ public struct Ingestor {
             }
 
             var issues = source.issues
-            let manifest = readManifest(source, agencyCode: agencyCode, issues: &issues)
+            let extractedOn = readManifest(source, agencyCode: agencyCode, issues: &issues)
             let format = try ExtractFormat.load(from: connection)
             let known = Set(format.files.map(\.name) + [ExtractManifest.fileName])
             for name in source.files where !known.contains(name) {
@@ -190,7 +190,7 @@ public struct Ingestor {
 
             try connection.query(
                 "SELECT set_config('outcomes.extracted_on', $1, true), set_config('outcomes.youth_listed', $2, true)",
-                [manifest?.extractedOn.description ?? "infinity", youthListed.rawValue])
+                [extractedOn?.description ?? "infinity", youthListed.rawValue])
             phases.staging = Date().timeIntervalSince(started)
             started = Date()
             try connection.execute(script: validateSQL)
@@ -202,7 +202,7 @@ public struct Ingestor {
             // the savepoint back and records the extract as rejected instead.
             try connection.query("SAVEPOINT accept")
             let provisional = try recordExtract(
-                on: connection, agencyID: agencyID, source: source, manifest: manifest, present: present,
+                on: connection, agencyID: agencyID, source: source, extractedOn: extractedOn, present: present,
                 counts: counts, issues: IssueList())
             try connection.query("SELECT set_config('outcomes.extract_id', $1, true)", [String(provisional)])
             try connection.execute(script: acceptSQL)
@@ -211,9 +211,9 @@ public struct Ingestor {
             let found = try connection.query(
                 """
                 SELECT file, rec, col, left(value, 81) AS value, expected, count(*) OVER () AS total,
-                       left(btrim(value, E' \\t'), 65) AS value_as_read
+                       left(value, $2) AS value_as_read
                 FROM pg_temp.ingest_issue ORDER BY file_ord, rec, col_ord, expected LIMIT $1
-                """, [IssueList.cap])
+                """, [IssueList.cap, IngestIssue.readLength])
             let sqlTotal = try found.rows.first?.decode(Int.self, "total") ?? 0
             issues.add(
                 count: sqlTotal,
@@ -238,7 +238,7 @@ public struct Ingestor {
                         among: issues, stagedIn: format.files.filter { present.contains($0.name) },
                         on: connection))
                 extractID = try recordExtract(
-                    on: connection, agencyID: agencyID, source: source, manifest: manifest, present: present,
+                    on: connection, agencyID: agencyID, source: source, extractedOn: extractedOn, present: present,
                     counts: counts, issues: issues)
             }
             let status: IngestOutcome.Status = issues.isEmpty ? .accepted : .rejected
@@ -307,13 +307,13 @@ public struct Ingestor {
         }
     }
 
-    /// The shown values that are youth_key or linkage_id values of this extract or of the agency's current
-    /// snapshot, as when columns are swapped or mislabelled: each is hashed like an identifier and looked up
-    /// among those hashes.
+    /// The youth_key or linkage_id values of this extract or of the agency's current snapshot that the shown
+    /// values hold, as when columns are swapped or mislabelled, or a stray quote joins records: every stretch
+    /// of a value that could be an identifier is hashed like one and looked up among those hashes.
     private func identifierValues(
         among issues: IssueList, stagedIn files: [ExtractFormat.File], on connection: PostgresConnection
     ) throws -> Set<String> {
-        let shown = Set(issues.listed.compactMap(\.identifierCandidate))
+        let shown = issues.identifierCandidates
         guard !shown.isEmpty else { return [] }
         let staged = files.flatMap { file in
             file.columns.filter(\.isIdentifier).map { "SELECT \"\($0.name)\" FROM pg_temp.\(file.stageTable)" }
@@ -332,7 +332,7 @@ public struct Ingestor {
 
     /// Writes the extract's row: accepted when `issues` is empty, else rejected with its report.
     private func recordExtract(
-        on connection: PostgresConnection, agencyID: Int, source: ExtractSource, manifest: ExtractManifest?,
+        on connection: PostgresConnection, agencyID: Int, source: ExtractSource, extractedOn: PostgresDate?,
         present: [String], counts: [String: Int], issues: IssueList
     ) throws -> Int64 {
         let report = try JSONEncoder.sorted.encode(
@@ -344,23 +344,24 @@ public struct Ingestor {
             """,
             [
                 agencyID, source.sha256, issues.isEmpty ? "accepted" : "rejected", source.displayName,
-                manifest?.extractedOn, present,
+                extractedOn, present,
                 String(decoding: try JSONEncoder.sorted.encode(counts), as: UTF8.self), issues.total,
                 String(decoding: report, as: UTF8.self),
             ])
         return try inserted.single().decode(Int64.self, "id")
     }
 
-    private func readManifest(_ source: ExtractSource, agencyCode: String, issues: inout IssueList) -> ExtractManifest?
-    {
+    /// Reads extract.json into `issues`, returning extracted_on whenever that field is right, even when others
+    /// are not: the records are held to it all the same.
+    private func readManifest(_ source: ExtractSource, agencyCode: String, issues: inout IssueList) -> PostgresDate? {
         guard source.files.contains(ExtractManifest.fileName),
             let data = FileManager.default.contents(
                 atPath: source.folder.appendingPathComponent(ExtractManifest.fileName).path)
         else { return nil }
         switch ExtractManifest.parse(data, today: .today()) {
-        case .failure(let problems):
-            issues.add(count: problems.total, listing: problems.listed)
-            return nil
+        case .failure(let refusal):
+            issues.add(count: refusal.issues.total, listing: refusal.issues.listed)
+            return refusal.extractedOn
         case .success(let manifest):
             if manifest.agencyCode.uppercased() != agencyCode.uppercased() {
                 issues.append(
@@ -369,7 +370,7 @@ public struct Ingestor {
                         expected:
                             "the agency this upload is for (\(agencyCode)); an agency uploads only its own extracts"))
             }
-            return manifest
+            return manifest.extractedOn
         }
     }
 }

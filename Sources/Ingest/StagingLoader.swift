@@ -111,7 +111,7 @@ struct StagingLoader {
         // A header cell with a digit may be an identifier (no column name of the format has one), from
         // a record run into the header: its position is named, not its text.
         func shown(_ raw: String) -> String? { raw.contains(where: \.isNumber) ? nil : raw }
-        var unknown = 0
+        var unknown: [String] = []
         for position in 0..<record.fieldCount {
             guard let raw = record.string(position) else {
                 headerIssues.append(
@@ -121,7 +121,17 @@ struct StagingLoader {
                 mapping.append(nil)
                 continue
             }
-            let name = raw.trimmingCharacters(in: .whitespaces).lowercased()
+            let name = String(decoding: StagingLoader.trim(record.field(position)), as: UTF8.self).lowercased()
+            if name.isEmpty {
+                // Spreadsheets leave these where cells right of the table were once used.
+                headerIssues.append(
+                    IngestIssue(
+                        file: file.name, record: 0, column: "#\(position + 1)",
+                        expected: "a column name (this header cell is empty: delete the empty columns, "
+                            + "e.g. at the right of the sheet, and save again)"))
+                mapping.append(nil)
+                continue
+            }
             if let earlier = seen[name] {
                 headerIssues.append(
                     IngestIssue(
@@ -136,7 +146,7 @@ struct StagingLoader {
                 mapping.append(index)
                 matched += 1
             } else {
-                unknown += 1
+                unknown.append(name)
                 headerIssues.append(
                     IngestIssue(
                         file: file.name, record: 0, column: "#\(position + 1)", value: shown(raw),
@@ -149,14 +159,16 @@ struct StagingLoader {
                 IngestIssue(file: file.name, record: 0, expected: StagingLoader.noHeader(record, known: known)))
             return nil
         }
-        if unknown >= matched {
-            // As many cells that are no column as columns: a record has run into the header line (a
-            // missing line break). One issue for the cause, and none of the cells, which are data.
+        // A record has run into the header line (a missing line break) when a cell that is no column begins
+        // with the name of a column the header lacks: the last name and the first value joined. One issue for
+        // the cause, and none of the cells, which are data.
+        let lacking = file.columns.indices.filter { !mapping.contains($0) }.map { known[$0] }
+        if unknown.contains(where: { name in lacking.contains { name.count > $0.count && name.hasPrefix($0) } }) {
             headerIssues = [
                 IngestIssue(
                     file: file.name, record: 0,
-                    expected: "a header row of column names only (\(unknown) of its \(record.fieldCount) cells are "
-                        + "not columns of \(file.name): if the first record runs on from the header line, end the "
+                    expected: "a header row of column names only (\(unknown.count) of its \(record.fieldCount) cells "
+                        + "are not columns of \(file.name): if the first record runs on from the header line, end the "
                         + "header with a line break)")
             ]
         }
@@ -221,21 +233,18 @@ struct StagingLoader {
         StagingLoader.appendNumber(record.number, to: &output)
         for (index, column) in file.columns.enumerated() {
             output.append(UInt8(ascii: "\t"))
-            guard let position = positions[index], case let cell = record.field(position), !cell.isEmpty else {
+            guard let position = positions[index], case let cell = StagingLoader.trim(record.field(position)),
+                !cell.isEmpty
+            else {
                 output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "N")])
                 continue
             }
-            if column.isIdentifier {
-                let trimmed = StagingLoader.trim(cell)
-                if trimmed.isEmpty {
-                    output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "N")])
-                } else if IdentifierHasher.isValid(trimmed) {
-                    output.append(contentsOf: memo.hexDigest(trimmed, column: index))
-                } else {
-                    output.append(contentsOf: StagingLoader.invalidIdentifier.utf8)
-                }
-            } else {
+            if !column.isIdentifier {
                 StagingLoader.appendEscaped(cell, to: &output)
+            } else if IdentifierHasher.isValid(cell) && !StagingLoader.isNullWord(cell) {
+                output.append(contentsOf: memo.hexDigest(cell, column: index))
+            } else {
+                output.append(contentsOf: StagingLoader.invalidIdentifier.utf8)
             }
         }
         output.append(UInt8(ascii: "\n"))
@@ -281,12 +290,36 @@ struct StagingLoader {
         }
     }
 
+    /// NULL, as database exports write for no value: taken for an identifier, it would make every youth
+    /// without a linkage_id one person.
+    static func isNullWord(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.count == 4 && zip(bytes, "null".utf8).allSatisfy { $0 | 0x20 == $1 }
+    }
+
+    /// Every cell and header name is read without the blanks around it: spaces and tabs, and the blanks
+    /// that copying from documents or web pages brings (no-break and other Unicode spaces, zero-width
+    /// characters, a byte-order mark), which no value of the format has.
     static func trim(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         var slice = bytes
-        while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
-        while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
+        while let first = slice.first, first >= 0x80 || first == 0x20 || first == 0x09 {
+            guard let blank = blanks.first(where: slice.starts(with:)) else { break }
+            slice = slice.dropFirst(blank.count)
+        }
+        while let last = slice.last, last >= 0x80 || last == 0x20 || last == 0x09 {
+            guard let blank = blanks.first(where: { slice.reversed().starts(with: $0.reversed()) }) else { break }
+            slice = slice.dropLast(blank.count)
+        }
         return slice
     }
+
+    /// The UTF-8 of the blanks `trim` removes.
+    private static let blanks: [[UInt8]] =
+        [
+            [0x20], [0x09], [0xC2, 0xA0], [0xE1, 0x9A, 0x80], [0xE2, 0x80, 0xAF], [0xE2, 0x81, 0x9F],
+            [0xE2, 0x81, 0xA0],
+            [0xE3, 0x80, 0x80], [0xEF, 0xBB, 0xBF],
+        ]
+        + (0x80...0x8B).map { [0xE2, 0x80, $0] }  // U+2000 to U+200B
 
     static func appendNumber(_ number: Int, to output: inout [UInt8]) {
         output.append(contentsOf: String(number).utf8)

@@ -134,17 +134,14 @@ final class IngestMalformedFileTests: IngestTestCase {
 
     func testQuotedValuesAreAccepted() throws {
         var x = try ExtractFiles.fixture()
-        // RFC 4180: a comma, a doubled quote and a line break inside quoted values; blank lines are skipped.
-        x.setLines(
-            "goals.csv",
-            [
-                "\"youth_key\",goal_id,domain,set_on,status,status_on",
-                "YKq7Zt01,\"G,1\",6,2024-02-01,in_progress,2024-06-01",
-                "",
-                "YKq7Zt01,\"G \"\"2\"\"\",13,2024-02-01,met,2024-09-01",
-                "YKq7Zt02,\"G",
-                "3\",1,2024-03-01,\"discontinued\",2024-03-01",
-            ])
+        // RFC 4180: a comma and a doubled quote inside quoted values; blank lines are skipped.
+        let header = "\"youth_key\",goal_id,domain,set_on,status,status_on"
+        let records = [
+            "YKq7Zt01,\"G,1\",6,2024-02-01,in_progress,2024-06-01",
+            "",
+            "YKq7Zt01,\"G \"\"2\"\"\",13,2024-02-01,met,2024-09-01",
+        ]
+        x.setLines("goals.csv", [header] + records)
         let db = try Self.makeDatabase()
         assertAccepted(try ingest(x, into: db))
         let ids = try db.withConnection { c in
@@ -152,7 +149,42 @@ final class IngestMalformedFileTests: IngestTestCase {
                 "\(try $0.decode(Int.self, "rec")):\(try $0.decode(String.self, "goal_id"))"
             }
         }
-        XCTAssertEqual(ids, ["1:G,1", "2:G \"2\"", "3:G\n3"], "blank lines are not records")
+        XCTAssertEqual(ids, ["1:G,1", "2:G \"2\""], "blank lines are not records")
+
+        // A line break inside a quoted value is read as RFC 4180 says, but no value of the format holds one:
+        // it is refused where it stands (record 3, shown with U+FFFD), with what usually causes it.
+        x.setLines("goals.csv", [header] + records + ["YKq7Zt02,\"G", "3\",1,2024-03-01,\"discontinued\",2024-03-01"])
+        assertRejected(
+            try reject(x),
+            with: [
+                .init(
+                    "goals.csv", 3, "goal_id", "G\u{FFFD}3",
+                    "a value on one line: a line break inside a value usually means that a stray double quote (\") "
+                        + "opened a quoted value that ran on over the next records; remove the stray quote")
+            ])
+    }
+
+    func testAStrayQuoteThatJoinsRecordsIsRefusedAndShowsNoKey() throws {
+        // goals.csv record 1 opens a quote in goal_id that the next record's goal_id closes: read as RFC 4180
+        // says, the two lines are one record whose goal_id holds record 2's youth_key. It is refused for its
+        // line break, and the value, which holds a key of this extract, is not shown. Records 2 and 3 of the
+        // fixture's goals become records 2 of the file (3 lines → 2 records).
+        var x = try ExtractFiles.fixture()
+        var lines = x.lines("goals.csv")
+        lines[1] = lines[1].replacingOccurrences(of: ",G-1,", with: ",\"G-1,")
+        lines[2] = lines[2].replacingOccurrences(of: ",G-2,", with: ",G-2\",")
+        x.setLines("goals.csv", lines)
+        let outcome = try reject(x)
+        XCTAssertEqual(outcome.issues.total, 1, outcome.issues.listed.description)
+        let issue = try XCTUnwrap(outcome.issues.listed.first)
+        XCTAssertEqual([issue.file, issue.column], ["goals.csv", "goal_id"])
+        XCTAssertEqual(issue.record, 1)
+        XCTAssertNil(issue.value)
+        XCTAssertTrue(issue.expected.hasPrefix("a value on one line"), issue.expected)
+        XCTAssertTrue(
+            issue.expected.hasSuffix(
+                " (the value is not shown: it contains one of this extract's youth_key or linkage_id values; "
+                    + "a stray double quote may have joined records into one value)"), issue.expected)
     }
 
     func testUnterminatedQuoteAtTheEnd() throws {

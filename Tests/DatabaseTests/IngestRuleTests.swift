@@ -98,13 +98,13 @@ final class IngestRuleTests: IngestTestCase {
     func testRequiredCellEmpty() throws {
         var x = try ExtractFiles.fixture()
         x.set("youth.csv", record: 3, "gender", "")  // empty: no value shown
-        x.set("cse_flags.csv", record: 2, "basis", "  ")  // blanks only count as empty; the cell is shown as sent
+        x.set("cse_flags.csv", record: 2, "basis", " \t\u{00A0} ")  // blanks only (a tab, a no-break space) are empty
         x.set("events.csv", record: 2, "youth_key", "")  // identifiers are never shown
         assertRejected(
             try reject(x),
             with: [
                 .init("youth.csv", 3, "gender", nil, "a value: this column is required"),
-                .init("cse_flags.csv", 2, "basis", "  ", "a value: this column is required"),
+                .init("cse_flags.csv", 2, "basis", nil, "a value: this column is required"),
                 .init("events.csv", 2, "youth_key", nil, "a value: this column is required"),
             ])
     }

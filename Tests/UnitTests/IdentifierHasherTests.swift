@@ -1,6 +1,7 @@
 import Foundation
-import Ingest
 import XCTest
+
+@testable import Ingest
 
 /// Keyed hashing of youth_key and linkage_id (Sources/Ingest/IdentifierHasher.swift).
 final class IdentifierHasherTests: XCTestCase {
@@ -55,5 +56,31 @@ final class IdentifierHasherTests: XCTestCase {
         for byte in UInt8(0)...UInt8(255) {
             XCTAssertEqual(IdentifierHasher.isValid([byte][...]), allowed.contains(byte), "byte \(byte)")
         }
+    }
+
+    func testCandidatesAreThePlacesAnIdentifierCanSitInAText() {
+        func candidates(_ text: String) -> Set<String>? { IdentifierHasher.candidates(in: text) }
+        // Runs "G-1", "6", "2024-02-01": each join of neighbouring pieces between - and _.
+        XCTAssertEqual(
+            candidates("G-1,6,2024-02-01"),
+            ["G-1", "G", "1", "6", "2024", "2024-02", "2024-02-01", "02", "02-01", "01"])
+        // A key among words and punctuation, or after a line break or a tab.
+        XCTAssertEqual(candidates("case Y2C87003D8C0CA1B6."), ["case", "Y2C87003D8C0CA1B6"])
+        XCTAssertEqual(candidates("x\n\tYK-1"), ["x", "YK-1", "YK", "1"])
+        // A run that begins or ends with a separator is also taken whole.
+        XCTAssertEqual(candidates("_abc"), ["_abc", "abc"])
+        XCTAssertEqual(candidates("abc-"), ["abc-", "abc"])
+        XCTAssertEqual(candidates("é, ;"), [])
+        // 64 characters at most: a run of 65 letters holds no piece of 64 or fewer.
+        XCTAssertEqual(candidates(String(repeating: "K", count: 64)), [String(repeating: "K", count: 64)])
+        XCTAssertEqual(candidates(String(repeating: "K", count: 65)), [])
+        // "00-01-…-71": 72 pieces and over 256 distinct joins (each of the first 50 pieces begins 21 joins of
+        // at most 64 characters), too many to look up.
+        XCTAssertNil(candidates((0..<72).map { String(format: "%02d", $0) }.joined(separator: "-")))
+        // "a-a-…" (72 pieces) has only 64: "a", "a-a", … and "a-", "a-a-", … up to 64 characters.
+        XCTAssertEqual(candidates(String(repeating: "a-", count: 72))?.count, 64)
+        // "a_" 10 times: one candidate per length, "a", "a_a", … (ending before a separator: 1, 3, … 19
+        // characters) and "a_", "a_a_", … (ending where the run does: 2, 4, … 20): 20.
+        XCTAssertEqual(candidates(String(repeating: "a_", count: 10))?.count, 20)
     }
 }

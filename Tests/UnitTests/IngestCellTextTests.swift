@@ -1,0 +1,42 @@
+import XCTest
+
+@testable import Ingest
+
+/// How cells are read (StagingLoader.trim) and how values are shown in issues (IngestIssue.printable).
+final class IngestCellTextTests: XCTestCase {
+    private func trimmed(_ text: String) -> String {
+        String(decoding: StagingLoader.trim(Array(text.utf8)[...]), as: UTF8.self)
+    }
+
+    func testCellsAreReadWithoutTheBlanksAroundThem() {
+        XCTAssertEqual(trimmed("  female\t"), "female")
+        // A no-break space (U+00A0), an ideographic space (U+3000), a zero-width space (U+200B) and a
+        // byte-order mark (U+FEFF), as copying from documents brings.
+        XCTAssertEqual(trimmed("\u{00A0}female\u{3000}"), "female")
+        XCTAssertEqual(trimmed("\u{FEFF}\u{200B} 2024-01-05 \u{00A0}"), "2024-01-05")
+        // Inside a value they stay; so do letters outside ASCII at either end.
+        XCTAssertEqual(trimmed(" a\u{00A0}b "), "a\u{00A0}b")
+        XCTAssertEqual(trimmed("éa\u{00A0}é"), "éa\u{00A0}é")
+        XCTAssertEqual(trimmed("\u{00A0} \t"), "")
+        // A line break is not a blank: it is judged (no value of the format has one).
+        XCTAssertEqual(trimmed("G\n"), "G\n")
+    }
+
+    func testInvisibleCharactersAreNamedInShownValues() {
+        XCTAssertEqual(IngestIssue.printable("female\u{00A0}"), "female<U+00A0>")
+        XCTAssertEqual(IngestIssue.printable("\u{FEFF}female"), "<U+FEFF>female")
+        XCTAssertEqual(IngestIssue.printable("fe\u{200B}male"), "fe<U+200B>male")
+        // Control characters become U+FFFD; a plain space and letters outside ASCII are shown as they are.
+        XCTAssertEqual(IngestIssue.printable("a\tb\u{0}c"), "a\u{FFFD}b\u{FFFD}c")
+        XCTAssertEqual(IngestIssue.printable("Mé xico"), "Mé xico")
+    }
+
+    func testTheWordNullIsNoIdentifier() {
+        for word in ["NULL", "null", "Null", "nULl"] {
+            XCTAssertTrue(StagingLoader.isNullWord(Array(word.utf8)[...]), word)
+        }
+        for other in ["NUL", "NULLS", "N_LL", "nu11", ""] {
+            XCTAssertFalse(StagingLoader.isNullWord(Array(other.utf8)[...]), other)
+        }
+    }
+}
