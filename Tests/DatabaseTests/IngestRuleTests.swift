@@ -563,6 +563,45 @@ final class IngestRuleTests: IngestTestCase {
             ])
     }
 
+    func testGoalIDRepeatedWhenARecordOfThePairHasAnotherError() throws {
+        var x = try ExtractFiles.fixture()
+        // Record 1 (YKq7Zt01, G-1) has a bad domain; it still holds G-1, so it is the first of the pair.
+        x.set("goals.csv", record: 1, "domain", "99")
+        x.append(
+            "goals.csv",
+            "YKq7Zt01,G-1,3,2024-05-01,done,2024-05-02",  // 4: repeats record 1's G-1, and has a bad status
+            "YKq7Zt01,G-1,3,2024-05-01,met,2025-07-16")  // 5: repeats it too, and ends after the extract date
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("goals.csv", 1, "domain", "99", "an outcome domain number, 1 to 13"),
+                .init("goals.csv", 4, "goal_id", "G-1", "a goal_id used once per youth (record 1 has the same one"),
+                .init("goals.csv", 4, "status", "done", "one of: in_progress, met, discontinued"),
+                .init("goals.csv", 5, "goal_id", "G-1", "a goal_id used once per youth (record 1 has the same one"),
+                .init("goals.csv", 5, "status_on", "2025-07-16", "a date on or before the extract date 2025-07-15"),
+            ])
+    }
+
+    func testGoalIDWhoseYouthKeyOrGoalIDFailedIsNotARepeat() throws {
+        var x = try ExtractFiles.fixture()
+        let long = "G-1" + String(repeating: "x", count: 62)  // 65 characters
+        x.set("goals.csv", record: 1, "goal_id", long)  // failed: not a G-1 (nor a first one) any more
+        x.set("goals.csv", record: 2, "youth_key", "YKq7 Zt01")  // failed: its G-2 is nobody's
+        x.append(
+            "goals.csv",
+            "YKq7Zt01,G-1,3,2024-05-01,met,2024-05-02",  // 4: the only G-1 of YKq7Zt01 left: fine
+            "YKq7Zt01,G-2,3,2024-05-01,met,2024-05-02",  // 5: the only G-2 of YKq7Zt01 left: fine
+            "YKq7 Zt01,G-2,3,2024-05-01,met,2024-05-02")  // 6: the same bad key and G-2 as record 2: only the key
+        let key = "1 to 64 characters of A-Z, a-z, 0-9, _ and -"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("goals.csv", 1, "goal_id", long, "at most 64 characters"),
+                .init("goals.csv", 2, "youth_key", nil, key),
+                .init("goals.csv", 6, "youth_key", nil, key),
+            ])
+    }
+
     func testItemOncePerAdministration() throws {
         var x = try ExtractFiles.fixture()
         x.append(
