@@ -260,6 +260,9 @@ FROM (
            'empty while returned_on is empty (answer it only once the youth has returned)'
     FROM pg_temp.stage_absences s
     WHERE nullif(trim(s.returned_on), '') IS NULL AND nullif(trim(s.returned_to_same_caregiver), '') IS NOT NULL
+      AND NOT EXISTS (SELECT FROM pg_temp.ingest_issue b
+                      WHERE b.file = 'absences.csv' AND b.rec = s.rec
+                        AND b.col IN ('returned_on', 'returned_to_same_caregiver'))
 ) x JOIN ingest.issue_place p ON p.file = 'absences.csv' AND p.col = x.col;
 
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)

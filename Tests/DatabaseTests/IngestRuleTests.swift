@@ -466,6 +466,15 @@ final class IngestRuleTests: IngestTestCase {
             with: [.init("absences.csv", 2, "returned_to_same_caregiver", "no", "empty while returned_on is empty")])
     }
 
+    func testReturnedToSameCaregiverThatIsNotYesOrNoIsReportedOnce() throws {
+        var x = try ExtractFiles.fixture()
+        // Record 2 has no returned_on. Its answer fails its own rule (yes or no), so the rule across the
+        // two cells (no answer while returned_on is empty) skips it: the cell is told once.
+        x.set("absences.csv", record: 2, "returned_to_same_caregiver", "maybe")
+        assertRejected(
+            try reject(x), with: [.init("absences.csv", 2, "returned_to_same_caregiver", "maybe", "yes or no")])
+    }
+
     func testExploitationTypesOnAnAtRiskFlag() throws {
         var x = try ExtractFiles.fixture()
         x.set("cse_flags.csv", record: 3, "exploitation_types", "online")  // record 3 is at_risk
