@@ -160,7 +160,8 @@ SELECT p.file, p.file_ord, y.rec, p.col, p.col_ord, trim(y.county_fips),
        || '); ask the state team to register the county, or correct the code'
 FROM pg_temp.stage_youth y
 JOIN ingest.issue_place p ON p.file = 'youth.csv' AND p.col = 'county_fips'
-WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'youth.csv' AND b.rec = y.rec)
+WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b
+                  WHERE b.file = 'youth.csv' AND b.rec = y.rec AND b.col = 'county_fips')
   AND NOT EXISTS (SELECT FROM core.agency_county ac
                   WHERE ac.agency_id = (SELECT core.session_agency()) AND ac.county_fips = trim(y.county_fips));
 

@@ -778,6 +778,25 @@ final class IngestRuleTests: IngestTestCase {
             ])
     }
 
+    func testCountyTheAgencyMayNotReportForOnARecordWithAnotherIssue() throws {
+        var x = try ExtractFiles.fixture()
+        // Record 4 repeats record 1's youth_key and is in Los Angeles (06037, not TEST-A's): both are told.
+        x.append("youth.csv", "YKq7Zt01,,06037,2011-02,male,BLACK,self")
+        // Record 2's gender fails; its county (06037) is still checked.
+        x.set("youth.csv", record: 2, "gender", "woman")
+        x.set("youth.csv", record: 2, "county_fips", "06037")
+        let registered = "a county your agency is registered to report for (06001, 06075)"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("youth.csv", 2, "county_fips", "06037", registered),
+                .init("youth.csv", 2, "gender", "woman", "one of: female, male,"),
+                .init(
+                    "youth.csv", 4, "youth_key", nil, "a youth_key used once in youth.csv (record 1 has the same one)"),
+                .init("youth.csv", 4, "county_fips", "06037", registered),
+            ])
+    }
+
     func testManifestAgencyDiffersFromTheUploadingAgency() throws {
         var x = try ExtractFiles.fixture()
         x.setManifest(agency: "TEST-B")  // uploaded --agency TEST-A
