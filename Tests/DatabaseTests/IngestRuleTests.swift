@@ -276,6 +276,20 @@ final class IngestRuleTests: IngestTestCase {
             ])
     }
 
+    func testBlankExploitationTypesAreStoredAsNone() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("cse_flags.csv", record: 2, "exploitation_types", " ")  // blanks only: an empty cell
+        x.set("cse_flags.csv", record: 3, "exploitation_types", "   ")  // record 3 is at_risk: none is right
+        let db = try Self.makeDatabase()
+        assertAccepted(try ingest(x, into: db))
+        let stored = try db.withConnection { c in
+            try c.query("SELECT exploitation_types::text AS t FROM core.cse_flag ORDER BY rec").rows.map {
+                try $0.decode(String.self, "t")
+            }
+        }
+        XCTAssertEqual(stored, ["{online,third_party}", "{}", "{}"])
+    }
+
     func testRaceEthnicity() throws {
         var x = try ExtractFiles.fixture()
         // The fixture already has HISPANIC;WHITE (record 1), ASIAN.FILIPINO (2) and DECLINED (3).
