@@ -157,6 +157,23 @@ final class IngestRuleTests: IngestTestCase {
             ])
     }
 
+    func testCenturyLeapYearsAndTheYearsAccepted() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("events.csv", record: 1, "occurred_on", "1900-02-29")  // 1900: a century not divisible by 400
+        x.set("events.csv", record: 2, "occurred_on", "2100-02-29")  // 2100: the same
+        x.set("events.csv", record: 3, "occurred_on", "2000-02-29")  // 2000: divisible by 400, a leap year: fine
+        x.set("stages_of_change.csv", record: 1, "assessed_on", "2200-01-01")  // after the last year, 2199
+        x.set("stages_of_change.csv", record: 2, "assessed_on", "1900-01-01")  // the first day of the first year: fine
+        let expected = "a real date written YYYY-MM-DD, from 1900 to 2199, e.g. 2025-03-31"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("events.csv", 1, "occurred_on", "1900-02-29", expected),
+                .init("events.csv", 2, "occurred_on", "2100-02-29", expected),
+                .init("stages_of_change.csv", 1, "assessed_on", "2200-01-01", expected),
+            ])
+    }
+
     func testUnknownCodeNamesTheAllowedValues() throws {
         var x = try ExtractFiles.fixture()
         x.set("youth.csv", record: 1, "gender", "woman")
@@ -756,6 +773,44 @@ final class IngestRuleTests: IngestTestCase {
                 .init("assessments.csv", 11, "score", "0", "a score from 1 to 5 for URICA"),
                 .init("assessments.csv", 12, "score", "4", "a score from 0 to 3 for CANS"),
                 .init("assessments.csv", 14, "score", "6", "a score from 1 to 5 for VOICE"),
+            ])
+    }
+
+    func testInstrumentScoresAtTheEndsOfTheirRanges() throws {
+        // Ranges of 0001_reference.sql: URICA 1–5, CANS 0–3, VOICE 1–5, COPSE 0–10.
+        var x = try ExtractFiles.fixture()
+        x.append(
+            "assessments.csv",
+            "YKq7Zt02,URICA,2024-10-01,1,5",  // 7: URICA's maximum: fine
+            "YKq7Zt02,CANS,2024-10-01,behavioral.anxiety,3",  // 8: CANS's maximum: fine
+            "YKq7Zt02,VOICE,2024-10-01,belonging,5",  // 9: VOICE's maximum: fine
+            "YKq7Zt02,VOICE,2024-10-01,trust_in_workers,0",  // 10: below VOICE's minimum, 1
+            "YKq7Zt02,URICA,2024-10-01,2,6",  // 11: one above URICA's maximum
+            "YKq7Zt02,COPSE,2024-10-01,1,10.5")  // 12: a half above COPSE's maximum
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("assessments.csv", 10, "score", "0", "a score from 1 to 5 for VOICE"),
+                .init("assessments.csv", 11, "score", "6", "a score from 1 to 5 for URICA"),
+                .init("assessments.csv", 12, "score", "10.5", "a score from 0 to 10 for COPSE"),
+            ])
+    }
+
+    func testCANSItemCodeIsOneDomainAndOneItem() throws {
+        var x = try ExtractFiles.fixture()
+        x.append(
+            "assessments.csv",
+            "YKq7Zt02,CANS,2024-10-01,risk,1",  // 7: no dot
+            "YKq7Zt02,CANS,2024-10-01,risk.run.away,1",  // 8: two dots
+            "YKq7Zt02,CANS,2024-10-01,risk.runaway2,1",  // 9: a digit
+            "YKq7Zt02,CANS,2024-10-01,risk.run_away,1")  // 10: letters and _ on each side of one dot: fine
+        let expected = "a CANS item code written domain.item in lower-case letters and _ (e.g. behavioral.depression)"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("assessments.csv", 7, "item", "risk", expected),
+                .init("assessments.csv", 8, "item", "risk.run.away", expected),
+                .init("assessments.csv", 9, "item", "risk.runaway2", expected),
             ])
     }
 
