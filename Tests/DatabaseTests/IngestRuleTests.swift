@@ -722,6 +722,44 @@ final class IngestRuleTests: IngestTestCase {
         }
     }
 
+    func testPlacementTwoOngoingEpisodesOfOneYouth() throws {
+        var x = try ExtractFiles.fixture()
+        // Record 2 (YKq7Zt01, from 2024-06-30) has no end date; a second one without an end overlaps it.
+        x.append(
+            "placements.csv",
+            "YKq7Zt01,2025-01-01,,shelter,",  // 4
+            // Youth 3 has no placement in the fixture: two ongoing episodes from the same day overlap,
+            // and the one listed later is reported.
+            "YKq7Zt03,2022-01-01,,shelter,",  // 5
+            "YKq7Zt03,2022-01-01,,strtp,")  // 6
+        let expected = "a start on or after the end of the same youth's earlier episode"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("placements.csv", 4, "started_on", "2025-01-01", expected + " (record 2, which has no end date)"),
+                .init("placements.csv", 6, "started_on", "2022-01-01", expected + " (record 5, which has no end date)"),
+            ])
+    }
+
+    func testPlacementInsideAnEarlierListedLongerEpisode() throws {
+        var x = try ExtractFiles.fixture()
+        // Record 3 (YKq7Zt02) runs 2023-09-01..2024-02-01.
+        x.append(
+            "placements.csv",
+            "YKq7Zt02,2023-10-01,2023-11-01,shelter,move",  // 4: inside record 3
+            "YKq7Zt02,2023-12-01,2024-02-01,shelter,move",  // 5: inside record 3, ending with it
+            // 6: starts when record 3 ends: fine (the shorter episodes 4 and 5 do not hide record 3's end)
+            "YKq7Zt02,2024-02-01,2024-03-01,strtp,move")
+        let expected =
+            "a start on or after the end of the same youth's earlier episode (record 3, which ends 2024-02-01)"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("placements.csv", 4, "started_on", "2023-10-01", expected),
+                .init("placements.csv", 5, "started_on", "2023-12-01", expected),
+            ])
+    }
+
     // MARK: Instruments
 
     func testInstrumentItems() throws {
