@@ -28,9 +28,11 @@ FROM pg_temp.stage_youth s
 JOIN race r USING (race_ethnicity)
 WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'youth.csv' AND b.rec = s.rec);
 
+-- A blank cell is an empty one: no types (split, ' ' would be one empty value).
 WITH types AS MATERIALIZED (
     SELECT exploitation_types,
-           (SELECT array_agg(lower(v) ORDER BY lower(v)) FROM unnest(ingest.split_values(exploitation_types)) v) AS sorted
+           (SELECT array_agg(lower(v) ORDER BY lower(v))
+            FROM unnest(ingest.split_values(nullif(trim(exploitation_types), ''))) v) AS sorted
     FROM (SELECT DISTINCT exploitation_types FROM pg_temp.stage_cse_flags) d
 )
 INSERT INTO core.cse_flag (extract_id, agency_id, rec, youth_hash, flag, flagged_on, basis, exploitation_types,

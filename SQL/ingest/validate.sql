@@ -140,10 +140,13 @@ BEGIN
 END
 $$;
 
--- The rules below read only records whose cells all passed (none of their
+-- The rules below read only records whose cells passed (none of their
 -- problems is in ingest_issue yet), so one bad cell is not reported twice. They
 -- cast inside MATERIALIZED common table expressions, after that filter, so a
--- cast never meets a cell that failed its rule.
+-- cast never meets a cell that failed its rule. A rule that casts nothing skips
+-- a record only when one of the cells it reads failed (b.col IN (...)), so that
+-- a problem in another column does not hide it: every error of an upload is
+-- reported together.
 
 -- 2. youth.csv: youth_key unique; county one the agency may report for.
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
@@ -162,7 +165,8 @@ SELECT p.file, p.file_ord, y.rec, p.col, p.col_ord, trim(y.county_fips),
        || '); ask the state team to register the county, or correct the code'
 FROM pg_temp.stage_youth y
 JOIN ingest.issue_place p ON p.file = 'youth.csv' AND p.col = 'county_fips'
-WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'youth.csv' AND b.rec = y.rec)
+WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b
+                  WHERE b.file = 'youth.csv' AND b.rec = y.rec AND b.col = 'county_fips')
   AND NOT EXISTS (SELECT FROM core.agency_county ac
                   WHERE ac.agency_id = (SELECT core.session_agency()) AND ac.county_fips = trim(y.county_fips));
 
@@ -262,6 +266,9 @@ FROM (
            'empty while returned_on is empty (answer it only once the youth has returned)'
     FROM pg_temp.stage_absences s
     WHERE nullif(trim(s.returned_on), '') IS NULL AND nullif(trim(s.returned_to_same_caregiver), '') IS NOT NULL
+      AND NOT EXISTS (SELECT FROM pg_temp.ingest_issue b
+                      WHERE b.file = 'absences.csv' AND b.rec = s.rec
+                        AND b.col IN ('returned_on', 'returned_to_same_caregiver'))
 ) x JOIN ingest.issue_place p ON p.file = 'absences.csv' AND p.col = x.col;
 
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
@@ -295,15 +302,21 @@ FROM (
 
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
 WITH ok AS MATERIALIZED (
-    SELECT s.rec, s.youth_key, trim(s.goal_id) AS goal_id, trim(s.set_on) AS set_on, trim(s.status_on) AS status_on
+    SELECT s.rec, trim(s.set_on) AS set_on, trim(s.status_on) AS status_on
     FROM pg_temp.stage_goals s
     WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'goals.csv' AND b.rec = s.rec)
 )
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
 FROM (
+    -- Every record whose youth_key and goal_id passed takes part, whatever its other cells: the first
+    -- record holding a goal_id is named even when another of its cells failed.
     SELECT rec, 'goal_id' AS col, goal_id AS value,
            'a goal_id used once per youth (record ' || first_rec || ' has the same one for this youth)' AS expected
-    FROM (SELECT rec, goal_id, min(rec) OVER (PARTITION BY youth_key, goal_id) AS first_rec FROM ok) d
+    FROM (SELECT s.rec, trim(s.goal_id) AS goal_id,
+                 min(s.rec) OVER (PARTITION BY s.youth_key, trim(s.goal_id)) AS first_rec
+          FROM pg_temp.stage_goals s
+          WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b
+                            WHERE b.file = 'goals.csv' AND b.rec = s.rec AND b.col IN ('youth_key', 'goal_id'))) d
     WHERE rec <> first_rec
     UNION ALL
     SELECT rec, 'status_on', status_on, 'a date on or after set_on (' || set_on || ')'

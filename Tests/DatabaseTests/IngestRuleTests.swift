@@ -157,6 +157,23 @@ final class IngestRuleTests: IngestTestCase {
             ])
     }
 
+    func testCenturyLeapYearsAndTheYearsAccepted() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("events.csv", record: 1, "occurred_on", "1900-02-29")  // 1900: a century not divisible by 400
+        x.set("events.csv", record: 2, "occurred_on", "2100-02-29")  // 2100: the same
+        x.set("events.csv", record: 3, "occurred_on", "2000-02-29")  // 2000: divisible by 400, a leap year: fine
+        x.set("stages_of_change.csv", record: 1, "assessed_on", "2200-01-01")  // after the last year, 2199
+        x.set("stages_of_change.csv", record: 2, "assessed_on", "1900-01-01")  // the first day of the first year: fine
+        let expected = "a real date written YYYY-MM-DD, from 1900 to 2199, e.g. 2025-03-31"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("events.csv", 1, "occurred_on", "1900-02-29", expected),
+                .init("events.csv", 2, "occurred_on", "2100-02-29", expected),
+                .init("stages_of_change.csv", 1, "assessed_on", "2200-01-01", expected),
+            ])
+    }
+
     func testUnknownCodeNamesTheAllowedValues() throws {
         var x = try ExtractFiles.fixture()
         x.set("youth.csv", record: 1, "gender", "woman")
@@ -274,6 +291,20 @@ final class IngestRuleTests: IngestTestCase {
                 .init("cse_flags.csv", 4, "exploitation_types", "online;;familial", expected),
                 .init("cse_flags.csv", 5, "exploitation_types", "familial;", expected),
             ])
+    }
+
+    func testBlankExploitationTypesAreStoredAsNone() throws {
+        var x = try ExtractFiles.fixture()
+        x.set("cse_flags.csv", record: 2, "exploitation_types", " ")  // blanks only: an empty cell
+        x.set("cse_flags.csv", record: 3, "exploitation_types", "   ")  // record 3 is at_risk: none is right
+        let db = try Self.makeDatabase()
+        assertAccepted(try ingest(x, into: db))
+        let stored = try db.withConnection { c in
+            try c.query("SELECT exploitation_types::text AS t FROM core.cse_flag ORDER BY rec").rows.map {
+                try $0.decode(String.self, "t")
+            }
+        }
+        XCTAssertEqual(stored, ["{online,third_party}", "{}", "{}"])
     }
 
     func testRaceEthnicity() throws {
@@ -466,6 +497,15 @@ final class IngestRuleTests: IngestTestCase {
             with: [.init("absences.csv", 2, "returned_to_same_caregiver", "no", "empty while returned_on is empty")])
     }
 
+    func testReturnedToSameCaregiverThatIsNotYesOrNoIsReportedOnce() throws {
+        var x = try ExtractFiles.fixture()
+        // Record 2 has no returned_on. Its answer fails its own rule (yes or no), so the rule across the
+        // two cells (no answer while returned_on is empty) skips it: the cell is told once.
+        x.set("absences.csv", record: 2, "returned_to_same_caregiver", "maybe")
+        assertRejected(
+            try reject(x), with: [.init("absences.csv", 2, "returned_to_same_caregiver", "maybe", "yes or no")])
+    }
+
     func testExploitationTypesOnAnAtRiskFlag() throws {
         var x = try ExtractFiles.fixture()
         x.set("cse_flags.csv", record: 3, "exploitation_types", "online")  // record 3 is at_risk
@@ -563,6 +603,45 @@ final class IngestRuleTests: IngestTestCase {
             ])
     }
 
+    func testGoalIDRepeatedWhenARecordOfThePairHasAnotherError() throws {
+        var x = try ExtractFiles.fixture()
+        // Record 1 (YKq7Zt01, G-1) has a bad domain; it still holds G-1, so it is the first of the pair.
+        x.set("goals.csv", record: 1, "domain", "99")
+        x.append(
+            "goals.csv",
+            "YKq7Zt01,G-1,3,2024-05-01,done,2024-05-02",  // 4: repeats record 1's G-1, and has a bad status
+            "YKq7Zt01,G-1,3,2024-05-01,met,2025-07-16")  // 5: repeats it too, and ends after the extract date
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("goals.csv", 1, "domain", "99", "an outcome domain number, 1 to 13"),
+                .init("goals.csv", 4, "goal_id", "G-1", "a goal_id used once per youth (record 1 has the same one"),
+                .init("goals.csv", 4, "status", "done", "one of: in_progress, met, discontinued"),
+                .init("goals.csv", 5, "goal_id", "G-1", "a goal_id used once per youth (record 1 has the same one"),
+                .init("goals.csv", 5, "status_on", "2025-07-16", "a date on or before the extract date 2025-07-15"),
+            ])
+    }
+
+    func testGoalIDWhoseYouthKeyOrGoalIDFailedIsNotARepeat() throws {
+        var x = try ExtractFiles.fixture()
+        let long = "G-1" + String(repeating: "x", count: 62)  // 65 characters
+        x.set("goals.csv", record: 1, "goal_id", long)  // failed: not a G-1 (nor a first one) any more
+        x.set("goals.csv", record: 2, "youth_key", "YKq7 Zt01")  // failed: its G-2 is nobody's
+        x.append(
+            "goals.csv",
+            "YKq7Zt01,G-1,3,2024-05-01,met,2024-05-02",  // 4: the only G-1 of YKq7Zt01 left: fine
+            "YKq7Zt01,G-2,3,2024-05-01,met,2024-05-02",  // 5: the only G-2 of YKq7Zt01 left: fine
+            "YKq7 Zt01,G-2,3,2024-05-01,met,2024-05-02")  // 6: the same bad key and G-2 as record 2: only the key
+        let key = "1 to 64 characters of A-Z, a-z, 0-9, _ and -"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("goals.csv", 1, "goal_id", long, "at most 64 characters"),
+                .init("goals.csv", 2, "youth_key", nil, key),
+                .init("goals.csv", 6, "youth_key", nil, key),
+            ])
+    }
+
     func testItemOncePerAdministration() throws {
         var x = try ExtractFiles.fixture()
         x.append(
@@ -643,6 +722,44 @@ final class IngestRuleTests: IngestTestCase {
         }
     }
 
+    func testPlacementTwoOngoingEpisodesOfOneYouth() throws {
+        var x = try ExtractFiles.fixture()
+        // Record 2 (YKq7Zt01, from 2024-06-30) has no end date; a second one without an end overlaps it.
+        x.append(
+            "placements.csv",
+            "YKq7Zt01,2025-01-01,,shelter,",  // 4
+            // Youth 3 has no placement in the fixture: two ongoing episodes from the same day overlap,
+            // and the one listed later is reported.
+            "YKq7Zt03,2022-01-01,,shelter,",  // 5
+            "YKq7Zt03,2022-01-01,,strtp,")  // 6
+        let expected = "a start on or after the end of the same youth's earlier episode"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("placements.csv", 4, "started_on", "2025-01-01", expected + " (record 2, which has no end date)"),
+                .init("placements.csv", 6, "started_on", "2022-01-01", expected + " (record 5, which has no end date)"),
+            ])
+    }
+
+    func testPlacementInsideAnEarlierListedLongerEpisode() throws {
+        var x = try ExtractFiles.fixture()
+        // Record 3 (YKq7Zt02) runs 2023-09-01..2024-02-01.
+        x.append(
+            "placements.csv",
+            "YKq7Zt02,2023-10-01,2023-11-01,shelter,move",  // 4: inside record 3
+            "YKq7Zt02,2023-12-01,2024-02-01,shelter,move",  // 5: inside record 3, ending with it
+            // 6: starts when record 3 ends: fine (the shorter episodes 4 and 5 do not hide record 3's end)
+            "YKq7Zt02,2024-02-01,2024-03-01,strtp,move")
+        let expected =
+            "a start on or after the end of the same youth's earlier episode (record 3, which ends 2024-02-01)"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("placements.csv", 4, "started_on", "2023-10-01", expected),
+                .init("placements.csv", 5, "started_on", "2023-12-01", expected),
+            ])
+    }
+
     // MARK: Instruments
 
     func testInstrumentItems() throws {
@@ -697,6 +814,44 @@ final class IngestRuleTests: IngestTestCase {
             ])
     }
 
+    func testInstrumentScoresAtTheEndsOfTheirRanges() throws {
+        // Ranges of 0001_reference.sql: URICA 1–5, CANS 0–3, VOICE 1–5, COPSE 0–10.
+        var x = try ExtractFiles.fixture()
+        x.append(
+            "assessments.csv",
+            "YKq7Zt02,URICA,2024-10-01,1,5",  // 7: URICA's maximum: fine
+            "YKq7Zt02,CANS,2024-10-01,behavioral.anxiety,3",  // 8: CANS's maximum: fine
+            "YKq7Zt02,VOICE,2024-10-01,belonging,5",  // 9: VOICE's maximum: fine
+            "YKq7Zt02,VOICE,2024-10-01,trust_in_workers,0",  // 10: below VOICE's minimum, 1
+            "YKq7Zt02,URICA,2024-10-01,2,6",  // 11: one above URICA's maximum
+            "YKq7Zt02,COPSE,2024-10-01,1,10.5")  // 12: a half above COPSE's maximum
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("assessments.csv", 10, "score", "0", "a score from 1 to 5 for VOICE"),
+                .init("assessments.csv", 11, "score", "6", "a score from 1 to 5 for URICA"),
+                .init("assessments.csv", 12, "score", "10.5", "a score from 0 to 10 for COPSE"),
+            ])
+    }
+
+    func testCANSItemCodeIsOneDomainAndOneItem() throws {
+        var x = try ExtractFiles.fixture()
+        x.append(
+            "assessments.csv",
+            "YKq7Zt02,CANS,2024-10-01,risk,1",  // 7: no dot
+            "YKq7Zt02,CANS,2024-10-01,risk.run.away,1",  // 8: two dots
+            "YKq7Zt02,CANS,2024-10-01,risk.runaway2,1",  // 9: a digit
+            "YKq7Zt02,CANS,2024-10-01,risk.run_away,1")  // 10: letters and _ on each side of one dot: fine
+        let expected = "a CANS item code written domain.item in lower-case letters and _ (e.g. behavioral.depression)"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("assessments.csv", 7, "item", "risk", expected),
+                .init("assessments.csv", 8, "item", "risk.run.away", expected),
+                .init("assessments.csv", 9, "item", "risk.runaway2", expected),
+            ])
+    }
+
     // MARK: The extracted_on bound
 
     func testNothingDatedAfterExtractedOn() throws {
@@ -727,6 +882,25 @@ final class IngestRuleTests: IngestTestCase {
                 .init(
                     "youth.csv", 2, "county_fips", "06037",
                     "a county your agency is registered to report for (06001, 06075)")
+            ])
+    }
+
+    func testCountyTheAgencyMayNotReportForOnARecordWithAnotherIssue() throws {
+        var x = try ExtractFiles.fixture()
+        // Record 4 repeats record 1's youth_key and is in Los Angeles (06037, not TEST-A's): both are told.
+        x.append("youth.csv", "YKq7Zt01,,06037,2011-02,male,BLACK,self")
+        // Record 2's gender fails; its county (06037) is still checked.
+        x.set("youth.csv", record: 2, "gender", "woman")
+        x.set("youth.csv", record: 2, "county_fips", "06037")
+        let registered = "a county your agency is registered to report for (06001, 06075)"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("youth.csv", 2, "county_fips", "06037", registered),
+                .init("youth.csv", 2, "gender", "woman", "one of: female, male,"),
+                .init(
+                    "youth.csv", 4, "youth_key", nil, "a youth_key used once in youth.csv (record 1 has the same one)"),
+                .init("youth.csv", 4, "county_fips", "06037", registered),
             ])
     }
 
