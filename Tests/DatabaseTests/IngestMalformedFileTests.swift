@@ -328,6 +328,47 @@ final class IngestMalformedFileTests: IngestTestCase {
         assertRejected(try reject(y), with: [.init("youth.csv", 0, "#2", nil, "a column of youth.csv")])
     }
 
+    func testExtraColumnsAndTyposAreNamedEvenWhenAsManyAsTheColumns() throws {
+        // stages_of_change.csv with four columns the format does not have (the kind an agency must not send)
+        // beside its four: each is named, as no cell begins with the name of a column the header lacks.
+        var x = try ExtractFiles.fixture()
+        x.setLines(
+            "stages_of_change.csv",
+            x.lines("stages_of_change.csv").enumerated().map {
+                $0.offset == 0 ? $0.element + ",first_name,last_name,dob,ssn" : $0.element + ",A,B,C,D"
+            })
+        let columns = "a column of stages_of_change.csv: youth_key, assessed_on, behavior, stage"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("stages_of_change.csv", 0, "#5", "first_name", columns),
+                .init("stages_of_change.csv", 0, "#6", "last_name", columns),
+                .init("stages_of_change.csv", 0, "#7", "dob", columns),
+                .init("stages_of_change.csv", 0, "#8", "ssn", columns),
+            ])
+        // absences.csv with two of its four names misspelt: both are named, and the required one is missing.
+        var y = try ExtractFiles.fixture()
+        y.replace("absences.csv", record: 0, with: "youth_key,left_on,returnd_on,same_caregiver")
+        let absences = "a column of absences.csv: youth_key, left_on, returned_on, returned_to_same_caregiver"
+        assertRejected(
+            try reject(y),
+            with: [
+                .init("absences.csv", 0, "#3", "returnd_on", absences),
+                .init("absences.csv", 0, "#4", "same_caregiver", absences),
+            ])
+    }
+
+    func testEmptyHeaderCellsAreToldOnce() throws {
+        // Excel leaves empty cells right of a table it once held: each empty name is told as such, not as an
+        // unknown column and then as a repeat of itself.
+        var x = try ExtractFiles.fixture()
+        x.setLines("goals.csv", x.lines("goals.csv").map { $0 + ",," })
+        let empty = "a column name (this header cell is empty: delete the empty columns, e.g. at the right of the sheet"
+        assertRejected(
+            try reject(x),
+            with: [.init("goals.csv", 0, "#7", nil, empty), .init("goals.csv", 0, "#8", nil, empty)])
+    }
+
     func testHeaderWithAQuoteFault() throws {
         var x = try ExtractFiles.fixture()
         x.replace("goals.csv", record: 0, with: "youth_key,goal\"id,domain,set_on,status,status_on")

@@ -95,6 +95,48 @@ final class IngestRuleTests: IngestTestCase {
 
     // MARK: Cells
 
+    func testBlanksAroundValuesAreIgnored() throws {
+        // A tab, a no-break space (U+00A0) and a byte-order mark (U+FEFF) around a code, a date, a number and
+        // an identifier, as copying from documents and spreadsheets brings: each is read as without them.
+        var x = try ExtractFiles.fixture()
+        x.set("youth.csv", record: 1, "gender", "female\t")
+        x.set("events.csv", record: 1, "occurred_on", "\u{00A0}2024-03-05\u{00A0}")
+        x.set("school_terms.csv", record: 1, "days_attended", "\u{FEFF}80 ")
+        x.set("goals.csv", record: 1, "youth_key", "\u{00A0}YKq7Zt01\t")
+        let db = try Self.makeDatabase()
+        assertAccepted(try ingest(x, into: db))
+        XCTAssertEqual(try integer(db, "SELECT count(*) FROM core.youth WHERE gender = 'female'"), 1)
+        XCTAssertEqual(try integer(db, "SELECT count(*) FROM core.event WHERE occurred_on = '2024-03-05'"), 1)
+        XCTAssertEqual(try integer(db, "SELECT days_attended FROM core.school_term WHERE rec = 1"), 80)
+        // The goal's key links to the youth (one youth hash for records 1 and 2 of goals.csv).
+        XCTAssertEqual(try integer(db, "SELECT count(DISTINCT youth_hash) FROM core.goal WHERE rec IN (1, 2)"), 1)
+    }
+
+    func testInvisibleCharactersInsideAValueAreNamed() throws {
+        // A zero-width space inside a code cannot be seen in the value: it is named.
+        var x = try ExtractFiles.fixture()
+        x.set("youth.csv", record: 2, "gender", "fe\u{200B}male")
+        assertRejected(
+            try reject(x), with: [.init("youth.csv", 2, "gender", "fe<U+200B>male", "one of: female, male,")])
+    }
+
+    func testTheWordNullIsNoIdentifier() throws {
+        // Database exports write NULL for no value; as a linkage_id it would make every youth without one the
+        // same person. Refused as any invalid identifier (value not shown); an empty linkage_id is fine.
+        var x = try ExtractFiles.fixture()
+        x.set("youth.csv", record: 1, "linkage_id", "NULL")
+        x.set("youth.csv", record: 2, "linkage_id", "null")
+        x.set("goals.csv", record: 1, "youth_key", "Null")
+        let rule = "1 to 64 characters of A-Z, a-z, 0-9, _ and -, not the word NULL (leave the cell empty"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("youth.csv", 1, "linkage_id", nil, rule),
+                .init("youth.csv", 2, "linkage_id", nil, rule),
+                .init("goals.csv", 1, "youth_key", nil, rule),
+            ])
+    }
+
     func testRequiredCellEmpty() throws {
         var x = try ExtractFiles.fixture()
         x.set("youth.csv", record: 3, "gender", "")  // empty: no value shown
@@ -868,6 +910,21 @@ final class IngestRuleTests: IngestTestCase {
                 .init("youth.csv", 3, "birth_month", "2025-08", "a month not after the extract date 2025-07-15"),
                 .init("events.csv", 3, "occurred_on", "2025-07-16", bound),
                 .init("school_terms.csv", 2, "term_end", "2025-07-16", bound),
+            ])
+    }
+
+    func testExtractedOnStillBoundsTheRecordsWhenExtractJSONHasAnotherProblem() throws {
+        // extract.json has a field too many and another agency's code, but its extracted_on (2025-07-15) is
+        // right: the event dated the day after is reported with them, not after they are fixed.
+        var x = try ExtractFiles.fixture()
+        x["extract.json"] =
+            #"{"format_version": 1, "agency_code": "TEST-B", "extracted_on": "2025-07-15", "note": "x"}"#
+        x.set("events.csv", record: 3, "occurred_on", "2025-07-16")
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("extract.json", nil, "note", nil, "only format_version, agency_code and extracted_on"),
+                .init("events.csv", 3, "occurred_on", "2025-07-16", "a date on or before the extract date 2025-07-15"),
             ])
     }
 
