@@ -119,8 +119,9 @@ public struct AgencyRegistry: Sendable {
         let rows = try connection.query("SELECT id FROM core.agency WHERE code = $1", [code.uppercased()]).rows
         guard let row = rows.first else {
             throw IngestFailure(
-                description: "No agency is registered with the code \(code). Register it first: "
-                    + "outcomes agency add --code \(code) --name NAME --county FIPS")
+                description: "No agency is registered with the code \(code). Check the code (see outcomes agency "
+                    + "list), or have the state team register it: outcomes agency add --code \(code) --name NAME "
+                    + "--county FIPS")
         }
         return try row.decode(Int.self, "id")
     }

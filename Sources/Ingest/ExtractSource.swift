@@ -77,11 +77,17 @@ public final class ExtractSource {
         return try openZip(url, limits: limits)
     }
 
+    /// macOS adds these beside the files it copies or zips (Finder also puts resource forks in a __MACOSX/
+    /// folder of its zips): .DS_Store, and "._name" files (AppleDouble) on shares and USB drives. Not data.
+    static func isMacOSMetadata(_ name: some StringProtocol) -> Bool {
+        name == ".DS_Store" || name.hasPrefix("._")
+    }
+
     private static func openFolder(_ url: URL) throws -> ExtractSource {
         let fm = FileManager.default
         var issues = IssueList()
         var files: [String] = []
-        for name in try fm.contentsOfDirectory(atPath: url.path).sorted() where name != ".DS_Store" {
+        for name in try fm.contentsOfDirectory(atPath: url.path).sorted() where !isMacOSMetadata(name) {
             var isDirectory: ObjCBool = false
             let path = url.appendingPathComponent(name).path
             _ = fm.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -163,10 +169,9 @@ public final class ExtractSource {
         // Some Windows tools write `\` between folder names instead of the `/` the zip format asks for;
         // either is a separator here, so `..\x` is caught like `../x`.
         func path(_ entry: Entry) -> String { entry.path.replacingOccurrences(of: "\\", with: "/") }
-        // macOS's Finder adds resource forks (__MACOSX/…) and .DS_Store files to every zip; they are not data.
         let entries = listed.filter { entry in
             let parts = path(entry).split(separator: "/")
-            return parts.first != "__MACOSX" && parts.last != ".DS_Store"
+            return parts.first != "__MACOSX" && !isMacOSMetadata(parts.last ?? "")
         }
         // A zip of the folder itself has one top-level folder; its contents are the extract.
         let filePaths = entries.filter { $0.type == .file }.map(path)

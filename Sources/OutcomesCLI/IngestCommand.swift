@@ -53,10 +53,16 @@ struct IngestCommand: ParsableCommand {
                 do {
                     try IngestReportFile(outcome: outcome).write(to: URL(fileURLWithPath: report))
                 } catch {
+                    // Accepted bytes are recognised when sent again; rejected ones are judged (and kept) again.
+                    let again =
+                        outcome.status == .rejected
+                        ? "ingest it again with another --report path to have the report written (it is judged, "
+                            + "and recorded as rejected, again)."
+                        : "ingest it again with another --report path: the same bytes are recognised."
                     fail(
                         "\(outcome.source) was recorded as extract \(outcome.extractID) (\(outcome.status.rawValue)), "
                             + "but its report could not be written to \(report) (\(fileFailureReason(error))); "
-                            + "ingest it again with another --report path: the same bytes are recognised.",
+                            + again,
                         code: Exit.ioError)
                 }
             }

@@ -120,7 +120,9 @@ final class AgencyCommandTests: IngestTestCase {
             saying: "The county 06037 is given twice; give each county once.")
         try assertRefused(
             db, ["counties", "--code", "NOBODY", "--add", "06037"],
-            saying: "No agency is registered with the code NOBODY. Register it first")
+            saying:
+                "No agency is registered with the code NOBODY. Check the code (see outcomes agency list), or have the state team register it"
+        )
         try assertRefused(
             db, ["counties", "--code", "TEST-A", "--add", "06999"], saying: "Unknown county FIPS code 06999")
         try assertRefused(

@@ -161,11 +161,17 @@ final class IngestLifecycleTests: IngestTestCase {
         try fm.createDirectory(at: parent.appendingPathComponent("__MACOSX/extract"), withIntermediateDirectories: true)
         try Data("fork".utf8).write(to: parent.appendingPathComponent("__MACOSX/extract/._youth.csv"))
         try Data("finder".utf8).write(to: parent.appendingPathComponent("extract/.DS_Store"))
+        // macOS writes "._<name>" (AppleDouble) files beside the originals on shares and USB drives.
+        try Data("fork".utf8).write(to: parent.appendingPathComponent("extract/._goals.csv"))
         let zip = parent.appendingPathComponent("finder.zip")
         try runZip(["-r", zip.path, "extract", "__MACOSX"], in: parent)
         let outcome = try ingestor(db).ingest(path: zip.path, agencyCode: "TEST-A")
         assertAccepted(outcome)
         XCTAssertEqual(try recordCounts(db, extract: outcome.extractID), Self.fixtureCounts)
+        // The folder itself, with its .DS_Store and ._goals.csv, is accepted too (other bytes: a new extract).
+        let folder = try ingestor(db).ingest(path: parent.appendingPathComponent("extract").path, agencyCode: "TEST-A")
+        assertAccepted(folder)
+        XCTAssertEqual(try recordCounts(db, extract: folder.extractID), Self.fixtureCounts)
     }
 
     func testAcceptsAZipOfTheFolderAndAZipOfItsContents() throws {
@@ -580,6 +586,25 @@ final class IngestLifecycleTests: IngestTestCase {
         }
         // None of them stored anything but the one rejected upload.
         XCTAssertEqual(try integer(db, "SELECT count(*) FROM core.extract"), 1)
+
+        // A report that cannot be written (a full disk: /dev/full) leaves the upload recorded, with 74. A
+        // rejected extract is judged again when sent again, so the message does not say it is recognised.
+        let full = try runTool(
+            outcomesBinary.path,
+            ["ingest", folder.path, "--agency", "TEST-A", "--database", db.conninfo, "--report", "/dev/full"],
+            environment: environment)
+        XCTAssertEqual(full.status, 74, full.output)
+        // (Each rejected upload takes two extract ids: the provisional accepted one, rolled back, and its own.)
+        let id = try integer(db, "SELECT max(id) FROM core.extract")
+        XCTAssertTrue(
+            full.output.contains(
+                "bad was recorded as extract \(id) (rejected), but its report could not be written to /dev/full ("),
+            full.output)
+        XCTAssertTrue(
+            full.output.hasSuffix(
+                "; ingest it again with another --report path to have the report written (it is judged, and recorded "
+                    + "as rejected, again).\n"), full.output)
+        XCTAssertEqual(try integer(db, "SELECT count(*) FROM core.extract WHERE status = 'rejected'"), 2)
     }
 
     func testIdentifierValuesNeverAppearInIssuesOrStoredReports() throws {

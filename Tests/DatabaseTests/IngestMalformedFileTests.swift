@@ -634,6 +634,7 @@ final class IngestMalformedFileTests: IngestTestCase {
         zip.add("youth_old.csv", "youth_key\n")
         // macOS metadata is not an agency's file: skipped, not reported (see testAcceptsAZipMadeByMacOSFinder).
         zip.add(".DS_Store", "\u{0}")
+        zip.add("._goals.csv", "fork")
         let url = parent.appendingPathComponent("upload.zip")
         try zip.write(to: url)
         let expected = "only extract.json and the files of the format"
