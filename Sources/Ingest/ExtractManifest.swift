@@ -51,7 +51,8 @@ public struct ExtractManifest: Equatable, Sendable {
         case let other?:
             issue(
                 "format_version", jsonText(other),
-                "a format version this release accepts: \(supportedVersions.map(String.init).joined(separator: ", "))")
+                "a format version this release accepts: \(supportedVersions.map(String.init).joined(separator: ", "))"
+                    + (other is String ? ", written as a number (without quotes)" : ""))
         }
         var agency: String?
         switch fields["agency_code"] {

@@ -140,12 +140,16 @@ public struct Ingestor {
             let format = try ExtractFormat.load(from: connection)
             let known = Set(format.files.map(\.name) + [ExtractManifest.fileName])
             for name in source.files where !known.contains(name) {
+                // File names are lower-case; one that differs only in case is named with its right spelling.
+                let fix =
+                    known.contains(name.lowercased())
+                    ? "rename it \(name.lowercased())" : "remove this file or correct its name"
                 issues.append(
                     IngestIssue(
                         file: name,
                         expected:
                             "only extract.json and the files of the format (\(format.files.map(\.name).joined(separator: ", "))); "
-                            + "remove this file or correct its name"))
+                            + fix))
             }
             // Missing: not in the upload at all. Not a file refused above (a link, a sub-folder), nor one of
             // a zip that could not be unpacked in full.

@@ -22,12 +22,12 @@ struct IngestCommand: ParsableCommand {
         guard !path.isEmpty else { throw ValidationError("PATH is empty: give the extract folder or .zip file.") }
         // The report is written once the extract is recorded: a path that cannot take it is refused first.
         if let report {
+            guard !report.isEmpty else { throw ValidationError("--report is empty: give the path of a file to write.") }
             let file = URL(fileURLWithPath: report).standardizedFileURL
             let folder = file.deletingLastPathComponent().path
             var isDirectory: ObjCBool = false
-            guard !report.isEmpty,
-                !FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory)
-                    || !isDirectory.boolValue
+            guard
+                !FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory) || !isDirectory.boolValue
             else { throw ValidationError("--report \(report) is a folder: give the path of a file to write.") }
             guard FileManager.default.isWritableFile(atPath: folder) else {
                 throw ValidationError("--report \(report): the folder \(folder) does not exist or cannot be written.")

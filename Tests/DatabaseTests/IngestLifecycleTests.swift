@@ -577,6 +577,7 @@ final class IngestLifecycleTests: IngestTestCase {
                 "is inside the extract folder"
             ),
             ([""], "PATH is empty"),
+            ([folder.path, "--report", ""], "--report is empty: give the path of a file to write."),
         ] {
             let refused = try runTool(
                 outcomesBinary.path,

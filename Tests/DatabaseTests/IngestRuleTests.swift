@@ -1042,10 +1042,17 @@ final class IngestRuleTests: IngestTestCase {
         var x = try ExtractFiles.fixture()
         x["notes.txt"] = "call me\n"
         x["placement.csv"] = x["placements.csv"]  // a typo of a known name
-        let expected = "only extract.json and the files of the format"
+        x["Goals.csv"] = x["goals.csv"]  // a known name in capitals: the fix names the right spelling
+        let known =
+            "only extract.json and the files of the format (youth.csv, cse_flags.csv, placements.csv, absences.csv, "
+            + "events.csv, school_terms.csv, assessments.csv, stages_of_change.csv, goals.csv); "
         assertRejected(
             try reject(x),
-            with: [.init("notes.txt", nil, nil, nil, expected), .init("placement.csv", nil, nil, nil, expected)])
+            with: [
+                .init("Goals.csv", nil, nil, nil, known + "rename it goals.csv"),
+                .init("notes.txt", nil, nil, nil, known + "remove this file or correct its name"),
+                .init("placement.csv", nil, nil, nil, known + "remove this file or correct its name"),
+            ])
     }
 
     func testOptionalFilesMayBeAbsent() throws {

@@ -65,6 +65,8 @@ final class ExtractManifestTests: XCTestCase {
         let string = issues(#"{"format_version": "1", "agency_code": "LA-DCFS", "extracted_on": "2025-07-15"}"#)
         XCTAssertEqual(string.map(\.column), ["format_version"])
         XCTAssertEqual(string.first?.value, "\"1\"", "a string, shown quoted")
+        XCTAssertEqual(
+            string.first?.expected, "a format version this release accepts: 1, written as a number (without quotes)")
         let null = issues(#"{"format_version": null, "agency_code": null, "extracted_on": "2025-07-15"}"#)
         XCTAssertEqual(null.map(\.column), ["format_version", "agency_code"])
         XCTAssertEqual(null.map(\.value), ["null", "null"])
