@@ -202,11 +202,19 @@ struct StagingLoader {
             return false
         }
         guard record.fieldCount == mapping.count else {
+            // A line of blanks or control characters only (spaces, an old end-of-file mark Ctrl-Z) is no record
+            // with a comma too few: say what it is.
+            let blank = (0..<record.fieldCount).allSatisfy { position in
+                StagingLoader.trim(record.field(position)).allSatisfy { $0 < 0x20 || $0 == 0x7F }
+            }
             issues.append(
                 IngestIssue(
                     file: file.name, record: record.number,
                     expected: "\(mapping.count) fields as in the header (found \(record.fieldCount)); "
-                        + "quote values that contain commas"))
+                        + (blank
+                            ? "this line holds only blanks or control characters (such as a Ctrl-Z end-of-file "
+                                + "mark): delete it"
+                            : "quote values that contain commas")))
             return false
         }
         for position in 0..<mapping.count {

@@ -236,9 +236,20 @@ final class IngestMalformedFileTests: IngestTestCase {
         assertRejected(
             try reject(x),
             with: [
-                .init("goals.csv", 2, nil, nil, "6 fields as in the header (found 5)"),
-                .init("goals.csv", 3, nil, nil, "6 fields as in the header (found 7)"),
+                .init(
+                    "goals.csv", 2, nil, nil, "6 fields as in the header (found 5); quote values that contain commas"),
+                .init(
+                    "goals.csv", 3, nil, nil, "6 fields as in the header (found 7); quote values that contain commas"),
             ])
+        // A line of spaces and an old end-of-file mark (Ctrl-Z, byte 26) after the last record are records of
+        // one field each (4 and 5), told for what they are.
+        var y = try ExtractFiles.fixture()
+        y.append("goals.csv", "   ", "\u{1A}")
+        let blank =
+            "6 fields as in the header (found 1); this line holds only blanks or control characters (such as a "
+            + "Ctrl-Z end-of-file mark): delete it"
+        assertRejected(
+            try reject(y), with: [.init("goals.csv", 4, nil, nil, blank), .init("goals.csv", 5, nil, nil, blank)])
     }
 
     func testEmptyFiles() throws {
