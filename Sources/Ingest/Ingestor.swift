@@ -25,6 +25,35 @@ public struct IngestOutcome: Sendable {
     /// For an extract already accepted: the agency's current snapshot, which may be a later one
     /// (the agency sent an older snapshot again, which changes nothing but can be restored).
     public var currentExtractID: Int64?
+    /// For an accepted extract: what the agency should check, as it may be a mistake (an older extract sent
+    /// again, one that lists nobody), though the format allows it.
+    public var notes: [String] = []
+
+    /// The snapshot an accepted extract replaced, for `notes`.
+    struct Replaced {
+        var extractID: Int64
+        var extractedOn: PostgresDate?
+    }
+
+    /// Notes on an accepted extract that became the current snapshot in place of `replaced` (if any).
+    static func notes(extractedOn: PostgresDate?, youth: Int, replaced: Replaced?) -> [String] {
+        var notes: [String] = []
+        let undo = replaced.map {
+            " If this was not meant, the state team can make extract \($0.extractID) current again: outcomes extracts "
+                + "restore \($0.extractID) --reason \"…\""
+        }
+        if let replaced, let before = replaced.extractedOn, let extractedOn, extractedOn < before {
+            notes.append(
+                "This extract was produced on \(extractedOn), before the snapshot it replaces as the current one "
+                    + "(extract \(replaced.extractID), produced on \(before))." + (undo ?? ""))
+        }
+        if youth == 0 {
+            notes.append(
+                "This extract lists no youth, so your agency now reports none (a query that returned nothing?)."
+                    + (undo ?? ""))
+        }
+        return notes
+    }
 
     /// Seconds spent in each step of one ingest (all zero when the extract was already accepted).
     public struct Phases: Sendable {
@@ -201,6 +230,15 @@ public struct Ingestor {
             phases.validation = Date().timeIntervalSince(started)
             started = Date()
 
+            // The snapshot this extract would replace, for the notes on an accepted one.
+            let replaced = try connection.query(
+                "SELECT extract_id, extracted_on FROM core.current_extract WHERE agency_id = core.session_agency()"
+            ).rows.first.map {
+                IngestOutcome.Replaced(
+                    extractID: try $0.decode(Int64.self, "extract_id"),
+                    extractedOn: try $0.decode(PostgresDate?.self, "extracted_on"))
+            }
+
             // The records are written under a provisional accepted extract, inside a savepoint, where the
             // rules across assessment records run (accept.sql). Any problem at all rolls
             // the savepoint back and records the extract as rejected instead.
@@ -246,9 +284,14 @@ public struct Ingestor {
                     counts: counts, issues: issues)
             }
             let status: IngestOutcome.Status = issues.isEmpty ? .accepted : .rejected
-            return IngestOutcome(
+            var outcome = IngestOutcome(
                 status: status, extractID: extractID, agencyCode: agencyCode, source: source.displayName,
                 sha256: source.sha256, issues: issues, recordCounts: counts, phases: phases)
+            if status == .accepted {
+                outcome.notes = IngestOutcome.notes(
+                    extractedOn: extractedOn, youth: counts[ExtractFormat.youthFile] ?? 0, replaced: replaced)
+            }
+            return outcome
         }
     }
 

@@ -80,6 +80,7 @@ struct IngestCommand: ParsableCommand {
                 print(
                     "\(outcome.source): accepted as extract \(outcome.extractID) for \(outcome.agencyCode) (\(records.joined(separator: ", ")))."
                 )
+                for note in outcome.notes { print("Note: \(note)") }
             case .rejected:
                 printError("\(outcome.source): rejected (extract \(outcome.extractID)); nothing from it was kept.")
                 printError("\(outcome.issues.total) error\(outcome.issues.total == 1 ? "" : "s") found:")
@@ -106,6 +107,7 @@ struct IngestReportFile: Encodable {
     var errorCount: Int
     var errorsListed: Int
     var errors: [IngestIssue]
+    var notes: [String]
 
     init(outcome: IngestOutcome) {
         status = outcome.status.rawValue
@@ -117,10 +119,11 @@ struct IngestReportFile: Encodable {
         errorCount = outcome.issues.total
         errorsListed = outcome.issues.listed.count
         errors = outcome.issues.listed
+        notes = outcome.notes
     }
 
     enum CodingKeys: String, CodingKey {
-        case status, source, sha256, records, errors
+        case status, source, sha256, records, errors, notes
         case extractID = "extract_id"
         case agencyCode = "agency_code"
         case errorCount = "error_count"

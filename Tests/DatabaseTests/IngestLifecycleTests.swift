@@ -296,6 +296,44 @@ final class IngestLifecycleTests: IngestTestCase {
         XCTAssertTrue(lines.last?.hasPrefix("\(a.extractID)\tTEST-A\taccepted\t2025-07-15") ?? false, listed.output)
     }
 
+    func testAnOlderOrEmptyExtractThatBecomesCurrentComesWithANote() throws {
+        let db = try Self.makeDatabase()
+        var newer = try ExtractFiles.fixture()
+        newer.setManifest(extractedOn: "2025-08-15")
+        let first = try ingest(newer, into: db)
+        assertAccepted(first)
+        XCTAssertEqual(first.notes, [], "the first snapshot replaces none")
+        // The fixture as it is was produced on 2025-07-15, a month before the snapshot it replaces.
+        let older = try ingest(try .fixture(), into: db)
+        assertAccepted(older)
+        let undoFirst =
+            " If this was not meant, the state team can make extract \(first.extractID) current again: outcomes "
+            + "extracts restore \(first.extractID) --reason \"…\""
+        XCTAssertEqual(
+            older.notes,
+            [
+                "This extract was produced on 2025-07-15, before the snapshot it replaces as the current one (extract "
+                    + "\(first.extractID), produced on 2025-08-15)." + undoFirst
+            ])
+        // Only the two required files, with their headers and no record, produced later: it lists nobody.
+        var empty = try ExtractFiles.fixture()
+        for name in Array(empty.files.keys) where !["youth.csv", "cse_flags.csv", "extract.json"].contains(name) {
+            empty[name] = nil
+        }
+        empty.setLines("youth.csv", [empty.lines("youth.csv")[0]])
+        empty.setLines("cse_flags.csv", [empty.lines("cse_flags.csv")[0]])
+        empty.setManifest(extractedOn: "2025-09-01")
+        let none = try ingest(empty, into: db)
+        assertAccepted(none)
+        XCTAssertEqual(
+            none.notes,
+            [
+                "This extract lists no youth, so your agency now reports none (a query that returned nothing?). If this "
+                    + "was not meant, the state team can make extract \(older.extractID) current again: outcomes extracts "
+                    + "restore \(older.extractID) --reason \"…\""
+            ])
+    }
+
     func testRestoringAnEarlierSnapshot() throws {
         let db = try Self.makeDatabase()
         let agency = try agencyID(db, "TEST-A")
@@ -532,6 +570,7 @@ final class IngestLifecycleTests: IngestTestCase {
         XCTAssertEqual(report?["status"] as? String, "rejected")
         XCTAssertEqual((report?["error_count"] as? NSNumber)?.intValue, 1)
         XCTAssertEqual((report?["errors_listed"] as? NSNumber)?.intValue, 1)
+        XCTAssertEqual(report?["notes"] as? [String], [], "notes are for accepted extracts")
         XCTAssertEqual(report?["agency_code"] as? String, "TEST-A")
         XCTAssertEqual((report?["sha256"] as? String)?.count, 64)
         let error = (report?["errors"] as? [[String: Any]])?.first
