@@ -3,7 +3,11 @@
 -- Runs inside the ingest transaction, acting as outcomes_ingest, after every
 -- CSV file was streamed into pg_temp.stage_<file> (all cells as text, plus the
 -- record number `rec`; identifiers already replaced by their keyed hash, or by
--- 'invalid' when they broke the format rule). Session settings:
+-- 'invalid' when they broke the format rule). Cells arrive trimmed: the loader
+-- (StagingLoader.trim) removes the blanks around every cell (spaces, tabs,
+-- no-break and zero-width spaces, a byte-order mark) and stages a cell that is
+-- empty after that as NULL, so the rules read the staged value as it is (no
+-- trim, no test for ''); only case is left to them (lower/upper). Session settings:
 --   outcomes.agency_id     the agency uploading
 --   outcomes.extracted_on  extract.json's date ('infinity' when extract.json was unusable)
 -- Every problem becomes a row of pg_temp.ingest_issue; nothing else is written.
@@ -94,7 +98,7 @@ BEGIN
                     'at most 64 characters')
                 WHEN 'domain' THEN format('WHEN {cell} !~ ''^(1[0-3]|[1-9])$'' THEN %L', 'an outcome domain number, 1 to 13')
             END;
-            rule := format('CASE WHEN nullif({cell}, '''') IS NULL THEN %s %s END',
+            rule := format('CASE WHEN {cell} IS NULL THEN %s %s END',
                            CASE WHEN c.required THEN quote_literal('a value: this column is required') ELSE 'NULL' END,
                            rule);
             -- Identifiers are staged as keyed hashes, or 'invalid': group only on whether they are usable.
@@ -104,11 +108,11 @@ BEGIN
                 ELSE format('s.%I AS g%s', c.name, c.ord) END;
             sets := sets || format('(g%s)', c.ord);
             judged := judged || format('(%s, %L, d.g%s, CASE WHEN d.m%3$s = 0 THEN %s END)',
-                                       c.ord, c.name, c.ord, replace(rule, '{cell}', format('trim(d.g%s)', c.ord)));
+                                       c.ord, c.name, c.ord, replace(rule, '{cell}', format('d.g%s', c.ord)));
             checks := checks || format(
                 '(%L, %s, %s, %s)', c.name, c.ord,
                 CASE WHEN c.kind = 'identifier' THEN 'NULL::text' ELSE format('s.%I', c.name) END,
-                replace(rule, '{cell}', format('trim(s.%I)', c.name)));
+                replace(rule, '{cell}', format('s.%I', c.name)));
         END LOOP;
         FOR bad IN EXECUTE format(
             'SELECT j.name, array_agg(j.value) FILTER (WHERE j.value IS NOT NULL) AS bad_values,
@@ -160,7 +164,7 @@ JOIN ingest.issue_place p ON p.file = 'youth.csv' AND p.col = 'youth_key'
 WHERE d.rec <> d.first_rec;
 
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
-SELECT p.file, p.file_ord, y.rec, p.col, p.col_ord, trim(y.county_fips),
+SELECT p.file, p.file_ord, y.rec, p.col, p.col_ord, y.county_fips,
        'a county your agency is registered to report for ('
        || coalesce((SELECT string_agg(county_fips, ', ' ORDER BY county_fips) FROM core.agency_county
                     WHERE agency_id = (SELECT core.session_agency())), 'none registered')
@@ -170,7 +174,7 @@ JOIN ingest.issue_place p ON p.file = 'youth.csv' AND p.col = 'county_fips'
 WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b
                   WHERE b.file = 'youth.csv' AND b.rec = y.rec AND b.col = 'county_fips')
   AND NOT EXISTS (SELECT FROM core.agency_county ac
-                  WHERE ac.agency_id = (SELECT core.session_agency()) AND ac.county_fips = trim(y.county_fips));
+                  WHERE ac.agency_id = (SELECT core.session_agency()) AND ac.county_fips = y.county_fips);
 
 -- 3. Every other file: youth_key must be a youth of youth.csv. outcomes.youth_listed says how youth.csv
 -- was read: 'all' its records; 'some' (records with a problem reported by the loader were left out,
@@ -203,12 +207,11 @@ $$;
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
 WITH ok AS MATERIALIZED (
     SELECT s.rec,
-           CASE WHEN 'flag' <> ALL (s.failed) THEN lower(trim(s.flag)) END AS flag,
-           CASE WHEN 'flagged_on' <> ALL (s.failed) THEN trim(s.flagged_on)::date END AS flagged_on,
-           CASE WHEN 'exploitation_types' <> ALL (s.failed) THEN nullif(trim(s.exploitation_types), '') END
-               AS exploitation_types,
-           CASE WHEN 'incident_on' <> ALL (s.failed) THEN nullif(trim(s.incident_on), '')::date END AS incident_on,
-           CASE WHEN 'resolved_on' <> ALL (s.failed) THEN nullif(trim(s.resolved_on), '')::date END AS resolved_on
+           CASE WHEN 'flag' <> ALL (s.failed) THEN lower(s.flag) END AS flag,
+           CASE WHEN 'flagged_on' <> ALL (s.failed) THEN s.flagged_on::date END AS flagged_on,
+           CASE WHEN 'exploitation_types' <> ALL (s.failed) THEN s.exploitation_types END AS exploitation_types,
+           CASE WHEN 'incident_on' <> ALL (s.failed) THEN s.incident_on::date END AS incident_on,
+           CASE WHEN 'resolved_on' <> ALL (s.failed) THEN s.resolved_on::date END AS resolved_on
     FROM (SELECT s.*, coalesce(f.cols, '{}') AS failed
           FROM pg_temp.stage_cse_flags s
           LEFT JOIN (SELECT rec, array_agg(col) AS cols FROM pg_temp.ingest_issue
@@ -230,8 +233,8 @@ FROM (
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
 WITH ok AS MATERIALIZED (
     SELECT s.rec, s.youth_key,
-           CASE WHEN 'started_on' <> ALL (s.failed) THEN trim(s.started_on)::date END AS started_on,
-           CASE WHEN 'ended_on' <> ALL (s.failed) THEN nullif(trim(s.ended_on), '')::date END AS ended_on,
+           CASE WHEN 'started_on' <> ALL (s.failed) THEN s.started_on::date END AS started_on,
+           CASE WHEN 'ended_on' <> ALL (s.failed) THEN s.ended_on::date END AS ended_on,
            -- Whether the episode takes part in the overlap rule: its youth and dates passed, whatever
            -- its setting and end_reason (an empty ended_on means ongoing, not failed).
            NOT s.failed && '{youth_key, started_on, ended_on}' AS episode
@@ -269,10 +272,9 @@ FROM (
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
 WITH ok AS MATERIALIZED (
     SELECT s.rec, s.failed,
-           CASE WHEN 'left_on' <> ALL (s.failed) THEN trim(s.left_on)::date END AS left_on,
-           CASE WHEN 'returned_on' <> ALL (s.failed) THEN nullif(trim(s.returned_on), '')::date END AS returned_on,
-           nullif(trim(s.returned_on), '') IS NULL AS not_returned,
-           nullif(trim(s.returned_to_same_caregiver), '') AS returned_to_same_caregiver
+           CASE WHEN 'left_on' <> ALL (s.failed) THEN s.left_on::date END AS left_on,
+           CASE WHEN 'returned_on' <> ALL (s.failed) THEN s.returned_on::date END AS returned_on,
+           s.returned_to_same_caregiver
     FROM (SELECT s.*, coalesce(f.cols, '{}') AS failed
           FROM pg_temp.stage_absences s
           LEFT JOIN (SELECT rec, array_agg(col) AS cols FROM pg_temp.ingest_issue
@@ -286,31 +288,31 @@ FROM (
     SELECT rec, 'returned_to_same_caregiver', returned_to_same_caregiver,
            'empty while returned_on is empty (answer it only once the youth has returned)'
     FROM ok
-    WHERE not_returned AND returned_to_same_caregiver IS NOT NULL
+    WHERE returned_on IS NULL AND returned_to_same_caregiver IS NOT NULL
       AND NOT failed && '{returned_on, returned_to_same_caregiver}'
 ) x JOIN ingest.issue_place p ON p.file = 'absences.csv' AND p.col = x.col;
 
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
-SELECT p.file, p.file_ord, s.rec, p.col, p.col_ord, trim(s.detail),
+SELECT p.file, p.file_ord, s.rec, p.col, p.col_ord, s.detail,
        CASE WHEN e.detail_list IS NULL
             THEN 'no detail for the event ' || e.code || ' (only events that list details take one)'
             ELSE 'one of: ' || (SELECT string_agg(code, ', ' ORDER BY ord) FROM ref.code WHERE list = e.detail_list) END
 FROM pg_temp.stage_events s
-JOIN ref.code e ON e.list = 'event' AND e.code = lower(trim(s.event))
+JOIN ref.code e ON e.list = 'event' AND e.code = lower(s.event)
 JOIN ingest.issue_place p ON p.file = 'events.csv' AND p.col = 'detail'
-WHERE nullif(trim(s.detail), '') IS NOT NULL
+WHERE s.detail IS NOT NULL
   AND NOT EXISTS (SELECT FROM pg_temp.ingest_issue b
                   WHERE b.file = 'events.csv' AND b.rec = s.rec AND b.col IN ('event', 'detail'))
   AND (e.detail_list IS NULL
-       OR NOT EXISTS (SELECT FROM ref.code d WHERE d.list = e.detail_list AND d.code = lower(trim(s.detail))));
+       OR NOT EXISTS (SELECT FROM ref.code d WHERE d.list = e.detail_list AND d.code = lower(s.detail)));
 
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
 WITH ok AS MATERIALIZED (
-    SELECT s.rec, trim(s.days_enrolled) AS days_enrolled, trim(s.days_attended) AS days_attended,
-           CASE WHEN 'term_start' <> ALL (s.failed) THEN trim(s.term_start)::date END AS term_start,
-           CASE WHEN 'term_end' <> ALL (s.failed) THEN trim(s.term_end)::date END AS term_end,
-           CASE WHEN 'days_enrolled' <> ALL (s.failed) THEN trim(s.days_enrolled)::integer END AS enrolled,
-           CASE WHEN 'days_attended' <> ALL (s.failed) THEN trim(s.days_attended)::integer END AS attended
+    SELECT s.rec, s.days_enrolled, s.days_attended,
+           CASE WHEN 'term_start' <> ALL (s.failed) THEN s.term_start::date END AS term_start,
+           CASE WHEN 'term_end' <> ALL (s.failed) THEN s.term_end::date END AS term_end,
+           CASE WHEN 'days_enrolled' <> ALL (s.failed) THEN s.days_enrolled::integer END AS enrolled,
+           CASE WHEN 'days_attended' <> ALL (s.failed) THEN s.days_attended::integer END AS attended
     FROM (SELECT s.*, coalesce(f.cols, '{}') AS failed
           FROM pg_temp.stage_school_terms s
           LEFT JOIN (SELECT rec, array_agg(col) AS cols FROM pg_temp.ingest_issue
@@ -328,9 +330,9 @@ FROM (
 
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
 WITH ok AS MATERIALIZED (
-    SELECT s.rec, s.failed, s.youth_key, trim(s.goal_id) AS goal_id,
-           CASE WHEN 'set_on' <> ALL (s.failed) THEN trim(s.set_on)::date END AS set_on,
-           CASE WHEN 'status_on' <> ALL (s.failed) THEN trim(s.status_on)::date END AS status_on
+    SELECT s.rec, s.failed, s.youth_key, s.goal_id,
+           CASE WHEN 'set_on' <> ALL (s.failed) THEN s.set_on::date END AS set_on,
+           CASE WHEN 'status_on' <> ALL (s.failed) THEN s.status_on::date END AS status_on
     FROM (SELECT s.*, coalesce(f.cols, '{}') AS failed
           FROM pg_temp.stage_goals s
           LEFT JOIN (SELECT rec, array_agg(col) AS cols FROM pg_temp.ingest_issue
