@@ -7,8 +7,10 @@
 -- after the extract's row was written, inside a savepoint: when any problem
 -- was found (here or before), the ingest rolls back to the savepoint and the
 -- extract is recorded as rejected, so none of these rows is kept. Records with
--- a problem (in pg_temp.ingest_issue) are left out, so plain casts are safe. Codes are
--- stored in their canonical spelling; identifiers are already keyed hashes.
+-- a problem (in pg_temp.ingest_issue) are left out, so plain casts are safe. Cells
+-- arrive trimmed by the loader, an empty one as NULL (see validate.sql), so they
+-- are cast and stored as staged, never trimmed here. Codes are stored in their
+-- canonical spelling; identifiers are already keyed hashes.
 -- Session settings: outcomes.agency_id, outcomes.extract_id (each read once per
 -- statement, as a sub-select, not once per row).
 
@@ -22,66 +24,64 @@ WITH race AS MATERIALIZED (
 INSERT INTO core.youth (extract_id, agency_id, rec, youth_hash, linkage_hash, county_fips, birth_month, gender,
                         race_categories, race_details, race_source)
 SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
-       youth_key, linkage_id, trim(county_fips), (trim(birth_month) || '-01')::date, lower(trim(gender)),
-       r.categories, r.details, lower(trim(race_source))
+       youth_key, linkage_id, county_fips, (birth_month || '-01')::date, lower(gender),
+       r.categories, r.details, lower(race_source)
 FROM pg_temp.stage_youth s
 JOIN race r USING (race_ethnicity)
 WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'youth.csv' AND b.rec = s.rec);
 
--- A blank cell is an empty one: no types (split, ' ' would be one empty value).
+-- An empty cell (NULL) joins no row of `types`: no types.
 WITH types AS MATERIALIZED (
     SELECT exploitation_types,
            (SELECT array_agg(lower(v) ORDER BY lower(v))
-            FROM unnest(ingest.split_values(nullif(trim(exploitation_types), ''))) v) AS sorted
+            FROM unnest(ingest.split_values(exploitation_types)) v) AS sorted
     FROM (SELECT DISTINCT exploitation_types FROM pg_temp.stage_cse_flags) d
 )
 INSERT INTO core.cse_flag (extract_id, agency_id, rec, youth_hash, flag, flagged_on, basis, exploitation_types,
                            incident_on, last_occurrence_on, resolved_on)
 SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
-       youth_key, lower(trim(flag)), nullif(trim(flagged_on), '')::date, lower(trim(basis)), coalesce(t.sorted, '{}'),
-       nullif(trim(incident_on), '')::date, nullif(trim(last_occurrence_on), '')::date, nullif(trim(resolved_on), '')::date
+       youth_key, lower(flag), flagged_on::date, lower(basis), coalesce(t.sorted, '{}'),
+       incident_on::date, last_occurrence_on::date, resolved_on::date
 FROM pg_temp.stage_cse_flags s
 LEFT JOIN types t USING (exploitation_types)
 WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'cse_flags.csv' AND b.rec = s.rec);
 
 INSERT INTO core.placement (extract_id, agency_id, rec, youth_hash, started_on, ended_on, setting, end_reason)
 SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
-       youth_key, nullif(trim(started_on), '')::date, nullif(trim(ended_on), '')::date, lower(trim(setting)),
-       nullif(lower(trim(end_reason)), '')
+       youth_key, started_on::date, ended_on::date, lower(setting), lower(end_reason)
 FROM pg_temp.stage_placements s
 WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'placements.csv' AND b.rec = s.rec);
 
 INSERT INTO core.absence (extract_id, agency_id, rec, youth_hash, left_on, returned_on, returned_to_same_caregiver)
 SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
-       youth_key, nullif(trim(left_on), '')::date, nullif(trim(returned_on), '')::date,
-       CASE lower(trim(returned_to_same_caregiver)) WHEN 'yes' THEN true WHEN 'no' THEN false END
+       youth_key, left_on::date, returned_on::date,
+       CASE lower(returned_to_same_caregiver) WHEN 'yes' THEN true WHEN 'no' THEN false END
 FROM pg_temp.stage_absences s
 WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'absences.csv' AND b.rec = s.rec);
 
 INSERT INTO core.event (extract_id, agency_id, rec, youth_hash, event, occurred_on, detail)
 SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
-       youth_key, lower(trim(event)), nullif(trim(occurred_on), '')::date, nullif(lower(trim(detail)), '')
+       youth_key, lower(event), occurred_on::date, lower(detail)
 FROM pg_temp.stage_events s
 WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'events.csv' AND b.rec = s.rec);
 
 INSERT INTO core.school_term (extract_id, agency_id, rec, youth_hash, term_start, term_end, days_enrolled,
                               days_attended, credits_earned)
 SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
-       youth_key, nullif(trim(term_start), '')::date, nullif(trim(term_end), '')::date, nullif(trim(days_enrolled), '')::integer,
-       nullif(trim(days_attended), '')::integer, nullif(trim(credits_earned), '')::numeric
+       youth_key, term_start::date, term_end::date, days_enrolled::integer, days_attended::integer,
+       credits_earned::numeric
 FROM pg_temp.stage_school_terms s
 WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'school_terms.csv' AND b.rec = s.rec);
 
 INSERT INTO core.stage_of_change (extract_id, agency_id, rec, youth_hash, assessed_on, behavior, stage)
 SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
-       youth_key, nullif(trim(assessed_on), '')::date, lower(trim(behavior)), lower(trim(stage))
+       youth_key, assessed_on::date, lower(behavior), lower(stage)
 FROM pg_temp.stage_stages_of_change s
 WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'stages_of_change.csv' AND b.rec = s.rec);
 
 INSERT INTO core.goal (extract_id, agency_id, rec, youth_hash, goal_id, domain, set_on, status, status_on)
 SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
-       youth_key, trim(goal_id), nullif(trim(domain), '')::integer, nullif(trim(set_on), '')::date, lower(trim(status)),
-       nullif(trim(status_on), '')::date
+       youth_key, goal_id, domain::integer, set_on::date, lower(status), status_on::date
 FROM pg_temp.stage_goals s
 WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'goals.csv' AND b.rec = s.rec);
 
@@ -102,7 +102,7 @@ CREATE TEMP TABLE IF NOT EXISTS cast_assessments (LIKE core.assessment) ON COMMI
 
 INSERT INTO pg_temp.cast_assessments (extract_id, agency_id, rec, youth_hash, instrument, administered_on, item, score)
 SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
-       youth_key, upper(trim(instrument)), trim(administered_on)::date, trim(item), trim(score)::numeric
+       youth_key, upper(instrument), administered_on::date, item, score::numeric
 FROM pg_temp.stage_assessments s
 WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'assessments.csv' AND b.rec = s.rec);
 

@@ -3,7 +3,11 @@
 -- Runs inside the ingest transaction, acting as outcomes_ingest, after every
 -- CSV file was streamed into pg_temp.stage_<file> (all cells as text, plus the
 -- record number `rec`; identifiers already replaced by their keyed hash, or by
--- 'invalid' when they broke the format rule). Session settings:
+-- 'invalid' when they broke the format rule). Cells arrive trimmed: the loader
+-- (StagingLoader.trim) removes the blanks around every cell (spaces, tabs,
+-- no-break and zero-width spaces, a byte-order mark) and stages a cell that is
+-- empty after that as NULL, so the rules read the staged value as it is (no
+-- trim, no test for ''); only case is left to them (lower/upper). Session settings:
 --   outcomes.agency_id     the agency uploading
 --   outcomes.extracted_on  extract.json's date ('infinity' when extract.json was unusable)
 -- Every problem becomes a row of pg_temp.ingest_issue; nothing else is written.
@@ -94,7 +98,7 @@ BEGIN
                     'at most 64 characters')
                 WHEN 'domain' THEN format('WHEN {cell} !~ ''^(1[0-3]|[1-9])$'' THEN %L', 'an outcome domain number, 1 to 13')
             END;
-            rule := format('CASE WHEN nullif({cell}, '''') IS NULL THEN %s %s END',
+            rule := format('CASE WHEN {cell} IS NULL THEN %s %s END',
                            CASE WHEN c.required THEN quote_literal('a value: this column is required') ELSE 'NULL' END,
                            rule);
             -- Identifiers are staged as keyed hashes, or 'invalid': group only on whether they are usable.
@@ -104,11 +108,11 @@ BEGIN
                 ELSE format('s.%I AS g%s', c.name, c.ord) END;
             sets := sets || format('(g%s)', c.ord);
             judged := judged || format('(%s, %L, d.g%s, CASE WHEN d.m%3$s = 0 THEN %s END)',
-                                       c.ord, c.name, c.ord, replace(rule, '{cell}', format('trim(d.g%s)', c.ord)));
+                                       c.ord, c.name, c.ord, replace(rule, '{cell}', format('d.g%s', c.ord)));
             checks := checks || format(
                 '(%L, %s, %s, %s)', c.name, c.ord,
                 CASE WHEN c.kind = 'identifier' THEN 'NULL::text' ELSE format('s.%I', c.name) END,
-                replace(rule, '{cell}', format('trim(s.%I)', c.name)));
+                replace(rule, '{cell}', format('s.%I', c.name)));
         END LOOP;
         FOR bad IN EXECUTE format(
             'SELECT j.name, array_agg(j.value) FILTER (WHERE j.value IS NOT NULL) AS bad_values,
@@ -140,13 +144,15 @@ BEGIN
 END
 $$;
 
--- The rules below read only records whose cells passed (none of their
--- problems is in ingest_issue yet), so one bad cell is not reported twice. They
--- cast inside MATERIALIZED common table expressions, after that filter, so a
--- cast never meets a cell that failed its rule. A rule that casts nothing skips
--- a record only when one of the cells it reads failed (b.col IN (...)), so that
--- a problem in another column does not hide it: every error of an upload is
--- reported together.
+-- The rules below read a cell only when it passed (none of its problems is in
+-- ingest_issue yet), so one bad cell is reported once; and a rule skips a
+-- record only when one of the cells it reads failed (b.col IN (...)), so that a
+-- problem in another column does not hide it: every error of an upload is
+-- reported together. The rules that cast read each file once, in a
+-- MATERIALIZED common table expression beside the columns of each record that
+-- failed (`failed`), and cast a cell only under a CASE on that cell having
+-- passed (NULL otherwise, which no comparison holds for), so a cast never meets
+-- a cell that failed its rule, in whatever order the conditions are evaluated.
 
 -- 2. youth.csv: youth_key unique; county one the agency may report for.
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
@@ -158,7 +164,7 @@ JOIN ingest.issue_place p ON p.file = 'youth.csv' AND p.col = 'youth_key'
 WHERE d.rec <> d.first_rec;
 
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
-SELECT p.file, p.file_ord, y.rec, p.col, p.col_ord, trim(y.county_fips),
+SELECT p.file, p.file_ord, y.rec, p.col, p.col_ord, y.county_fips,
        'a county your agency is registered to report for ('
        || coalesce((SELECT string_agg(county_fips, ', ' ORDER BY county_fips) FROM core.agency_county
                     WHERE agency_id = (SELECT core.session_agency())), 'none registered')
@@ -168,7 +174,7 @@ JOIN ingest.issue_place p ON p.file = 'youth.csv' AND p.col = 'county_fips'
 WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b
                   WHERE b.file = 'youth.csv' AND b.rec = y.rec AND b.col = 'county_fips')
   AND NOT EXISTS (SELECT FROM core.agency_county ac
-                  WHERE ac.agency_id = (SELECT core.session_agency()) AND ac.county_fips = trim(y.county_fips));
+                  WHERE ac.agency_id = (SELECT core.session_agency()) AND ac.county_fips = y.county_fips);
 
 -- 3. Every other file: youth_key must be a youth of youth.csv. outcomes.youth_listed says how youth.csv
 -- was read: 'all' its records; 'some' (records with a problem reported by the loader were left out,
@@ -200,11 +206,16 @@ $$;
 -- 4. Rules within a record and across records of one file.
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
 WITH ok AS MATERIALIZED (
-    SELECT s.rec, lower(trim(s.flag)) AS flag, trim(s.flagged_on)::date AS flagged_on,
-           nullif(trim(s.exploitation_types), '') AS exploitation_types,
-           nullif(trim(s.incident_on), '')::date AS incident_on, nullif(trim(s.resolved_on), '')::date AS resolved_on
-    FROM pg_temp.stage_cse_flags s
-    WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'cse_flags.csv' AND b.rec = s.rec)
+    SELECT s.rec,
+           CASE WHEN 'flag' <> ALL (s.failed) THEN lower(s.flag) END AS flag,
+           CASE WHEN 'flagged_on' <> ALL (s.failed) THEN s.flagged_on::date END AS flagged_on,
+           CASE WHEN 'exploitation_types' <> ALL (s.failed) THEN s.exploitation_types END AS exploitation_types,
+           CASE WHEN 'incident_on' <> ALL (s.failed) THEN s.incident_on::date END AS incident_on,
+           CASE WHEN 'resolved_on' <> ALL (s.failed) THEN s.resolved_on::date END AS resolved_on
+    FROM (SELECT s.*, coalesce(f.cols, '{}') AS failed
+          FROM pg_temp.stage_cse_flags s
+          LEFT JOIN (SELECT rec, array_agg(col) AS cols FROM pg_temp.ingest_issue
+                     WHERE file = 'cse_flags.csv' GROUP BY rec) f USING (rec)) s
 )
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
 FROM (
@@ -221,9 +232,16 @@ FROM (
 
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
 WITH ok AS MATERIALIZED (
-    SELECT s.rec, s.youth_key, trim(s.started_on)::date AS started_on, nullif(trim(s.ended_on), '')::date AS ended_on
-    FROM pg_temp.stage_placements s
-    WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'placements.csv' AND b.rec = s.rec)
+    SELECT s.rec, s.youth_key,
+           CASE WHEN 'started_on' <> ALL (s.failed) THEN s.started_on::date END AS started_on,
+           CASE WHEN 'ended_on' <> ALL (s.failed) THEN s.ended_on::date END AS ended_on,
+           -- Whether the episode takes part in the overlap rule: its youth and dates passed, whatever
+           -- its setting and end_reason (an empty ended_on means ongoing, not failed).
+           NOT s.failed && '{youth_key, started_on, ended_on}' AS episode
+    FROM (SELECT s.*, coalesce(f.cols, '{}') AS failed
+          FROM pg_temp.stage_placements s
+          LEFT JOIN (SELECT rec, array_agg(col) AS cols FROM pg_temp.ingest_issue
+                     WHERE file = 'placements.csv' GROUP BY rec) f USING (rec)) s
 )
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
 FROM (
@@ -243,7 +261,7 @@ FROM (
     FROM (SELECT rec, started_on,
                  max(to_char(coalesce(ended_on, DATE '9999-12-31'), 'YYYY-MM-DD') || lpad(rec::text, 10, '0')) OVER w AS prev
           FROM ok
-          WHERE ended_on IS NULL OR ended_on >= started_on
+          WHERE episode AND (ended_on IS NULL OR ended_on >= started_on)
           WINDOW w AS (PARTITION BY youth_key ORDER BY started_on, ended_on NULLS LAST, rec ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) o
     CROSS JOIN LATERAL (
         SELECT CASE WHEN left(o.prev, 10) = '9999-12-31' THEN DATE 'infinity' ELSE left(o.prev, 10)::date END AS prev_end,
@@ -253,58 +271,72 @@ FROM (
 
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
 WITH ok AS MATERIALIZED (
-    SELECT s.rec, trim(s.left_on) AS left_on, trim(s.returned_on) AS returned_on
-    FROM pg_temp.stage_absences s
-    WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'absences.csv' AND b.rec = s.rec)
+    SELECT s.rec, s.failed,
+           CASE WHEN 'left_on' <> ALL (s.failed) THEN s.left_on::date END AS left_on,
+           CASE WHEN 'returned_on' <> ALL (s.failed) THEN s.returned_on::date END AS returned_on,
+           s.returned_to_same_caregiver
+    FROM (SELECT s.*, coalesce(f.cols, '{}') AS failed
+          FROM pg_temp.stage_absences s
+          LEFT JOIN (SELECT rec, array_agg(col) AS cols FROM pg_temp.ingest_issue
+                     WHERE file = 'absences.csv' GROUP BY rec) f USING (rec)) s
 )
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
 FROM (
-    SELECT rec, 'returned_on' AS col, returned_on AS value, 'a date on or after left_on (' || left_on || ')' AS expected
-    FROM ok WHERE nullif(returned_on, '')::date < left_on::date
+    SELECT rec, 'returned_on' AS col, returned_on::text AS value, 'a date on or after left_on (' || left_on || ')' AS expected
+    FROM ok WHERE returned_on < left_on
     UNION ALL
-    SELECT s.rec, 'returned_to_same_caregiver', trim(s.returned_to_same_caregiver),
+    SELECT rec, 'returned_to_same_caregiver', returned_to_same_caregiver,
            'empty while returned_on is empty (answer it only once the youth has returned)'
-    FROM pg_temp.stage_absences s
-    WHERE nullif(trim(s.returned_on), '') IS NULL AND nullif(trim(s.returned_to_same_caregiver), '') IS NOT NULL
-      AND NOT EXISTS (SELECT FROM pg_temp.ingest_issue b
-                      WHERE b.file = 'absences.csv' AND b.rec = s.rec
-                        AND b.col IN ('returned_on', 'returned_to_same_caregiver'))
+    FROM ok
+    WHERE returned_on IS NULL AND returned_to_same_caregiver IS NOT NULL
+      AND NOT failed && '{returned_on, returned_to_same_caregiver}'
 ) x JOIN ingest.issue_place p ON p.file = 'absences.csv' AND p.col = x.col;
 
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
-SELECT p.file, p.file_ord, s.rec, p.col, p.col_ord, trim(s.detail),
+SELECT p.file, p.file_ord, s.rec, p.col, p.col_ord, s.detail,
        CASE WHEN e.detail_list IS NULL
             THEN 'no detail for the event ' || e.code || ' (only events that list details take one)'
             ELSE 'one of: ' || (SELECT string_agg(code, ', ' ORDER BY ord) FROM ref.code WHERE list = e.detail_list) END
 FROM pg_temp.stage_events s
-JOIN ref.code e ON e.list = 'event' AND e.code = lower(trim(s.event))
+JOIN ref.code e ON e.list = 'event' AND e.code = lower(s.event)
 JOIN ingest.issue_place p ON p.file = 'events.csv' AND p.col = 'detail'
-WHERE nullif(trim(s.detail), '') IS NOT NULL
-  AND NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'events.csv' AND b.rec = s.rec)
+WHERE s.detail IS NOT NULL
+  AND NOT EXISTS (SELECT FROM pg_temp.ingest_issue b
+                  WHERE b.file = 'events.csv' AND b.rec = s.rec AND b.col IN ('event', 'detail'))
   AND (e.detail_list IS NULL
-       OR NOT EXISTS (SELECT FROM ref.code d WHERE d.list = e.detail_list AND d.code = lower(trim(s.detail))));
+       OR NOT EXISTS (SELECT FROM ref.code d WHERE d.list = e.detail_list AND d.code = lower(s.detail)));
 
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
 WITH ok AS MATERIALIZED (
-    SELECT s.rec, trim(s.term_start) AS term_start, trim(s.term_end) AS term_end,
-           trim(s.days_enrolled) AS days_enrolled, trim(s.days_attended) AS days_attended
-    FROM pg_temp.stage_school_terms s
-    WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'school_terms.csv' AND b.rec = s.rec)
+    SELECT s.rec, s.days_enrolled, s.days_attended,
+           CASE WHEN 'term_start' <> ALL (s.failed) THEN s.term_start::date END AS term_start,
+           CASE WHEN 'term_end' <> ALL (s.failed) THEN s.term_end::date END AS term_end,
+           CASE WHEN 'days_enrolled' <> ALL (s.failed) THEN s.days_enrolled::integer END AS enrolled,
+           CASE WHEN 'days_attended' <> ALL (s.failed) THEN s.days_attended::integer END AS attended
+    FROM (SELECT s.*, coalesce(f.cols, '{}') AS failed
+          FROM pg_temp.stage_school_terms s
+          LEFT JOIN (SELECT rec, array_agg(col) AS cols FROM pg_temp.ingest_issue
+                     WHERE file = 'school_terms.csv' GROUP BY rec) f USING (rec)) s
 )
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
 FROM (
-    SELECT rec, 'term_end' AS col, term_end AS value, 'a date on or after term_start (' || term_start || ')' AS expected
-    FROM ok WHERE term_end::date < term_start::date
+    SELECT rec, 'term_end' AS col, term_end::text AS value, 'a date on or after term_start (' || term_start || ')' AS expected
+    FROM ok WHERE term_end < term_start
     UNION ALL
+    -- The numbers as written (a leading zero is kept).
     SELECT rec, 'days_attended', days_attended, 'at most days_enrolled (' || days_enrolled || ')'
-    FROM ok WHERE days_attended::integer > days_enrolled::integer
+    FROM ok WHERE attended > enrolled
 ) x JOIN ingest.issue_place p ON p.file = 'school_terms.csv' AND p.col = x.col;
 
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
 WITH ok AS MATERIALIZED (
-    SELECT s.rec, trim(s.set_on) AS set_on, trim(s.status_on) AS status_on
-    FROM pg_temp.stage_goals s
-    WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'goals.csv' AND b.rec = s.rec)
+    SELECT s.rec, s.failed, s.youth_key, s.goal_id,
+           CASE WHEN 'set_on' <> ALL (s.failed) THEN s.set_on::date END AS set_on,
+           CASE WHEN 'status_on' <> ALL (s.failed) THEN s.status_on::date END AS status_on
+    FROM (SELECT s.*, coalesce(f.cols, '{}') AS failed
+          FROM pg_temp.stage_goals s
+          LEFT JOIN (SELECT rec, array_agg(col) AS cols FROM pg_temp.ingest_issue
+                     WHERE file = 'goals.csv' GROUP BY rec) f USING (rec)) s
 )
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
 FROM (
@@ -312,13 +344,10 @@ FROM (
     -- record holding a goal_id is named even when another of its cells failed.
     SELECT rec, 'goal_id' AS col, goal_id AS value,
            'a goal_id used once per youth (record ' || first_rec || ' has the same one for this youth)' AS expected
-    FROM (SELECT s.rec, trim(s.goal_id) AS goal_id,
-                 min(s.rec) OVER (PARTITION BY s.youth_key, trim(s.goal_id)) AS first_rec
-          FROM pg_temp.stage_goals s
-          WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b
-                            WHERE b.file = 'goals.csv' AND b.rec = s.rec AND b.col IN ('youth_key', 'goal_id'))) d
+    FROM (SELECT rec, goal_id, min(rec) OVER (PARTITION BY youth_key, goal_id) AS first_rec
+          FROM ok WHERE NOT failed && '{youth_key, goal_id}') d
     WHERE rec <> first_rec
     UNION ALL
-    SELECT rec, 'status_on', status_on, 'a date on or after set_on (' || set_on || ')'
-    FROM ok WHERE status_on::date < set_on::date
+    SELECT rec, 'status_on', status_on::text, 'a date on or after set_on (' || set_on || ')'
+    FROM ok WHERE status_on < set_on
 ) x JOIN ingest.issue_place p ON p.file = 'goals.csv' AND p.col = x.col;

@@ -587,6 +587,181 @@ final class IngestRuleTests: IngestTestCase {
             ])
     }
 
+    // MARK: Rules across cells, beside a problem in another cell
+
+    // A rule across cells skips a record only when one of the cells it reads failed: a problem in another
+    // column does not hide it (every error of an upload is told together), and a cell that failed is told
+    // once, never compared by the rule across cells.
+
+    func testIncidentAfterFlaggedOnARecordWithAnotherIssue() throws {
+        var x = try ExtractFiles.fixture()
+        // Record 1 (flagged 2024-03-10): an incident the day after, and a basis that is no code: both are told.
+        x.set("cse_flags.csv", record: 1, "incident_on", "2024-03-11")
+        x.set("cse_flags.csv", record: 1, "basis", "police")
+        // Record 2: flagged_on is no date (May has 31 days); its incident (2024-06-01) is not compared with it.
+        x.set("cse_flags.csv", record: 2, "flagged_on", "2024-05-32")
+        x.set("cse_flags.csv", record: 2, "incident_on", "2024-06-01")
+        assertRejected(
+            try reject(x),
+            with: [
+                .init(
+                    "cse_flags.csv", 1, "basis", "police",
+                    "one of: cse_it, cans_cse, law_enforcement, court, self_disclosure, other"),
+                .init("cse_flags.csv", 1, "incident_on", "2024-03-11", "a date on or before flagged_on (2024-03-10)"),
+                .init("cse_flags.csv", 2, "flagged_on", "2024-05-32", "a real date written YYYY-MM-DD"),
+            ])
+    }
+
+    func testResolvedBeforeFlaggedOnARecordWithAnotherIssue() throws {
+        var x = try ExtractFiles.fixture()
+        // Record 2 (flagged 2024-05-01): resolved the day before, and an exploitation type not in the list:
+        // both are told.
+        x.set("cse_flags.csv", record: 2, "resolved_on", "2024-04-30")
+        x.set("cse_flags.csv", record: 2, "exploitation_types", "survival_sex;trafficking")
+        // Record 1: flagged_on written month/day/year; neither its incident (2024-02-28) nor a resolution
+        // (2024-03-09) is compared with it.
+        x.set("cse_flags.csv", record: 1, "flagged_on", "03/10/2024")
+        x.set("cse_flags.csv", record: 1, "resolved_on", "2024-03-09")
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("cse_flags.csv", 1, "flagged_on", "03/10/2024", "a real date written YYYY-MM-DD"),
+                .init(
+                    "cse_flags.csv", 2, "exploitation_types", "survival_sex;trafficking", "values from: third_party,"),
+                .init("cse_flags.csv", 2, "resolved_on", "2024-04-30", "a date on or after flagged_on (2024-05-01)"),
+            ])
+    }
+
+    func testExploitationTypesOnAnAtRiskFlagWithAnotherIssue() throws {
+        var x = try ExtractFiles.fixture()
+        // Record 3 (at_risk): exploitation types, and flagged after the extract date (a cell the rule does not
+        // read): both are told.
+        x.set("cse_flags.csv", record: 3, "exploitation_types", "online")
+        x.set("cse_flags.csv", record: 3, "flagged_on", "2025-07-16")
+        // Record 4: a flag that is no code ("at risk"): its exploitation types are not judged against it.
+        x.append("cse_flags.csv", "YKq7Zt03,at risk,2024-06-01,other,online,,,")
+        assertRejected(
+            try reject(x),
+            with: [
+                .init(
+                    "cse_flags.csv", 3, "flagged_on", "2025-07-16", "a date on or before the extract date 2025-07-15"),
+                .init(
+                    "cse_flags.csv", 3, "exploitation_types", "online", "no exploitation types for an at_risk flag"),
+                .init("cse_flags.csv", 4, "flag", "at risk", "one of: confirmed, suspected, at_risk"),
+            ])
+    }
+
+    func testEndedBeforeStartedOnARecordWithAnotherIssue() throws {
+        var x = try ExtractFiles.fixture()
+        // Record 3 (from 2023-09-01): ended the day before, in a setting that is no code: both are told.
+        x.set("placements.csv", record: 3, "ended_on", "2023-08-31")
+        x.set("placements.csv", record: 3, "setting", "hospital")
+        // Record 4: started_on is no date (2023 has no 29 February); its end is not compared with it.
+        x.append("placements.csv", "YKq7Zt03,2023-02-29,2023-01-01,shelter,move")
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("placements.csv", 3, "setting", "hospital", "one of: home_of_parent,"),
+                .init("placements.csv", 3, "ended_on", "2023-08-31", "a date on or after started_on (2023-09-01)"),
+                .init("placements.csv", 4, "started_on", "2023-02-29", "a real date written YYYY-MM-DD"),
+            ])
+    }
+
+    func testReturnedBeforeLeftOnARecordWithAnotherIssue() throws {
+        var x = try ExtractFiles.fixture()
+        // Record 1 (left 2024-03-01): returned the day before, and an answer that is not yes or no: both are told.
+        x.set("absences.csv", record: 1, "returned_on", "2024-02-29")
+        x.set("absences.csv", record: 1, "returned_to_same_caregiver", "maybe")
+        // Record 2: left_on is no date (a one-digit month); its return (2024-01-19) is not compared with it.
+        x.set("absences.csv", record: 2, "left_on", "2024-1-20")
+        x.set("absences.csv", record: 2, "returned_on", "2024-01-19")
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("absences.csv", 1, "returned_on", "2024-02-29", "a date on or after left_on (2024-03-01)"),
+                .init("absences.csv", 1, "returned_to_same_caregiver", "maybe", "yes or no"),
+                .init("absences.csv", 2, "left_on", "2024-1-20", "a real date written YYYY-MM-DD"),
+            ])
+    }
+
+    func testEventDetailOnARecordWithAnotherIssue() throws {
+        var x = try ExtractFiles.fixture()
+        // Record 1 (document_obtained): a document outside its list, on a day that does not exist; record 2
+        // (an arrest): a detail, after the extract date; record 4: a detail, of a youth not in youth.csv.
+        // Each is told twice: the two problems are unrelated.
+        x.set("events.csv", record: 1, "detail", "passport")
+        x.set("events.csv", record: 1, "occurred_on", "2024-08-32")
+        x.set("events.csv", record: 2, "detail", "state_id")
+        x.set("events.csv", record: 2, "occurred_on", "2025-07-16")
+        x.append("events.csv", "YKq7Zt99,arrest,2024-01-01,state_id")
+        // Record 3: an event that is no code; its detail is not judged against it.
+        x.set("events.csv", record: 3, "event", "checkup")
+        x.set("events.csv", record: 3, "detail", "state_id")
+        let documents = "one of: birth_certificate, ssn_card, state_id, immunization_record, court_records"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("events.csv", 1, "occurred_on", "2024-08-32", "a real date written YYYY-MM-DD"),
+                .init("events.csv", 1, "detail", "passport", documents),
+                .init("events.csv", 2, "occurred_on", "2025-07-16", "a date on or before the extract date 2025-07-15"),
+                .init("events.csv", 2, "detail", "state_id", "no detail for the event arrest"),
+                .init("events.csv", 3, "event", "checkup", "one of: "),
+                .init("events.csv", 4, "youth_key", nil, "the youth_key of a youth listed in youth.csv"),
+                .init("events.csv", 4, "detail", "state_id", "no detail for the event arrest"),
+            ])
+    }
+
+    func testTermEndBeforeTermStartOnARecordWithAnotherIssue() throws {
+        var x = try ExtractFiles.fixture()
+        // Record 2 (from 2025-01-06): ended the day before, with credits that are no number: both are told.
+        x.set("school_terms.csv", record: 2, "term_end", "2025-01-05")
+        x.set("school_terms.csv", record: 2, "credits_earned", "many")
+        // Record 1: term_start is no date (August has 31 days); its end (2024-08-01) is not compared with it.
+        x.set("school_terms.csv", record: 1, "term_start", "2024-08-32")
+        x.set("school_terms.csv", record: 1, "term_end", "2024-08-01")
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("school_terms.csv", 1, "term_start", "2024-08-32", "a real date written YYYY-MM-DD"),
+                .init("school_terms.csv", 2, "term_end", "2025-01-05", "a date on or after term_start (2025-01-06)"),
+                .init("school_terms.csv", 2, "credits_earned", "many", "a number from 0 to 999999999"),
+            ])
+    }
+
+    func testDaysAttendedAboveDaysEnrolledOnARecordWithAnotherIssue() throws {
+        var x = try ExtractFiles.fixture()
+        // Record 1 (80 days enrolled): 81 attended, in a term ending after the extract date: both are told.
+        x.set("school_terms.csv", record: 1, "days_attended", "81")
+        x.set("school_terms.csv", record: 1, "term_end", "2025-07-16")
+        // Record 2: days_enrolled is no number; the days attended (90) are not compared with it.
+        x.set("school_terms.csv", record: 2, "days_enrolled", "ninety")
+        assertRejected(
+            try reject(x),
+            with: [
+                .init(
+                    "school_terms.csv", 1, "term_end", "2025-07-16", "a date on or before the extract date 2025-07-15"),
+                .init("school_terms.csv", 1, "days_attended", "81", "at most days_enrolled (80)"),
+                .init("school_terms.csv", 2, "days_enrolled", "ninety", "a whole number from 0 to 999999999"),
+            ])
+    }
+
+    func testStatusOnBeforeSetOnOnARecordWithAnotherIssue() throws {
+        var x = try ExtractFiles.fixture()
+        // Record 2 (set 2024-02-01): a status the day before, in domain 14: both are told.
+        x.set("goals.csv", record: 2, "status_on", "2024-01-31")
+        x.set("goals.csv", record: 2, "domain", "14")
+        // Record 3: set_on is no date (2024-02-30); its status date (2024-01-01) is not compared with it.
+        x.set("goals.csv", record: 3, "set_on", "2024-02-30")
+        x.set("goals.csv", record: 3, "status_on", "2024-01-01")
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("goals.csv", 2, "domain", "14", "an outcome domain number, 1 to 13"),
+                .init("goals.csv", 2, "status_on", "2024-01-31", "a date on or after set_on (2024-02-01)"),
+                .init("goals.csv", 3, "set_on", "2024-02-30", "a real date written YYYY-MM-DD"),
+            ])
+    }
+
     // MARK: References and uniqueness
 
     func testUnknownYouthKeyInEveryOtherFile() throws {
@@ -799,6 +974,41 @@ final class IngestRuleTests: IngestTestCase {
             with: [
                 .init("placements.csv", 4, "started_on", "2023-10-01", expected),
                 .init("placements.csv", 5, "started_on", "2023-12-01", expected),
+            ])
+    }
+
+    func testPlacementOverlapBesideAnotherIssue() throws {
+        var x = try ExtractFiles.fixture()
+        // An episode whose setting or end_reason failed still takes part, overlapping or overlapped: record 2
+        // (a bad setting) starts the day before record 1 ends; record 4 starts while record 3 (a bad
+        // end_reason, 2023-09-01..2024-02-01) runs.
+        x.set("placements.csv", record: 2, "started_on", "2024-06-29")
+        x.set("placements.csv", record: 2, "setting", "hotel")
+        x.set("placements.csv", record: 3, "end_reason", "ran")
+        x.append(
+            "placements.csv",
+            "YKq7Zt02,2024-01-15,,shelter,",  // 4
+            // An episode whose dates or youth_key failed takes no part. Record 5's end is no date: it is
+            // not read as ongoing, which would contain record 6.
+            "YKq7Zt03,2020-01-01,2020-13-01,strtp,move",  // 5
+            "YKq7Zt03,2020-02-01,2020-03-01,shelter,move",  // 6: fine
+            "YKq7Zt03,2025-01-01,,isfc,",  // 7: ongoing
+            "YKq7Zt03,2025-07-16,,shelter,",  // 8: starts after the extract date: told as that alone, not as inside 7
+            "YKq7 Zt03,2021-01-01,,shelter,",  // 9: a bad key
+            "YKq7 Zt03,2021-02-01,,shelter,")  // 10: the same bad key: no youth's episode, so no overlap with 9
+        let key = "1 to 64 characters of A-Z, a-z, 0-9, _ and -"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("placements.csv", 2, "started_on", "2024-06-29", "(record 1, which ends 2024-06-30)"),
+                .init("placements.csv", 2, "setting", "hotel", "one of: home_of_parent,"),
+                .init("placements.csv", 3, "end_reason", "ran", "one of: move, reunified,"),
+                .init("placements.csv", 4, "started_on", "2024-01-15", "(record 3, which ends 2024-02-01)"),
+                .init("placements.csv", 5, "ended_on", "2020-13-01", "a real date written YYYY-MM-DD"),
+                .init(
+                    "placements.csv", 8, "started_on", "2025-07-16", "a date on or before the extract date 2025-07-15"),
+                .init("placements.csv", 9, "youth_key", nil, key),
+                .init("placements.csv", 10, "youth_key", nil, key),
             ])
     }
 
