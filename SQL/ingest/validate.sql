@@ -178,14 +178,18 @@ WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b
 
 -- 3. Every other file: youth_key must be a youth of youth.csv. outcomes.youth_listed says how youth.csv
 -- was read: 'all' its records; 'some' (records with a problem reported by the loader were left out,
--- and their youth may be the ones referred to: the message says so); 'no' (missing, or its header
--- refused: that is reported once, not as every key of every file).
+-- and their youth may be the ones referred to: the message says so, as it does when some youth_key of
+-- youth.csv is missing or invalid); 'no' (missing, or its header refused: that is reported once, not
+-- as every key of every file).
 DO $$
 DECLARE
     f record;
     listed text := current_setting('outcomes.youth_listed');
     expected text := 'the youth_key of a youth listed in youth.csv'
-        || CASE listed WHEN 'some' THEN ' (some records of youth.csv could not be read: correct those first)' ELSE '' END;
+        || CASE WHEN listed = 'some' THEN ' (some records of youth.csv could not be read: correct those first)'
+                WHEN EXISTS (SELECT FROM pg_temp.stage_youth WHERE youth_key IS NULL OR youth_key = 'invalid')
+                THEN ' (some records of youth.csv have a youth_key that is missing or invalid: correct those first)'
+                ELSE '' END;
 BEGIN
     IF listed = 'no' THEN
         RETURN;

@@ -1231,6 +1231,24 @@ final class IngestRuleTests: IngestTestCase {
                 .init("events.csv", 3, "youth_key", nil, unknown),
                 .init("school_terms.csv", 2, "youth_key", nil, unknown),
             ])
+        // The same when that record is read but its youth_key is invalid ("bad key!"), or missing.
+        let invalid =
+            "the youth_key of a youth listed in youth.csv (some records of youth.csv have a youth_key that is missing "
+            + "or invalid: correct those first)"
+        for key in ["bad key!", ""] {
+            var v = try ExtractFiles.fixture()
+            v.set("youth.csv", record: 3, "youth_key", key)
+            assertRejected(
+                try reject(v),
+                with: [
+                    .init(
+                        "youth.csv", 3, "youth_key", nil,
+                        key.isEmpty ? "a value: this column is required" : "1 to 64 characters of A-Z"),
+                    .init("cse_flags.csv", 3, "youth_key", nil, invalid),
+                    .init("events.csv", 3, "youth_key", nil, invalid),
+                    .init("school_terms.csv", 2, "youth_key", nil, invalid),
+                ])
+        }
     }
 
     func testManifestDateOfYearZero() throws {
