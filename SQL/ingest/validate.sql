@@ -150,9 +150,10 @@ $$;
 -- problem in another column does not hide it: every error of an upload is
 -- reported together. The rules that cast read each file once, in a
 -- MATERIALIZED common table expression beside the columns of each record that
--- failed (`failed`), and cast a cell only under a CASE on that cell having
--- passed (NULL otherwise, which no comparison holds for), so a cast never meets
--- a cell that failed its rule, in whatever order the conditions are evaluated.
+-- failed (`failed`, from pg_temp.failed_columns), and cast a cell only under a
+-- CASE on that cell having passed (NULL otherwise, which no comparison holds
+-- for), so a cast never meets a cell that failed its rule, in whatever order
+-- the conditions are evaluated.
 
 -- 2. youth.csv: youth_key unique; county one the agency may report for.
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
@@ -208,6 +209,10 @@ END
 $$;
 
 -- 4. Rules within a record and across records of one file.
+
+-- The columns of each record that failed so far (read when used, so it includes the issues above).
+CREATE OR REPLACE TEMP VIEW failed_columns AS
+SELECT file, rec, array_agg(col) AS cols FROM pg_temp.ingest_issue GROUP BY file, rec;
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
 WITH ok AS MATERIALIZED (
     SELECT s.rec,
@@ -218,8 +223,7 @@ WITH ok AS MATERIALIZED (
            CASE WHEN 'resolved_on' <> ALL (s.failed) THEN s.resolved_on::date END AS resolved_on
     FROM (SELECT s.*, coalesce(f.cols, '{}') AS failed
           FROM pg_temp.stage_cse_flags s
-          LEFT JOIN (SELECT rec, array_agg(col) AS cols FROM pg_temp.ingest_issue
-                     WHERE file = 'cse_flags.csv' GROUP BY rec) f USING (rec)) s
+          LEFT JOIN pg_temp.failed_columns f ON f.file = 'cse_flags.csv' AND f.rec = s.rec) s
 )
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
 FROM (
@@ -244,8 +248,7 @@ WITH ok AS MATERIALIZED (
            NOT s.failed && '{youth_key, started_on, ended_on}' AS episode
     FROM (SELECT s.*, coalesce(f.cols, '{}') AS failed
           FROM pg_temp.stage_placements s
-          LEFT JOIN (SELECT rec, array_agg(col) AS cols FROM pg_temp.ingest_issue
-                     WHERE file = 'placements.csv' GROUP BY rec) f USING (rec)) s
+          LEFT JOIN pg_temp.failed_columns f ON f.file = 'placements.csv' AND f.rec = s.rec) s
 )
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
 FROM (
@@ -281,8 +284,7 @@ WITH ok AS MATERIALIZED (
            s.returned_to_same_caregiver
     FROM (SELECT s.*, coalesce(f.cols, '{}') AS failed
           FROM pg_temp.stage_absences s
-          LEFT JOIN (SELECT rec, array_agg(col) AS cols FROM pg_temp.ingest_issue
-                     WHERE file = 'absences.csv' GROUP BY rec) f USING (rec)) s
+          LEFT JOIN pg_temp.failed_columns f ON f.file = 'absences.csv' AND f.rec = s.rec) s
 )
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
 FROM (
@@ -319,8 +321,7 @@ WITH ok AS MATERIALIZED (
            CASE WHEN 'days_attended' <> ALL (s.failed) THEN s.days_attended::integer END AS attended
     FROM (SELECT s.*, coalesce(f.cols, '{}') AS failed
           FROM pg_temp.stage_school_terms s
-          LEFT JOIN (SELECT rec, array_agg(col) AS cols FROM pg_temp.ingest_issue
-                     WHERE file = 'school_terms.csv' GROUP BY rec) f USING (rec)) s
+          LEFT JOIN pg_temp.failed_columns f ON f.file = 'school_terms.csv' AND f.rec = s.rec) s
 )
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
 FROM (
@@ -339,8 +340,7 @@ WITH ok AS MATERIALIZED (
            CASE WHEN 'status_on' <> ALL (s.failed) THEN s.status_on::date END AS status_on
     FROM (SELECT s.*, coalesce(f.cols, '{}') AS failed
           FROM pg_temp.stage_goals s
-          LEFT JOIN (SELECT rec, array_agg(col) AS cols FROM pg_temp.ingest_issue
-                     WHERE file = 'goals.csv' GROUP BY rec) f USING (rec)) s
+          LEFT JOIN pg_temp.failed_columns f ON f.file = 'goals.csv' AND f.rec = s.rec) s
 )
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
 FROM (
