@@ -11,7 +11,7 @@ columns AS (
     SELECT c.file,
            string_agg(format('| `%s` | %s | %s | %s |', c.name, CASE WHEN c.required THEN 'yes' ELSE 'no' END,
                              CASE c.kind
-                                 WHEN 'identifier' THEN 'identifier (stored only as a keyed hash)'
+                                 WHEN 'identifier' THEN 'identifier: 1 to 64 of A-Z a-z 0-9 _ -, not the word NULL (stored only as a keyed hash)'
                                  WHEN 'fips' THEN 'county FIPS code'
                                  WHEN 'month' THEN 'month `YYYY-MM`'
                                  WHEN 'date' THEN 'date `YYYY-MM-DD`'
@@ -22,7 +22,7 @@ columns AS (
                                  WHEN 'count' THEN 'whole number ≥ 0'
                                  WHEN 'numeric' THEN 'number ≥ 0'
                                  WHEN 'item' THEN 'item of the instrument (see below)'
-                                 WHEN 'text' THEN 'text on one line, at most 64 characters'
+                                 WHEN 'text' THEN 'text, at most 64 characters'
                                  WHEN 'domain' THEN 'outcome domain number 1–13'
                              END, c.description), E'\n' ORDER BY c.ord) AS rows
     FROM ref.extract_column c
@@ -57,6 +57,8 @@ instruments AS (
 SELECT E'# The extract format, file by file\n\n'
     || E'Generated from the service''s reference tables (`outcomes docs extract-format`); the validator '
     || E'enforces exactly this. How to send an extract and what each error means: [agency-guide.md](agency-guide.md).\n\n'
+    || E'Every value is read without the blanks around it (spaces, tabs, no-break and zero-width spaces); a cell of '
+    || E'blanks only is empty. No value holds a line break, even in quotes.\n\n'
     || files.text
     || E'\n\n## Event codes by outcome domain\n\n| domain | events |\n|---|---|\n' || events.text
     || E'\n\nDomain 4 (placement) comes from placements.csv and absences.csv.'

@@ -91,15 +91,15 @@ BEGIN
                     'WHEN {cell} !~ ''^[0-9]{1,9}(\.[0-9]{1,6})?$'' THEN %L', 'a number from 0 to 999999999, with at most 6 decimals, e.g. 4 or 2.5')
                 WHEN 'item' THEN format(
                     'WHEN {cell} !~ ''^[A-Za-z0-9_.]{1,64}$'' THEN %L', 'an item code of 1 to 64 letters, digits, _ and . (e.g. 7 or behavioral.depression)')
-                WHEN 'text' THEN format(
-                    'WHEN {cell} ~ ''[\r\n]'' THEN %L WHEN length({cell}) > 64 THEN %L',
-                    'a value on one line: a line break inside a value usually means that a stray double quote (") '
-                    || 'opened a quoted value that ran on over the next records; remove the stray quote',
-                    'at most 64 characters')
+                WHEN 'text' THEN format('WHEN length({cell}) > 64 THEN %L', 'at most 64 characters')
                 WHEN 'domain' THEN format('WHEN {cell} !~ ''^(1[0-3]|[1-9])$'' THEN %L', 'an outcome domain number, 1 to 13')
             END;
-            rule := format('CASE WHEN {cell} IS NULL THEN %s %s END',
+            -- No value of the format holds a line break: one in a cell is nearly always a stray quote that
+            -- joined the next records to it (an identifier with one is staged as 'invalid').
+            rule := format('CASE WHEN {cell} IS NULL THEN %s WHEN {cell} ~ ''[\r\n]'' THEN %L %s END',
                            CASE WHEN c.required THEN quote_literal('a value: this column is required') ELSE 'NULL' END,
+                           'a value on one line: a line break inside a value usually means that a stray double quote (") '
+                           || 'opened a quoted value that ran on over the next records; remove the stray quote',
                            rule);
             -- Identifiers are staged as keyed hashes, or 'invalid': group only on whether they are usable.
             grouped := grouped || CASE WHEN c.kind = 'identifier'

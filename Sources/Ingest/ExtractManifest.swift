@@ -52,7 +52,8 @@ public struct ExtractManifest: Equatable, Sendable {
             issue(
                 "format_version", jsonText(other),
                 "a format version this release accepts: \(supportedVersions.map(String.init).joined(separator: ", "))"
-                    + (other is String ? ", written as a number (without quotes)" : ""))
+                    + ((other as? String).flatMap(Int.init).map(supportedVersions.contains) == true
+                        ? ", written as a number (without quotes)" : ""))
         }
         var agency: String?
         switch fields["agency_code"] {

@@ -35,11 +35,15 @@ public struct IngestIssue: Codable, Equatable, Sendable, CustomStringConvertible
         self.column = column.map(IngestIssue.printable)
         self.value = value.map { IngestIssue.printable(IngestIssue.shortened($0)) }
         self.expected = expected
-        self.valueAsRead = valueAsRead.map { String($0.prefix(IngestIssue.readLength)) }
+        self.valueAsRead = valueAsRead.map {
+            String(String.UnicodeScalarView(IngestIssue.firstLine($0).prefix(IngestIssue.readLength)))
+        }
     }
 
-    /// What is shown of a value (at most 80 characters) and an identifier beginning in it.
-    static let readLength = 80 + IdentifierHasher.maximumLength
+    /// At most this many characters (Unicode code points, as PostgreSQL counts them) of a value are shown.
+    static let shownLength = 80
+    /// What is shown of a value, and an identifier beginning in it.
+    static let readLength = shownLength + IdentifierHasher.maximumLength
 
     public init(file: String, record: Int? = nil, column: String? = nil, value: String? = nil, expected: String) {
         self.init(file: file, record: record, column: column, value: value, expected: expected, valueAsRead: value)
@@ -53,9 +57,22 @@ public struct IngestIssue: Codable, Equatable, Sendable, CustomStringConvertible
         return "\(place): \(expected)\(shown)"
     }
 
-    /// Values of more than 80 characters are cut to 77 and "…", so one bad cell cannot flood a report.
+    /// Only the first line of a value is shown: when a stray quote joined records into one value, what
+    /// follows a line break is other records, with their identifiers. Values of more than 80 characters are
+    /// cut to 77, so one bad cell cannot flood a report. A cut value ends in "…".
     static func shortened(_ value: String) -> String {
-        value.count > 80 ? String(value.prefix(77)) + "…" : value
+        var shown = firstLine(value)
+        var cut = shown.count < value.unicodeScalars.count
+        if shown.count > shownLength {
+            shown = shown.prefix(shownLength - 3)
+            cut = true
+        }
+        return String(String.UnicodeScalarView(shown)) + (cut ? "…" : "")
+    }
+
+    private static func firstLine(_ value: String) -> Substring.UnicodeScalarView {
+        let scalars = Substring(value).unicodeScalars
+        return scalars[..<(scalars.firstIndex { $0 == "\n" || $0 == "\r" } ?? scalars.endIndex)]
     }
 
     /// Control characters (a NUL byte, a line break, a tab) become U+FFFD: a report stays one line per
@@ -77,8 +94,9 @@ public struct IngestIssue: Codable, Equatable, Sendable, CustomStringConvertible
         return String(shown)
     }
 
+    /// C0 and C1 controls (U+0085, "next line", breaks lines too) and DEL.
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || scalar.value == 0x7F
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
     private static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
@@ -127,7 +145,8 @@ public struct IssueList: Error, Sendable {
             let note: String
             if let candidates = IdentifierHasher.candidates(in: read) {
                 guard !candidates.isDisjoint(with: identifiers) else { continue }
-                let whole = read.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+                // As an identifier is read: without the blanks around it.
+                let whole = String(decoding: StagingLoader.trim(Array(read.utf8)[...]), as: UTF8.self)
                 note = identifiers.contains(whole) ? IssueList.withheldNote : IssueList.withheldPartNote
             } else {
                 note = IssueList.uncheckedNote
@@ -141,8 +160,7 @@ public struct IssueList: Error, Sendable {
         " (the value is not shown: it is one of this extract's youth_key or linkage_id values; "
         + "check that the columns are in the header's order)"
     static let withheldPartNote =
-        " (the value is not shown: it contains one of this extract's youth_key or linkage_id values; "
-        + "a stray double quote may have joined records into one value)"
+        " (the value is not shown: a part of it is one of this extract's youth_key or linkage_id values)"
     static let uncheckedNote =
         " (the value is not shown: it has too many parts to check that it holds no youth_key or linkage_id)"
 

@@ -170,9 +170,12 @@ public struct Ingestor {
             let known = Set(format.files.map(\.name) + [ExtractManifest.fileName])
             for name in source.files where !known.contains(name) {
                 // File names are lower-case; one that differs only in case is named with its right spelling.
+                let lower = name.lowercased()
                 let fix =
-                    known.contains(name.lowercased())
-                    ? "rename it \(name.lowercased())" : "remove this file or correct its name"
+                    !known.contains(lower)
+                    ? "remove this file or correct its name"
+                    : source.files.contains(lower)
+                        ? "remove this file (\(lower) is there already)" : "rename it \(lower)"
                 issues.append(
                     IngestIssue(
                         file: name,
@@ -252,10 +255,10 @@ public struct Ingestor {
 
             let found = try connection.query(
                 """
-                SELECT file, rec, col, left(value, 81) AS value, expected, count(*) OVER () AS total,
-                       left(value, $2) AS value_as_read
+                SELECT file, rec, col, left(value, $2) AS value, expected, count(*) OVER () AS total,
+                       left(value, $3) AS value_as_read
                 FROM pg_temp.ingest_issue ORDER BY file_ord, rec, col_ord, expected LIMIT $1
-                """, [IssueList.cap, IngestIssue.readLength])
+                """, [IssueList.cap, IngestIssue.shownLength + 1, IngestIssue.readLength])
             let sqlTotal = try found.rows.first?.decode(Int.self, "total") ?? 0
             issues.add(
                 count: sqlTotal,

@@ -159,11 +159,13 @@ struct StagingLoader {
                 IngestIssue(file: file.name, record: 0, expected: StagingLoader.noHeader(record, known: known)))
             return nil
         }
-        // A record has run into the header line (a missing line break) when a cell that is no column begins
-        // with the name of a column the header lacks: the last name and the first value joined. One issue for
-        // the cause, and none of the cells, which are data.
+        // A record has run into the header line (a missing line break) when the line has more cells than the
+        // file has columns and one that is no column begins with the name of a column the header lacks: the
+        // last name and the first value joined. One issue for the cause, and none of the cells, which are data.
         let lacking = file.columns.indices.filter { !mapping.contains($0) }.map { known[$0] }
-        if unknown.contains(where: { name in lacking.contains { name.count > $0.count && name.hasPrefix($0) } }) {
+        if record.fieldCount > known.count,
+            unknown.contains(where: { name in lacking.contains { name.count > $0.count && name.hasPrefix($0) } })
+        {
             headerIssues = [
                 IngestIssue(
                     file: file.name, record: 0,
@@ -171,6 +173,14 @@ struct StagingLoader {
                         + "are not columns of \(file.name): if the first record runs on from the header line, end the "
                         + "header with a line break)")
             ]
+        } else if unknown.count >= matched {
+            // As many cells that are no column as columns: they may be a record's values (run into the header
+            // after a trailing comma), so each is named by its position only.
+            for index in headerIssues.indices where headerIssues[index].value != nil {
+                headerIssues[index].value = nil
+                headerIssues[index].expected +=
+                    " (the name is not shown: as many cells of this header are no column as are, so they may be data)"
+            }
         }
         for (index, column) in file.columns.enumerated() where column.required && !mapping.contains(index) {
             headerIssues.append(

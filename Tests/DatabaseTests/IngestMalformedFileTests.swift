@@ -152,13 +152,13 @@ final class IngestMalformedFileTests: IngestTestCase {
         XCTAssertEqual(ids, ["1:G,1", "2:G \"2\""], "blank lines are not records")
 
         // A line break inside a quoted value is read as RFC 4180 says, but no value of the format holds one:
-        // it is refused where it stands (record 3, shown with U+FFFD), with what usually causes it.
+        // it is refused where it stands (record 3, showing its first line only), with what usually causes it.
         x.setLines("goals.csv", [header] + records + ["YKq7Zt02,\"G", "3\",1,2024-03-01,\"discontinued\",2024-03-01"])
         assertRejected(
             try reject(x),
             with: [
                 .init(
-                    "goals.csv", 3, "goal_id", "G\u{FFFD}3",
+                    "goals.csv", 3, "goal_id", "G…",
                     "a value on one line: a line break inside a value usually means that a stray double quote (\") "
                         + "opened a quoted value that ran on over the next records; remove the stray quote")
             ])
@@ -166,25 +166,30 @@ final class IngestMalformedFileTests: IngestTestCase {
 
     func testAStrayQuoteThatJoinsRecordsIsRefusedAndShowsNoKey() throws {
         // goals.csv record 1 opens a quote in goal_id that the next record's goal_id closes: read as RFC 4180
-        // says, the two lines are one record whose goal_id holds record 2's youth_key. It is refused for its
-        // line break, and the value, which holds a key of this extract, is not shown. Records 2 and 3 of the
-        // fixture's goals become records 2 of the file (3 lines → 2 records).
+        // says, the two lines are one record whose goal_id holds record 2's line, with its youth_key. It is
+        // refused for its line break, and only its first line is shown ("…" marks the cut).
         var x = try ExtractFiles.fixture()
         var lines = x.lines("goals.csv")
         lines[1] = lines[1].replacingOccurrences(of: ",G-1,", with: ",\"G-1,")
         lines[2] = lines[2].replacingOccurrences(of: ",G-2,", with: ",G-2\",")
         x.setLines("goals.csv", lines)
-        let outcome = try reject(x)
-        XCTAssertEqual(outcome.issues.total, 1, outcome.issues.listed.description)
-        let issue = try XCTUnwrap(outcome.issues.listed.first)
-        XCTAssertEqual([issue.file, issue.column], ["goals.csv", "goal_id"])
-        XCTAssertEqual(issue.record, 1)
-        XCTAssertNil(issue.value)
-        XCTAssertTrue(issue.expected.hasPrefix("a value on one line"), issue.expected)
-        XCTAssertTrue(
-            issue.expected.hasSuffix(
-                " (the value is not shown: it contains one of this extract's youth_key or linkage_id values; "
-                    + "a stray double quote may have joined records into one value)"), issue.expected)
+        let lineBreak =
+            "a value on one line: a line break inside a value usually means that a stray double quote (\") opened a "
+            + "quoted value that ran on over the next records; remove the stray quote"
+        assertRejected(
+            try reject(x),
+            with: [.init("goals.csv", 1, "goal_id", "G-1,6,2024-02-01,in_progress,2024-06-01…", lineBreak)])
+        // The same in youth.csv, where the joined record's youth is in no other file and its linkage_id is
+        // nowhere else: neither is known to the service, and neither is shown. Record 4's race_source runs on
+        // over record 5's line.
+        var y = try ExtractFiles.fixture()
+        y.append(
+            "youth.csv", "YNEWA001,LINKA-0001,06001,2009-04,female,WHITE,\"self",
+            "YNEWB002,LINKB-0002,06001,2010-01,male,BLACK,self\"")
+        let outcome = try reject(y)
+        assertRejected(outcome, with: [.init("youth.csv", 4, "race_source", "self…", lineBreak)])
+        let printed = outcome.issues.listed.map(\.description).joined(separator: "\n")
+        for raw in ["YNEWB002", "LINKB-0002"] { XCTAssertFalse(printed.contains(raw), raw) }
     }
 
     func testUnterminatedQuoteAtTheEnd() throws {
@@ -339,33 +344,43 @@ final class IngestMalformedFileTests: IngestTestCase {
         assertRejected(try reject(y), with: [.init("youth.csv", 0, "#2", nil, "a column of youth.csv")])
     }
 
-    func testExtraColumnsAndTyposAreNamedEvenWhenAsManyAsTheColumns() throws {
-        // stages_of_change.csv with four columns the format does not have (the kind an agency must not send)
-        // beside its four: each is named, as no cell begins with the name of a column the header lacks.
+    func testHeaderCellsThatMayBeDataAreNamedByPositionOnly() throws {
+        // stages_of_change.csv with four columns the format does not have beside its four: as many cells are
+        // no column as are, so they may be a record's values; each is named by its position, not its text.
         var x = try ExtractFiles.fixture()
         x.setLines(
             "stages_of_change.csv",
             x.lines("stages_of_change.csv").enumerated().map {
                 $0.offset == 0 ? $0.element + ",first_name,last_name,dob,ssn" : $0.element + ",A,B,C,D"
             })
-        let columns = "a column of stages_of_change.csv: youth_key, assessed_on, behavior, stage"
+        let maybeData =
+            "a column of stages_of_change.csv: youth_key, assessed_on, behavior, stage (the name is not shown: as many "
+            + "cells of this header are no column as are, so they may be data)"
         assertRejected(
             try reject(x),
-            with: [
-                .init("stages_of_change.csv", 0, "#5", "first_name", columns),
-                .init("stages_of_change.csv", 0, "#6", "last_name", columns),
-                .init("stages_of_change.csv", 0, "#7", "dob", columns),
-                .init("stages_of_change.csv", 0, "#8", "ssn", columns),
-            ])
-        // absences.csv with two of its four names misspelt: both are named, and the required one is missing.
+            with: (5...8).map { .init("stages_of_change.csv", 0, "#\($0)", nil, maybeData) })
+        // A header that ends in a comma, run into by youth.csv's first record: the record's cells follow the
+        // seven columns, and none of them, a youth_key and linkage_id without digits among them, is shown.
         var y = try ExtractFiles.fixture()
-        y.replace("absences.csv", record: 0, with: "youth_key,left_on,returnd_on,same_caregiver")
-        let absences = "a column of absences.csv: youth_key, left_on, returned_on, returned_to_same_caregiver"
+        let lines = y.lines("youth.csv")
+        y.setLines(
+            "youth.csv", [lines[0] + ",NEWYOUTH-ABC,STATE-LINK-XYZ,06001,2009-04,female,WHITE,self"] + lines.dropFirst()
+        )
+        let outcome = try reject(y)
+        XCTAssertEqual(outcome.issues.total, 7)
+        XCTAssertEqual(outcome.issues.listed.map(\.column), (8...14).map { "#\($0)" })
+        XCTAssertEqual(outcome.issues.listed.compactMap(\.value), [])
+        // One misspelt name among as many columns as the file has is named, with the missing column: a name
+        // that begins with a missing column's name is a typo here, not a record run into the header.
+        var z = try ExtractFiles.fixture()
+        z.replace(
+            "youth.csv", record: 0,
+            with: "youth_keys,linkage_id,county_fips,birth_month,gender,race_ethnicity,race_source")
         assertRejected(
-            try reject(y),
+            try reject(z),
             with: [
-                .init("absences.csv", 0, "#3", "returnd_on", absences),
-                .init("absences.csv", 0, "#4", "same_caregiver", absences),
+                .init("youth.csv", 0, "#1", "youth_keys", "a column of youth.csv: youth_key, linkage_id,"),
+                .init("youth.csv", 0, "youth_key", nil, "this required column in the header"),
             ])
     }
 

@@ -1270,14 +1270,17 @@ final class IngestRuleTests: IngestTestCase {
         var x = try ExtractFiles.fixture()
         x["notes.txt"] = "call me\n"
         x["placement.csv"] = x["placements.csv"]  // a typo of a known name
-        x["Goals.csv"] = x["goals.csv"]  // a known name in capitals: the fix names the right spelling
+        x["Goals.csv"] = x["goals.csv"]  // a known name in capitals, beside goals.csv: one is too many
+        x["Events.CSV"] = x["events.csv"]  // in place of events.csv: the fix names the right spelling
+        x["events.csv"] = nil
         let known =
             "only extract.json and the files of the format (youth.csv, cse_flags.csv, placements.csv, absences.csv, "
             + "events.csv, school_terms.csv, assessments.csv, stages_of_change.csv, goals.csv); "
         assertRejected(
             try reject(x),
             with: [
-                .init("Goals.csv", nil, nil, nil, known + "rename it goals.csv"),
+                .init("Events.CSV", nil, nil, nil, known + "rename it events.csv"),
+                .init("Goals.csv", nil, nil, nil, known + "remove this file (goals.csv is there already)"),
                 .init("notes.txt", nil, nil, nil, known + "remove this file or correct its name"),
                 .init("placement.csv", nil, nil, nil, known + "remove this file or correct its name"),
             ])

@@ -67,6 +67,9 @@ final class ExtractManifestTests: XCTestCase {
         XCTAssertEqual(string.first?.value, "\"1\"", "a string, shown quoted")
         XCTAssertEqual(
             string.first?.expected, "a format version this release accepts: 1, written as a number (without quotes)")
+        // "2" in quotes is no version either way: no advice on quotes.
+        let two = issues(#"{"format_version": "2", "agency_code": "LA-DCFS", "extracted_on": "2025-07-15"}"#)
+        XCTAssertEqual(two.first?.expected, "a format version this release accepts: 1")
         let null = issues(#"{"format_version": null, "agency_code": null, "extracted_on": "2025-07-15"}"#)
         XCTAssertEqual(null.map(\.column), ["format_version", "agency_code"])
         XCTAssertEqual(null.map(\.value), ["null", "null"])

@@ -31,6 +31,24 @@ final class IngestCellTextTests: XCTestCase {
         XCTAssertEqual(IngestIssue.printable("Mé xico"), "Mé xico")
     }
 
+    func testOnlyTheFirstLineOfAValueIsShownAndLongOnesAreCut() {
+        // What follows a line break is other records (a stray quote joined them): never shown.
+        XCTAssertEqual(IngestIssue.shortened("self\nYNEWB002,LINKB-0002"), "self…")
+        XCTAssertEqual(IngestIssue.shortened("G\r\n3"), "G…")
+        XCTAssertEqual(IngestIssue.shortened("\nX"), "…")
+        // 80 characters are shown whole, 81 cut to 77 and "…".
+        XCTAssertEqual(IngestIssue.shortened(String(repeating: "a", count: 80)), String(repeating: "a", count: 80))
+        XCTAssertEqual(
+            IngestIssue.shortened(String(repeating: "a", count: 81)), String(repeating: "a", count: 77) + "…")
+        // Counted in code points, as PostgreSQL cuts them: 41 "é" written e + U+0301 are 82 code points (41
+        // characters), so 77 code points are kept: 38 pairs and an "e".
+        XCTAssertEqual(
+            IngestIssue.shortened(String(repeating: "e\u{301}", count: 41)),
+            String(repeating: "e\u{301}", count: 38) + "e…")
+        // U+0085 (next line, a C1 control) is shown as U+FFFD, like the C0 controls.
+        XCTAssertEqual(IngestIssue.printable("a\u{85}b"), "a\u{FFFD}b")
+    }
+
     func testTheWordNullIsNoIdentifier() {
         for word in ["NULL", "null", "Null", "nULl"] {
             XCTAssertTrue(StagingLoader.isNullWord(Array(word.utf8)[...]), word)
