@@ -21,7 +21,8 @@ CREATE TEMP TABLE IF NOT EXISTS ingest_issue (
     col      text,
     col_ord  integer,
     value    text,
-    expected text NOT NULL
+    expected text NOT NULL,
+    other    text  -- the value of another cell that `expected` shows, so that it can be withheld like `value`
 ) ON COMMIT DELETE ROWS;
 
 -- 1. Cell rules, driven by the format's definition (ref.extract_column): every
@@ -213,7 +214,7 @@ $$;
 -- The columns of each record that failed so far (read when used, so it includes the issues above).
 CREATE OR REPLACE TEMP VIEW failed_columns AS
 SELECT file, rec, array_agg(col) AS cols FROM pg_temp.ingest_issue GROUP BY file, rec;
-INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
+INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected, other)
 WITH ok AS MATERIALIZED (
     SELECT s.rec,
            CASE WHEN 'flag' <> ALL (s.failed) THEN lower(s.flag) END AS flag,
@@ -225,20 +226,23 @@ WITH ok AS MATERIALIZED (
           FROM pg_temp.stage_cse_flags s
           LEFT JOIN pg_temp.failed_columns f ON f.file = 'cse_flags.csv' AND f.rec = s.rec) s
 )
-SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
+SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected, x.other
 FROM (
     SELECT rec, 'exploitation_types' AS col, exploitation_types AS value,
-           'no exploitation types for an at_risk flag (they are recorded only for confirmed or suspected)' AS expected
+           'no exploitation types for an at_risk flag (they are recorded only for confirmed or suspected)' AS expected,
+           NULL AS other
     FROM ok WHERE flag = 'at_risk' AND exploitation_types IS NOT NULL
     UNION ALL
-    SELECT rec, 'incident_on', incident_on::text, 'a date on or before flagged_on (' || flagged_on || ')'
+    SELECT rec, 'incident_on', incident_on::text, 'a date on or before flagged_on (' || flagged_on || ')',
+           flagged_on::text
     FROM ok WHERE incident_on > flagged_on
     UNION ALL
-    SELECT rec, 'resolved_on', resolved_on::text, 'a date on or after flagged_on (' || flagged_on || ')'
+    SELECT rec, 'resolved_on', resolved_on::text, 'a date on or after flagged_on (' || flagged_on || ')',
+           flagged_on::text
     FROM ok WHERE resolved_on < flagged_on
 ) x JOIN ingest.issue_place p ON p.file = 'cse_flags.csv' AND p.col = x.col;
 
-INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
+INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected, other)
 WITH ok AS MATERIALIZED (
     SELECT s.rec, s.youth_key,
            CASE WHEN 'started_on' <> ALL (s.failed) THEN s.started_on::date END AS started_on,
@@ -250,10 +254,10 @@ WITH ok AS MATERIALIZED (
           FROM pg_temp.stage_placements s
           LEFT JOIN pg_temp.failed_columns f ON f.file = 'placements.csv' AND f.rec = s.rec) s
 )
-SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
+SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected, x.other
 FROM (
     SELECT rec, 'ended_on' AS col, ended_on::text AS value,
-           'a date on or after started_on (' || started_on || ')' AS expected
+           'a date on or after started_on (' || started_on || ')' AS expected, started_on::text AS other
     FROM ok WHERE ended_on < started_on
     UNION ALL
     -- Episodes of one youth may not overlap; one may start on the day the previous one ends.
@@ -264,7 +268,8 @@ FROM (
     -- that day, touch whichever of the two is listed first.
     SELECT o.rec, 'started_on', o.started_on::text,
            'a start on or after the end of the same youth''s earlier episode (record ' || e.prev_rec || ', which '
-           || CASE WHEN e.prev_end = 'infinity' THEN 'has no end date' ELSE 'ends ' || e.prev_end END || ')'
+           || CASE WHEN e.prev_end = 'infinity' THEN 'has no end date' ELSE 'ends ' || e.prev_end END || ')',
+           CASE WHEN e.prev_end <> 'infinity' THEN e.prev_end::text END
     FROM (SELECT rec, started_on,
                  max(to_char(coalesce(ended_on, DATE '9999-12-31'), 'YYYY-MM-DD') || lpad(rec::text, 10, '0')) OVER w AS prev
           FROM ok
@@ -276,7 +281,7 @@ FROM (
     WHERE e.prev_end > o.started_on
 ) x JOIN ingest.issue_place p ON p.file = 'placements.csv' AND p.col = x.col;
 
-INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
+INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected, other)
 WITH ok AS MATERIALIZED (
     SELECT s.rec, s.failed,
            CASE WHEN 'left_on' <> ALL (s.failed) THEN s.left_on::date END AS left_on,
@@ -286,13 +291,14 @@ WITH ok AS MATERIALIZED (
           FROM pg_temp.stage_absences s
           LEFT JOIN pg_temp.failed_columns f ON f.file = 'absences.csv' AND f.rec = s.rec) s
 )
-SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
+SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected, x.other
 FROM (
-    SELECT rec, 'returned_on' AS col, returned_on::text AS value, 'a date on or after left_on (' || left_on || ')' AS expected
+    SELECT rec, 'returned_on' AS col, returned_on::text AS value, 'a date on or after left_on (' || left_on || ')' AS expected,
+           left_on::text AS other
     FROM ok WHERE returned_on < left_on
     UNION ALL
     SELECT rec, 'returned_to_same_caregiver', returned_to_same_caregiver,
-           'empty while returned_on is empty (answer it only once the youth has returned)'
+           'empty while returned_on is empty (answer it only once the youth has returned)', NULL
     FROM ok
     WHERE returned_on IS NULL AND returned_to_same_caregiver IS NOT NULL
       AND NOT failed && '{returned_on, returned_to_same_caregiver}'
@@ -312,7 +318,7 @@ WHERE s.detail IS NOT NULL
   AND (e.detail_list IS NULL
        OR NOT EXISTS (SELECT FROM ref.code d WHERE d.list = e.detail_list AND d.code = lower(s.detail)));
 
-INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
+INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected, other)
 WITH ok AS MATERIALIZED (
     SELECT s.rec, s.days_enrolled, s.days_attended,
            CASE WHEN 'term_start' <> ALL (s.failed) THEN s.term_start::date END AS term_start,
@@ -323,17 +329,18 @@ WITH ok AS MATERIALIZED (
           FROM pg_temp.stage_school_terms s
           LEFT JOIN pg_temp.failed_columns f ON f.file = 'school_terms.csv' AND f.rec = s.rec) s
 )
-SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
+SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected, x.other
 FROM (
-    SELECT rec, 'term_end' AS col, term_end::text AS value, 'a date on or after term_start (' || term_start || ')' AS expected
+    SELECT rec, 'term_end' AS col, term_end::text AS value, 'a date on or after term_start (' || term_start || ')' AS expected,
+           term_start::text AS other
     FROM ok WHERE term_end < term_start
     UNION ALL
     -- The numbers as written (a leading zero is kept).
-    SELECT rec, 'days_attended', days_attended, 'at most days_enrolled (' || days_enrolled || ')'
+    SELECT rec, 'days_attended', days_attended, 'at most days_enrolled (' || days_enrolled || ')', days_enrolled
     FROM ok WHERE attended > enrolled
 ) x JOIN ingest.issue_place p ON p.file = 'school_terms.csv' AND p.col = x.col;
 
-INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
+INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected, other)
 WITH ok AS MATERIALIZED (
     SELECT s.rec, s.failed, s.youth_key, s.goal_id,
            CASE WHEN 'set_on' <> ALL (s.failed) THEN s.set_on::date END AS set_on,
@@ -342,16 +349,17 @@ WITH ok AS MATERIALIZED (
           FROM pg_temp.stage_goals s
           LEFT JOIN pg_temp.failed_columns f ON f.file = 'goals.csv' AND f.rec = s.rec) s
 )
-SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected
+SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected, x.other
 FROM (
     -- Every record whose youth_key and goal_id passed takes part, whatever its other cells: the first
     -- record holding a goal_id is named even when another of its cells failed.
     SELECT rec, 'goal_id' AS col, goal_id AS value,
-           'a goal_id used once per youth (record ' || first_rec || ' has the same one for this youth)' AS expected
+           'a goal_id used once per youth (record ' || first_rec || ' has the same one for this youth)' AS expected,
+           NULL AS other
     FROM (SELECT rec, goal_id, min(rec) OVER (PARTITION BY youth_key, goal_id) AS first_rec
           FROM ok WHERE NOT failed && '{youth_key, goal_id}') d
     WHERE rec <> first_rec
     UNION ALL
-    SELECT rec, 'status_on', status_on::text, 'a date on or after set_on (' || set_on || ')'
+    SELECT rec, 'status_on', status_on::text, 'a date on or after set_on (' || set_on || ')', set_on::text
     FROM ok WHERE status_on < set_on
 ) x JOIN ingest.issue_place p ON p.file = 'goals.csv' AND p.col = x.col;

@@ -91,7 +91,14 @@ public final class ExtractSource {
             var isDirectory: ObjCBool = false
             let path = url.appendingPathComponent(name).path
             _ = fm.fileExists(atPath: path, isDirectory: &isDirectory)
-            let attributes = try fm.attributesOfItem(atPath: path)
+            // A name that is not UTF-8 comes back altered and cannot be opened by it.
+            guard let attributes = try? fm.attributesOfItem(atPath: path) else {
+                issues.append(
+                    IngestIssue(
+                        file: name, expected: "a file name in UTF-8 (this one cannot be read as it is; rename the file)"
+                    ))
+                continue
+            }
             let type = attributes[.type] as? FileAttributeType
             if isDirectory.boolValue || type == .typeSymbolicLink {
                 issues.append(
@@ -142,18 +149,25 @@ public final class ExtractSource {
             "\(unpackPrefix)\(getpid())-\(UUID().uuidString)")
         try fm.createDirectory(
             at: temporary, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        // The unpacked files hold raw identifiers: when unpacking fails, they go at once.
+        var handedOver = false
+        defer { if !handedOver { try? fm.removeItem(at: temporary) } }
         var issues = IssueList()
         var files: [String] = []
         var complete = true
+        func source(_ files: [String]) -> ExtractSource {
+            handedOver = true
+            return ExtractSource(
+                displayName: name, folder: temporary, sha256: sha, files: files, issues: issues, complete: complete,
+                temporary: temporary)
+        }
         func reject(_ expected: String, entry: String? = nil) {
             issues.append(IngestIssue(file: entry.map { "\(name): \($0)" } ?? name, expected: expected))
             complete = false
         }
         guard let archive = try? Archive(url: url, accessMode: .read, pathEncoding: nil) else {
             reject("a .zip file (this one cannot be opened as a zip archive)")
-            return ExtractSource(
-                displayName: name, folder: temporary, sha256: sha, files: [], issues: issues, complete: complete,
-                temporary: temporary)
+            return source([])
         }
         // ZIPFoundation's listing stops, without a word, at the first entry it cannot read (one protected
         // by a password): the entries the zip declares are counted, so that none is silently left out.
@@ -162,9 +176,7 @@ public final class ExtractSource {
             reject(
                 "a zip whose entries can all be read (only \(listed.count) of its \(declared) can: the next is protected "
                     + "by a password or damaged; create the zip again, without a password)")
-            return ExtractSource(
-                displayName: name, folder: temporary, sha256: sha, files: [], issues: issues, complete: complete,
-                temporary: temporary)
+            return source([])
         }
         // Some Windows tools write `\` between folder names instead of the `/` the zip format asks for;
         // either is a separator here, so `..\x` is caught like `../x`.
@@ -182,9 +194,7 @@ public final class ExtractSource {
             ? topFolders.first.map { $0 + "/" } : nil
         guard entries.count <= limits.entries else {
             reject("at most \(limits.entries) entries in the zip (it has \(entries.count))")
-            return ExtractSource(
-                displayName: name, folder: temporary, sha256: sha, files: [], issues: issues, complete: complete,
-                temporary: temporary)
+            return source([])
         }
         var total: UInt64 = 0
         for entry in entries {
@@ -203,6 +213,11 @@ public final class ExtractSource {
             if let prefix, relative.hasPrefix(prefix) { relative.removeFirst(prefix.count) }
             if relative.contains("/") || relative.isEmpty {
                 reject("files directly in the extract folder (no sub-folders)", entry: path)
+                continue
+            }
+            // No name of the format is "." or longer than a file name may be (255 bytes).
+            if relative == "." || relative.utf8.count > 255 || relative.utf8.contains(0) {
+                reject("a file of the extract (this entry's name cannot be a file's name)", entry: path)
                 continue
             }
             if files.contains(relative) {
@@ -263,9 +278,7 @@ public final class ExtractSource {
             try out.close()
             files.append(relative)
         }
-        return ExtractSource(
-            displayName: name, folder: temporary, sha256: sha, files: files.sorted(), issues: issues,
-            complete: complete, temporary: temporary)
+        return source(files.sorted())
     }
 
     /// Unpacked zips hold raw identifiers, so each is in a folder named after the process that made it:

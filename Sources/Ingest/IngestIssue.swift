@@ -14,6 +14,9 @@ public struct IngestIssue: Codable, Equatable, Sendable, CustomStringConvertible
     /// As much of the value as read as can show an identifier (what is shown, and an identifier that begins
     /// there): the ingest withholds the value if it holds one of the extract's identifiers. Never written anywhere.
     var valueAsRead: String?
+    /// The value of another cell that `expected` shows (a date or number it is compared with), withheld
+    /// from `expected` like `value` when it holds an identifier. Never written anywhere.
+    var otherValue: String?
 
     enum CodingKeys: String, CodingKey { case file, record, column, value, expected }
 
@@ -28,16 +31,17 @@ public struct IngestIssue: Codable, Equatable, Sendable, CustomStringConvertible
     /// first `readLength` characters).
     init(
         file: String, record: Int? = nil, column: String? = nil, value: String? = nil, expected: String,
-        valueAsRead: String?
+        valueAsRead: String?, otherValue: String? = nil
     ) {
-        self.file = IngestIssue.printable(file)
+        self.file = IngestIssue.printable(IngestIssue.shortened(file))
         self.record = record
-        self.column = column.map(IngestIssue.printable)
+        self.column = column.map { IngestIssue.printable(IngestIssue.shortened($0)) }
         self.value = value.map { IngestIssue.printable(IngestIssue.shortened($0)) }
         self.expected = expected
         self.valueAsRead = valueAsRead.map {
             String(String.UnicodeScalarView(IngestIssue.firstLine($0).prefix(IngestIssue.readLength)))
         }
+        self.otherValue = otherValue
     }
 
     /// At most this many characters (Unicode code points, as PostgreSQL counts them) of a value are shown.
@@ -133,14 +137,30 @@ public struct IssueList: Error, Sendable {
     /// Every stretch of the listed values that could be an identifier, to be looked up at once.
     var identifierCandidates: Set<String> {
         listed.reduce(into: []) { all, issue in
-            if let read = issue.valueAsRead { all.formUnion(IdentifierHasher.candidates(in: read) ?? []) }
+            for read in [issue.valueAsRead, issue.otherValue, issue.file, issue.column].compactMap(\.self) {
+                all.formUnion(IdentifierHasher.candidates(in: read) ?? [])
+            }
         }
     }
 
     /// Hides values that hold identifiers of the extract (`identifiers`, found among the candidates), or
     /// too many stretches to look them all up, and says why nothing is shown.
     mutating func withhold(_ identifiers: Set<String>) {
+        func holdsOne(_ text: String) -> Bool {
+            IdentifierHasher.candidates(in: text).map { !$0.isDisjoint(with: identifiers) } ?? true
+        }
         for index in listed.indices {
+            // Names from the upload: a file or zip entry, a header cell, a field of extract.json.
+            if holdsOne(listed[index].file) { listed[index].file = IssueList.withheldName }
+            if let column = listed[index].column, holdsOne(column) { listed[index].column = IssueList.withheldName }
+            // Another cell's value shown in `expected` (a date or a number, at most 64 characters as read).
+            if let other = listed[index].otherValue, holdsOne(other) {
+                // (Shown last in each message that has one: "… (2024-03-01)", "… which ends 2024-03-01)".)
+                if let shown = listed[index].expected.range(of: other, options: .backwards) {
+                    listed[index].expected.replaceSubrange(shown, with: "…")
+                }
+                listed[index].expected += IssueList.withheldOtherNote
+            }
             guard listed[index].value != nil, let read = listed[index].valueAsRead else { continue }
             let note: String
             if let candidates = IdentifierHasher.candidates(in: read) {
@@ -161,6 +181,9 @@ public struct IssueList: Error, Sendable {
         + "check that the columns are in the header's order)"
     static let withheldPartNote =
         " (the value is not shown: a part of it is one of this extract's youth_key or linkage_id values)"
+    static let withheldName = "(a name that holds a youth_key or linkage_id value: not shown)"
+    static let withheldOtherNote =
+        " (a value of another column is not shown: a part of it is one of this extract's youth_key or linkage_id values)"
     static let uncheckedNote =
         " (the value is not shown: it has too many parts to check that it holds no youth_key or linkage_id)"
 

@@ -256,7 +256,7 @@ public struct Ingestor {
             let found = try connection.query(
                 """
                 SELECT file, rec, col, left(value, $2) AS value, expected, count(*) OVER () AS total,
-                       left(value, $3) AS value_as_read
+                       left(value, $3) AS value_as_read, other
                 FROM pg_temp.ingest_issue ORDER BY file_ord, rec, col_ord, expected LIMIT $1
                 """, [IssueList.cap, IngestIssue.shownLength + 1, IngestIssue.readLength])
             let sqlTotal = try found.rows.first?.decode(Int.self, "total") ?? 0
@@ -268,7 +268,8 @@ public struct Ingestor {
                         column: try row.decode(String?.self, "col"),
                         value: try row.decode(String?.self, "value"),
                         expected: try row.decode(String.self, "expected"),
-                        valueAsRead: try row.decode(String?.self, "value_as_read"))
+                        valueAsRead: try row.decode(String?.self, "value_as_read"),
+                        otherValue: try row.decode(String?.self, "other"))
                 })
             issues.sort(fileOrder: [ExtractManifest.fileName] + format.files.map(\.name))
 

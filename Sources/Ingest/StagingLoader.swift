@@ -112,6 +112,7 @@ struct StagingLoader {
         // a record run into the header: its position is named, not its text.
         func shown(_ raw: String) -> String? { raw.contains(where: \.isNumber) ? nil : raw }
         var unknown: [String] = []
+        var blank = 0
         for position in 0..<record.fieldCount {
             guard let raw = record.string(position) else {
                 headerIssues.append(
@@ -123,7 +124,9 @@ struct StagingLoader {
             }
             let name = String(decoding: StagingLoader.trim(record.field(position)), as: UTF8.self).lowercased()
             if name.isEmpty {
-                // Spreadsheets leave these where cells right of the table were once used.
+                // Spreadsheets leave these where cells right of the table were once used (or a record's empty
+                // value, when one has run into the header).
+                blank += 1
                 headerIssues.append(
                     IngestIssue(
                         file: file.name, record: 0, column: "#\(position + 1)",
@@ -173,9 +176,9 @@ struct StagingLoader {
                         + "are not columns of \(file.name): if the first record runs on from the header line, end the "
                         + "header with a line break)")
             ]
-        } else if unknown.count >= matched {
-            // As many cells that are no column as columns: they may be a record's values (run into the header
-            // after a trailing comma), so each is named by its position only.
+        } else if unknown.count + blank >= matched {
+            // As many cells that are no column (or empty) as columns: they may be a record's values (run into
+            // the header after a trailing comma), so each is named by its position only.
             for index in headerIssues.indices where headerIssues[index].value != nil {
                 headerIssues[index].value = nil
                 headerIssues[index].expected +=

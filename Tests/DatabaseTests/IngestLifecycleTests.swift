@@ -691,6 +691,60 @@ final class IngestLifecycleTests: IngestTestCase {
         XCTAssertEqual(try columnsContaining(db, raw), [], "no raw identifier anywhere in the database")
     }
 
+    func testAnIdentifierInAnotherCellThatAMessageQuotesIsNotShown() throws {
+        // Messages about a date or a number quote the cell they compare it with. An agency with numeric or
+        // date-like keys can have a key in that cell (columns swapped): it is withheld there too.
+        // Youth 3's key becomes 000123456, and its school term (school_terms record 2) says it was enrolled
+        // 000123456 days and attended 999999999. Youth 1's linkage_id becomes 2021-03-04, its flag (record
+        // 1) is dated 2021-03-04, and its incident 2021-03-05, after it.
+        var x = try ExtractFiles.fixture()
+        for name in x.files.keys { x[name] = x[name]?.replacingOccurrences(of: "YKq7Zt03", with: "000123456") }
+        x.set("school_terms.csv", record: 2, "days_enrolled", "000123456")
+        x.set("school_terms.csv", record: 2, "days_attended", "999999999")
+        x.set("youth.csv", record: 1, "linkage_id", "2021-03-04")
+        x.set("cse_flags.csv", record: 1, "flagged_on", "2021-03-04")
+        x.set("cse_flags.csv", record: 1, "incident_on", "2021-03-05")
+        let hidden =
+            " (a value of another column is not shown: a part of it is one of this extract's youth_key or linkage_id "
+            + "values)"
+        let db = try Self.makeDatabase()
+        let outcome = try ingest(x, into: db)
+        assertRejected(
+            outcome,
+            with: [
+                .init("cse_flags.csv", 1, "incident_on", "2021-03-05", "a date on or before flagged_on (…)" + hidden),
+                .init("school_terms.csv", 2, "days_attended", "999999999", "at most days_enrolled (…)" + hidden),
+            ])
+        let report = try db.withConnection {
+            try $0.query("SELECT report::text AS r FROM core.extract WHERE id = $1", [outcome.extractID]).single()
+                .decode(String.self, "r")
+        }
+        for raw in ["000123456", "2021-03-04"] {
+            XCTAssertFalse(outcome.issues.listed.map(\.description).joined().contains(raw), raw)
+            XCTAssertFalse(report.contains(raw), raw)
+        }
+    }
+
+    func testNamesFromTheUploadThatHoldAnIdentifierAreNotShown() throws {
+        // A file named after a youth_key, and a field of extract.json named after another: both are this
+        // extract's keys (youth.csv lists them), so neither name is shown. A field name of 5,000 characters
+        // is cut like a value.
+        let withheld = "(a name that holds a youth_key or linkage_id value: not shown)"
+        var x = try ExtractFiles.fixture()
+        x["YKq7Zt01.csv"] = "notes\n"
+        x["extract.json"] =
+            #"{"format_version": 1, "agency_code": "TEST-A", "extracted_on": "2025-07-15", "LZw9Px03": 1, "#
+            + "\"" + String(repeating: "f", count: 5000) + "\": 2}"
+        let outcome = try ingest(x, into: try Self.makeDatabase())
+        XCTAssertEqual(outcome.status, .rejected)
+        let found = outcome.issues.listed.map { [$0.file, $0.column ?? "-"] }
+        XCTAssertEqual(
+            Set(found),
+            [[withheld, "-"], ["extract.json", withheld], ["extract.json", String(repeating: "f", count: 77) + "…"]])
+        XCTAssertFalse(outcome.issues.listed.map(\.description).joined().contains("YKq7Zt01"))
+        XCTAssertFalse(outcome.issues.listed.map(\.description).joined().contains("LZw9Px03"))
+    }
+
     func testIdentifiersUnderAMislabelledHeaderAreNotShown() throws {
         let db = try Self.makeDatabase()
         let stored = { (id: Int64) in

@@ -370,6 +370,15 @@ final class IngestMalformedFileTests: IngestTestCase {
         XCTAssertEqual(outcome.issues.total, 7)
         XCTAssertEqual(outcome.issues.listed.map(\.column), (8...14).map { "#\($0)" })
         XCTAssertEqual(outcome.issues.listed.compactMap(\.value), [])
+        // The same with an empty value among them (the record's linkage_id): it counts with the cells that are
+        // no column. 6 names and 1 empty cell after the 7 columns: 7 issues, no value.
+        var w = try ExtractFiles.fixture()
+        let header = w.lines("youth.csv")[0]
+        w.replace("youth.csv", record: 0, with: header + ",KRUNAAAA,,06001,2008-01,female,WHITE,self")
+        let run = try reject(w)
+        XCTAssertEqual(run.issues.total, 7)
+        XCTAssertEqual(run.issues.listed.compactMap(\.value), [])
+        XCTAssertFalse(run.issues.listed.map(\.description).joined().contains("KRUNAAAA"))
         // One misspelt name among as many columns as the file has is named, with the missing column: a name
         // that begins with a missing column's name is a typo here, not a record run into the header.
         var z = try ExtractFiles.fixture()
@@ -650,6 +659,40 @@ final class IngestMalformedFileTests: IngestTestCase {
                     "upload.zip: extract/sub/goals.csv", nil, nil, nil,
                     "files directly in the extract folder (no sub-folders)")
             ])
+    }
+
+    func testZipEntriesWhoseNamesCannotBeFileNames() throws {
+        // An entry named "." and one of 300 bytes cannot be unpacked to a file of that name: each is told
+        // (they used to stop the ingest with a file error, exit 74, leaving the unpacked files behind).
+        let parent = try scratch()
+        var zip = StoredZip()
+        zip.add(try ExtractFiles.fixture())
+        zip.add(".", "x")
+        let long = String(repeating: "n", count: 296) + ".csv"
+        zip.add(long, "x")
+        let url = parent.appendingPathComponent("upload.zip")
+        try zip.write(to: url)
+        let expected = "a file of the extract (this entry's name cannot be a file's name)"
+        let outcome = try rejectPath(url)
+        XCTAssertEqual(outcome.issues.total, 2)
+        XCTAssertEqual(outcome.issues.listed.map(\.expected), [expected, expected])
+        XCTAssertEqual(outcome.issues.listed.first?.file, "upload.zip: .")
+    }
+
+    func testFolderWithAFileNameThatIsNotUTF8() throws {
+        // "x\xE9.csv" (é in Latin-1) cannot be read back by its name: told, not a file error (exit 74).
+        let folder = try ExtractFiles.fixture().write(in: try scratch())
+        let path = Array(folder.path.utf8) + [UInt8(ascii: "/"), 0x78, 0xE9] + Array(".csv".utf8) + [0]
+        let descriptor = path.withUnsafeBufferPointer {
+            $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o600) }
+        }
+        XCTAssertGreaterThanOrEqual(descriptor, 0)
+        close(descriptor)
+        let outcome = try rejectPath(folder)
+        XCTAssertEqual(outcome.issues.total, 1)
+        XCTAssertEqual(
+            outcome.issues.listed.first?.expected,
+            "a file name in UTF-8 (this one cannot be read as it is; rename the file)")
     }
 
     func testZipWithFilesOtherThanTheKnownOnes() throws {

@@ -60,16 +60,24 @@ final class IdentifierHasherTests: XCTestCase {
 
     func testCandidatesAreThePlacesAnIdentifierCanSitInAText() {
         func candidates(_ text: String) -> Set<String>? { IdentifierHasher.candidates(in: text) }
-        // Runs "G-1", "6", "2024-02-01": each join of neighbouring pieces between - and _.
+        // Runs "G-1", "6", "2024-02-01": each join of neighbouring pieces between - and _, with or without
+        // the separators at its ends. "G-1": G, G-, G-1, -, -1, 1. "2024-02-01": from 2024 (2024, 2024-,
+        // 2024-02, 2024-02-, 2024-02-01), from the first - (-, -02, -02-, -02-01), from 02 (02, 02-, 02-01),
+        // from the second - (-01, and - again), from 01 (01).
         XCTAssertEqual(
             candidates("G-1,6,2024-02-01"),
-            ["G-1", "G", "1", "6", "2024", "2024-02", "2024-02-01", "02", "02-01", "01"])
+            [
+                "G", "G-", "G-1", "-", "-1", "1", "6", "2024", "2024-", "2024-02", "2024-02-", "2024-02-01", "-02",
+                "-02-", "-02-01", "02", "02-", "02-01", "-01", "01",
+            ])
         // A key among words and punctuation, or after a line break or a tab.
         XCTAssertEqual(candidates("case Y2C87003D8C0CA1B6."), ["case", "Y2C87003D8C0CA1B6"])
-        XCTAssertEqual(candidates("x\n\tYK-1"), ["x", "YK-1", "YK", "1"])
-        // A run that begins or ends with a separator is also taken whole.
-        XCTAssertEqual(candidates("_abc"), ["_abc", "abc"])
-        XCTAssertEqual(candidates("abc-"), ["abc-", "abc"])
+        XCTAssertEqual(candidates("x\n\tYK-1"), ["x", "YK", "YK-", "YK-1", "-", "-1", "1"])
+        // A key that begins or ends with a separator is found glued at it ("x_KEY" holds "_KEY").
+        XCTAssertEqual(candidates("_abc"), ["_", "_abc", "abc"])
+        XCTAssertEqual(candidates("abc-"), ["abc", "abc-", "-"])
+        XCTAssertTrue(candidates("x_KLEADAA")?.contains("_KLEADAA") ?? false)
+        XCTAssertTrue(candidates("KTRAILBB-x")?.contains("KTRAILBB-") ?? false)
         XCTAssertEqual(candidates("é, ;"), [])
         // 64 characters at most: a run of 65 letters holds no piece of 64 or fewer.
         XCTAssertEqual(candidates(String(repeating: "K", count: 64)), [String(repeating: "K", count: 64)])
@@ -77,10 +85,11 @@ final class IdentifierHasherTests: XCTestCase {
         // "00-01-…-71": 72 pieces and over 256 distinct joins (each of the first 50 pieces begins 21 joins of
         // at most 64 characters), too many to look up.
         XCTAssertNil(candidates((0..<72).map { String(format: "%02d", $0) }.joined(separator: "-")))
-        // "a-a-…" (72 pieces) has only 64: "a", "a-a", … and "a-", "a-a-", … up to 64 characters.
-        XCTAssertEqual(candidates(String(repeating: "a-", count: 72))?.count, 64)
-        // "a_" 10 times: one candidate per length, "a", "a_a", … (ending before a separator: 1, 3, … 19
-        // characters) and "a_", "a_a_", … (ending where the run does: 2, 4, … 20): 20.
-        XCTAssertEqual(candidates(String(repeating: "a_", count: 10))?.count, 20)
+        // "a-a-…" (72 pieces): every stretch is a candidate, and a stretch is told by its first character and
+        // its length: 2 × 64 = 128.
+        XCTAssertEqual(candidates(String(repeating: "a-", count: 72))?.count, 128)
+        // "a_" 10 times (20 characters): stretches beginning with "a" of 1 to 20 characters, with "_" of 1 to
+        // 19: 39.
+        XCTAssertEqual(candidates(String(repeating: "a_", count: 10))?.count, 39)
     }
 }
