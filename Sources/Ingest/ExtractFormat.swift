@@ -23,6 +23,14 @@ public struct ExtractFormat: Sendable {
     /// The file of the youth themselves: every other file's youth_key must be listed in it.
     public static let youthFile = "youth.csv"
 
+    /// The blanks every cell, header name and value of a multi-value cell is read without: spaces and tabs,
+    /// and those that copying from documents or web pages brings (no-break and other Unicode spaces,
+    /// zero-width characters, a byte-order mark), which no value of the format has. (The loader trims cells;
+    /// ingest.split_values, migration 0014, trims the values of a multi-value cell of the same set.)
+    public static let blanks: [Unicode.Scalar] =
+        [" ", "\t", "\u{00A0}", "\u{1680}", "\u{202F}", "\u{205F}", "\u{2060}", "\u{3000}", "\u{FEFF}"]
+        + (0x2000...0x200B).compactMap(Unicode.Scalar.init)
+
     public static func load(from connection: PostgresConnection) throws -> ExtractFormat {
         let result = try connection.query(
             """

@@ -334,13 +334,7 @@ struct StagingLoader {
     }
 
     /// The UTF-8 of the blanks `trim` removes.
-    private static let blanks: [[UInt8]] =
-        [
-            [0x20], [0x09], [0xC2, 0xA0], [0xE1, 0x9A, 0x80], [0xE2, 0x80, 0xAF], [0xE2, 0x81, 0x9F],
-            [0xE2, 0x81, 0xA0],
-            [0xE3, 0x80, 0x80], [0xEF, 0xBB, 0xBF],
-        ]
-        + (0x80...0x8B).map { [0xE2, 0x80, $0] }  // U+2000 to U+200B
+    private static let blanks: [[UInt8]] = ExtractFormat.blanks.map { Array(String($0).utf8) }
 
     static func appendNumber(_ number: Int, to output: inout [UInt8]) {
         output.append(contentsOf: String(number).utf8)

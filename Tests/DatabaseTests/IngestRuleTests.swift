@@ -271,13 +271,29 @@ final class IngestRuleTests: IngestTestCase {
             ])
     }
 
+    func testTheValuesOfAMultiValueCellAreReadWithoutTheBlanksEveryCellIsReadWithout() throws {
+        // The loader trims cells of ExtractFormat.blanks; ingest.split_values (0014) trims each value of a
+        // multi-value cell of its own copy of the set, in SQL: each blank around each value goes.
+        let db = try Self.makeDatabase()
+        try db.withConnection { c in
+            for blank in ExtractFormat.blanks {
+                let b = String(blank)
+                let split = try c.query(
+                    "SELECT array_to_string(ingest.split_values($1), '|') AS v", ["a" + b + ";" + b + "b" + b]
+                ).single().decode(String.self, "v")
+                XCTAssertEqual(split, "a|b", "U+\(String(blank.value, radix: 16))")
+            }
+        }
+    }
+
     func testCodesAreMatchedCaseInsensitivelyAfterTrimmingAndStoredCanonically() throws {
         var x = try ExtractFiles.fixture()
         x.set("youth.csv", record: 1, "gender", " FEMALE ")
         x.set("youth.csv", record: 1, "race_source", "Self")
-        x.set("youth.csv", record: 1, "race_ethnicity", " white ; Hispanic ")
+        x.set("youth.csv", record: 1, "race_ethnicity", " white ;\tHispanic\u{00A0}")  // a tab, a no-break space
         x.set("cse_flags.csv", record: 1, "flag", "Confirmed")
-        x.set("cse_flags.csv", record: 1, "exploitation_types", " Online ; THIRD_PARTY ")
+        // A thin space and a byte-order mark around the values of a multi-value cell.
+        x.set("cse_flags.csv", record: 1, "exploitation_types", " Online\u{2009};\u{FEFF}THIRD_PARTY ")
         x.set("placements.csv", record: 1, "setting", "STRTP")
         x.set("absences.csv", record: 1, "returned_to_same_caregiver", "YES")
         x.set("events.csv", record: 1, "event", "Document_Obtained")
