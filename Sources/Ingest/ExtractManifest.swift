@@ -8,6 +8,9 @@ public struct ExtractManifest: Equatable, Sendable {
     /// extract.json is a few lines; anything larger is not one.
     static let maximumSize = 64 * 1024
 
+    /// The fields extract.json holds, and may hold only.
+    public static let fields = ["format_version", "agency_code", "extracted_on"]
+
     public var formatVersion: Int
     public var agencyCode: String
     public var extractedOn: PostgresDate
@@ -39,8 +42,7 @@ public struct ExtractManifest: Equatable, Sendable {
             )
             return .failure(Refusal(issues: issues))
         }
-        let known: Set = ["format_version", "agency_code", "extracted_on"]
-        for key in fields.keys.sorted() where !known.contains(key) {
+        for key in fields.keys.sorted() where !ExtractManifest.fields.contains(key) {
             issue(key, nil, "only format_version, agency_code and extracted_on; remove this field")
         }
         var version: Int?

@@ -221,7 +221,7 @@ public final class ExtractSource {
                 continue
             }
             if files.contains(relative) {
-                reject("each file once in the zip (\(relative) is in it twice)", entry: path)
+                reject("each file once in the zip (an earlier entry has the same file name)", entry: path)
                 continue
             }
             let target = temporary.appendingPathComponent(relative)

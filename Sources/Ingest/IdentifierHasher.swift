@@ -50,8 +50,8 @@ public struct IdentifierHasher {
 
     /// The stretches of `text` where an identifier may be written inside it (a record swallowed by a stray
     /// quote, a key built into a goal_id): each run of A-Z a-z 0-9 _ -, and within a run each join of
-    /// neighbouring pieces between `-` and `_` (with or without the separators at its ends), of at most 64
-    /// characters. An identifier glued to other letters
+    /// neighbouring pieces between `-` and `_`, and each stretch from a separator to the run's end or from
+    /// the run's start through a separator, of at most 64 characters. An identifier glued to other letters
     /// or digits is not found. Nil when the text holds more than `candidateLimit` of them.
     static func candidates(in text: some StringProtocol) -> Set<String>? {
         let bytes = Array(text.utf8)
@@ -64,21 +64,28 @@ public struct IdentifierHasher {
             }
             var end = start
             while end < bytes.count, isIdentifierByte(bytes[end]) { end += 1 }
-            // A piece begins where the run does, at a separator or after one, and ends where the run does,
-            // before a separator or after one (an identifier may begin or end with - or _).
+            // A piece begins where the run does or after a separator, and ends where the run does or before
+            // one; an identifier that begins or ends with a separator is found from it to the run's end, or
+            // from the run's start to it ("x_KEY" holds "_KEY", "KEY-x" holds "KEY-").
             var begins = [start]
             var ends = [end]
+            var spans: [Range<Int>] = []
             for position in start..<end where isSeparator(bytes[position]) {
-                if position > start { ends.append(position) }
-                if position + 1 < end { ends.append(position + 1) }
-                if position > start { begins.append(position) }
-                if position + 1 < end { begins.append(position + 1) }
+                if position > start {
+                    ends.append(position)
+                    spans.append(position..<end)
+                }
+                if position + 1 < end {
+                    begins.append(position + 1)
+                    spans.append(start..<(position + 1))
+                }
             }
             for begin in begins {
-                for finish in ends where finish > begin && finish - begin <= maximumLength {
-                    found.insert(String(decoding: bytes[begin..<finish], as: UTF8.self))
-                    if found.count > candidateLimit { return nil }
-                }
+                for finish in ends where finish > begin { spans.append(begin..<finish) }
+            }
+            for span in spans where span.count <= maximumLength {
+                found.insert(String(decoding: bytes[span], as: UTF8.self))
+                if found.count > candidateLimit { return nil }
             }
             start = end
         }

@@ -15,8 +15,11 @@ public struct IngestIssue: Codable, Equatable, Sendable, CustomStringConvertible
     /// there): the ingest withholds the value if it holds one of the extract's identifiers. Never written anywhere.
     var valueAsRead: String?
     /// The value of another cell that `expected` shows (a date or number it is compared with), withheld
-    /// from `expected` like `value` when it holds an identifier. Never written anywhere.
+    /// from `expected` when it is an identifier. Never written anywhere.
     var otherValue: String?
+    /// `file` and `column` before they were shortened, as far as they can show an identifier.
+    var fileAsRead = ""
+    var columnAsRead: String?
 
     enum CodingKeys: String, CodingKey { case file, record, column, value, expected }
 
@@ -36,6 +39,8 @@ public struct IngestIssue: Codable, Equatable, Sendable, CustomStringConvertible
         self.file = IngestIssue.printable(IngestIssue.shortened(file))
         self.record = record
         self.column = column.map { IngestIssue.printable(IngestIssue.shortened($0)) }
+        fileAsRead = String(String.UnicodeScalarView(file.unicodeScalars.prefix(IngestIssue.readLength)))
+        columnAsRead = column.map { String(String.UnicodeScalarView($0.unicodeScalars.prefix(IngestIssue.readLength))) }
         self.value = value.map { IngestIssue.printable(IngestIssue.shortened($0)) }
         self.expected = expected
         self.valueAsRead = valueAsRead.map {
@@ -134,27 +139,43 @@ public struct IssueList: Error, Sendable {
 
     public var isEmpty: Bool { total == 0 }
 
-    /// Every stretch of the listed values that could be an identifier, to be looked up at once.
-    var identifierCandidates: Set<String> {
+    /// Names the upload chose (a file or zip entry, a header cell, a field of extract.json), not the format's
+    /// own names nor a header position ("#3").
+    private static func fromUpload(_ name: String?, ownNames: Set<String>) -> String? {
+        guard let name, !ownNames.contains(name), !(name.first == "#" && name.dropFirst().allSatisfy(\.isNumber))
+        else { return nil }
+        return name
+    }
+
+    /// Every stretch of the listed values and names that could be an identifier, to be looked up at once;
+    /// `ownNames` are the format's file and column names.
+    func identifierCandidates(ownNames: Set<String>) -> Set<String> {
         listed.reduce(into: []) { all, issue in
-            for read in [issue.valueAsRead, issue.otherValue, issue.file, issue.column].compactMap(\.self) {
+            let names = [issue.fileAsRead, issue.columnAsRead].compactMap {
+                IssueList.fromUpload($0, ownNames: ownNames)
+            }
+            for read in names + [issue.valueAsRead].compactMap(\.self) {
                 all.formUnion(IdentifierHasher.candidates(in: read) ?? [])
             }
+            if let other = issue.otherValue { all.insert(other) }
         }
     }
 
-    /// Hides values that hold identifiers of the extract (`identifiers`, found among the candidates), or
-    /// too many stretches to look them all up, and says why nothing is shown.
-    mutating func withhold(_ identifiers: Set<String>) {
-        func holdsOne(_ text: String) -> Bool {
-            IdentifierHasher.candidates(in: text).map { !$0.isDisjoint(with: identifiers) } ?? true
+    /// Hides values and names that hold identifiers of the extract (`identifiers`, found among the
+    /// candidates), or too many stretches to look them all up, and says why nothing is shown.
+    mutating func withhold(_ identifiers: Set<String>, ownNames: Set<String>) {
+        /// nil when the name is not the upload's, or holds no identifier.
+        func hidden(_ name: String?) -> String? {
+            guard let name = IssueList.fromUpload(name, ownNames: ownNames) else { return nil }
+            guard let candidates = IdentifierHasher.candidates(in: name) else { return IssueList.uncheckedName }
+            return candidates.isDisjoint(with: identifiers) ? nil : IssueList.withheldName
         }
         for index in listed.indices {
-            // Names from the upload: a file or zip entry, a header cell, a field of extract.json.
-            if holdsOne(listed[index].file) { listed[index].file = IssueList.withheldName }
-            if let column = listed[index].column, holdsOne(column) { listed[index].column = IssueList.withheldName }
-            // Another cell's value shown in `expected` (a date or a number, at most 64 characters as read).
-            if let other = listed[index].otherValue, holdsOne(other) {
+            if let shown = hidden(listed[index].fileAsRead) { listed[index].file = shown }
+            if let shown = hidden(listed[index].columnAsRead) { listed[index].column = shown }
+            // Another cell's value shown in `expected`: a date or a number that passed its rule, so an
+            // identifier only when the whole of it is one (a numeric or date-like key in a swapped column).
+            if let other = listed[index].otherValue, identifiers.contains(other) {
                 // (Shown last in each message that has one: "… (2024-03-01)", "… which ends 2024-03-01)".)
                 if let shown = listed[index].expected.range(of: other, options: .backwards) {
                     listed[index].expected.replaceSubrange(shown, with: "…")
@@ -182,8 +203,9 @@ public struct IssueList: Error, Sendable {
     static let withheldPartNote =
         " (the value is not shown: a part of it is one of this extract's youth_key or linkage_id values)"
     static let withheldName = "(a name that holds a youth_key or linkage_id value: not shown)"
+    static let uncheckedName = "(a name with too many parts to check that it holds no youth_key or linkage_id)"
     static let withheldOtherNote =
-        " (a value of another column is not shown: a part of it is one of this extract's youth_key or linkage_id values)"
+        " (a value of another column is not shown: it is one of this extract's youth_key or linkage_id values)"
     static let uncheckedNote =
         " (the value is not shown: it has too many parts to check that it holds no youth_key or linkage_id)"
 

@@ -242,12 +242,28 @@ public struct Ingestor {
                     extractedOn: try $0.decode(PostgresDate?.self, "extracted_on"))
             }
 
+            // The upload's own name (its zip or folder) is stored and shown: not if it holds an identifier of
+            // the extract's youth or the agency's current snapshot.
+            let youthFile = format.files.filter { $0.name == ExtractFormat.youthFile && present.contains($0.name) }
+            let sourceName: String
+            if let candidates = IdentifierHasher.candidates(in: source.displayName) {
+                sourceName =
+                    try identifiers(among: candidates, stagedIn: youthFile, on: connection).isEmpty
+                    ? source.displayName : IssueList.withheldName
+            } else {
+                sourceName = IssueList.uncheckedName
+            }
+            let ownNames = Set(
+                [ExtractManifest.fileName] + ExtractManifest.fields
+                    + format.files.flatMap { [$0.name] + $0.columns.map(\.name) })
+
             // The records are written under a provisional accepted extract, inside a savepoint, where the
             // rules across assessment records run (accept.sql). Any problem at all rolls
             // the savepoint back and records the extract as rejected instead.
             try connection.query("SAVEPOINT accept")
             let provisional = try recordExtract(
-                on: connection, agencyID: agencyID, source: source, extractedOn: extractedOn, present: present,
+                on: connection, agencyID: agencyID, source: source, sourceName: sourceName, extractedOn: extractedOn,
+                present: present,
                 counts: counts, issues: IssueList())
             try connection.query("SELECT set_config('outcomes.extract_id', $1, true)", [String(provisional)])
             try connection.execute(script: acceptSQL)
@@ -280,16 +296,19 @@ public struct Ingestor {
                 try connection.query("ROLLBACK TO SAVEPOINT accept")
                 // (After the rollback: the provisional extract is no longer the agency's current snapshot.)
                 issues.withhold(
-                    try identifierValues(
-                        among: issues, stagedIn: format.files.filter { present.contains($0.name) },
-                        on: connection))
+                    try identifiers(
+                        among: issues.identifierCandidates(ownNames: ownNames),
+                        stagedIn: format.files.filter { present.contains($0.name) }, on: connection),
+                    ownNames: ownNames)
                 extractID = try recordExtract(
-                    on: connection, agencyID: agencyID, source: source, extractedOn: extractedOn, present: present,
+                    on: connection, agencyID: agencyID, source: source, sourceName: sourceName,
+                    extractedOn: extractedOn,
+                    present: present,
                     counts: counts, issues: issues)
             }
             let status: IngestOutcome.Status = issues.isEmpty ? .accepted : .rejected
             var outcome = IngestOutcome(
-                status: status, extractID: extractID, agencyCode: agencyCode, source: source.displayName,
+                status: status, extractID: extractID, agencyCode: agencyCode, source: sourceName,
                 sha256: source.sha256, issues: issues, recordCounts: counts, phases: phases)
             if status == .accepted {
                 outcome.notes = IngestOutcome.notes(
@@ -358,13 +377,12 @@ public struct Ingestor {
         }
     }
 
-    /// The youth_key or linkage_id values of this extract or of the agency's current snapshot that the shown
-    /// values hold, as when columns are swapped or mislabelled, or a stray quote joins records: every stretch
-    /// of a value that could be an identifier is hashed like one and looked up among those hashes.
-    private func identifierValues(
-        among issues: IssueList, stagedIn files: [ExtractFormat.File], on connection: PostgresConnection
+    /// The candidates (stretches of shown values and names that could be identifiers, as when columns are
+    /// swapped or mislabelled, or a stray quote joins records) that are youth_key or linkage_id values staged
+    /// in `files` or of the agency's current snapshot: each is hashed like an identifier and looked up.
+    private func identifiers(
+        among shown: Set<String>, stagedIn files: [ExtractFormat.File], on connection: PostgresConnection
     ) throws -> Set<String> {
-        let shown = issues.identifierCandidates
         guard !shown.isEmpty else { return [] }
         let staged = files.flatMap { file in
             file.columns.filter(\.isIdentifier).map { "SELECT \"\($0.name)\" FROM pg_temp.\(file.stageTable)" }
@@ -383,7 +401,8 @@ public struct Ingestor {
 
     /// Writes the extract's row: accepted when `issues` is empty, else rejected with its report.
     private func recordExtract(
-        on connection: PostgresConnection, agencyID: Int, source: ExtractSource, extractedOn: PostgresDate?,
+        on connection: PostgresConnection, agencyID: Int, source: ExtractSource, sourceName: String,
+        extractedOn: PostgresDate?,
         present: [String], counts: [String: Int], issues: IssueList
     ) throws -> Int64 {
         let report = try JSONEncoder.sorted.encode(
@@ -394,7 +413,7 @@ public struct Ingestor {
             VALUES ($1, $2, $3, $4, $5::date, $6::text[], $7::jsonb, $8, $9::jsonb) RETURNING id
             """,
             [
-                agencyID, source.sha256, issues.isEmpty ? "accepted" : "rejected", source.displayName,
+                agencyID, source.sha256, issues.isEmpty ? "accepted" : "rejected", sourceName,
                 extractedOn, present,
                 String(decoding: try JSONEncoder.sorted.encode(counts), as: UTF8.self), issues.total,
                 String(decoding: report, as: UTF8.self),

@@ -111,7 +111,7 @@ struct StagingLoader {
         // A header cell with a digit may be an identifier (no column name of the format has one), from
         // a record run into the header: its position is named, not its text.
         func shown(_ raw: String) -> String? { raw.contains(where: \.isNumber) ? nil : raw }
-        var unknown: [String] = []
+        var unknown: [(position: Int, name: String)] = []
         var blank = 0
         for position in 0..<record.fieldCount {
             guard let raw = record.string(position) else {
@@ -149,7 +149,7 @@ struct StagingLoader {
                 mapping.append(index)
                 matched += 1
             } else {
-                unknown.append(name)
+                unknown.append((position, name))
                 headerIssues.append(
                     IngestIssue(
                         file: file.name, record: 0, column: "#\(position + 1)", value: shown(raw),
@@ -162,13 +162,16 @@ struct StagingLoader {
                 IngestIssue(file: file.name, record: 0, expected: StagingLoader.noHeader(record, known: known)))
             return nil
         }
-        // A record has run into the header line (a missing line break) when the line has more cells than the
-        // file has columns and one that is no column begins with the name of a column the header lacks: the
-        // last name and the first value joined. One issue for the cause, and none of the cells, which are data.
+        // A record has run into the header line (a missing line break) when a cell that is no column begins
+        // with the name of a column the header lacks (the last name and the first value joined) and is
+        // followed by cells, none of them a column (the record's other values). One issue for the cause, and
+        // none of the cells, which are data. (A misspelt name, "youth_keys", is followed by columns, or by none.)
         let lacking = file.columns.indices.filter { !mapping.contains($0) }.map { known[$0] }
-        if record.fieldCount > known.count,
-            unknown.contains(where: { name in lacking.contains { name.count > $0.count && name.hasPrefix($0) } })
-        {
+        let runOn = unknown.contains { cell in
+            lacking.contains { cell.name.count > $0.count && cell.name.hasPrefix($0) }
+                && cell.position + 1 < mapping.count && mapping[(cell.position + 1)...].allSatisfy { $0 == nil }
+        }
+        if runOn {
             headerIssues = [
                 IngestIssue(
                     file: file.name, record: 0,
@@ -176,9 +179,11 @@ struct StagingLoader {
                         + "are not columns of \(file.name): if the first record runs on from the header line, end the "
                         + "header with a line break)")
             ]
-        } else if unknown.count + blank >= matched {
+        } else if file.name == ExtractFormat.youthFile, unknown.count + blank >= matched {
             // As many cells that are no column (or empty) as columns: they may be a record's values (run into
-            // the header after a trailing comma), so each is named by its position only.
+            // the header after a trailing comma), so each is named by its position only. Only in youth.csv:
+            // a record run into another file's header holds a youth_key that youth.csv lists, which is withheld
+            // when shown; a record of youth.csv is read nowhere else, and may hold a linkage_id.
             for index in headerIssues.indices where headerIssues[index].value != nil {
                 headerIssues[index].value = nil
                 headerIssues[index].expected +=

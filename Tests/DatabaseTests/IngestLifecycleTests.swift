@@ -705,8 +705,7 @@ final class IngestLifecycleTests: IngestTestCase {
         x.set("cse_flags.csv", record: 1, "flagged_on", "2021-03-04")
         x.set("cse_flags.csv", record: 1, "incident_on", "2021-03-05")
         let hidden =
-            " (a value of another column is not shown: a part of it is one of this extract's youth_key or linkage_id "
-            + "values)"
+            " (a value of another column is not shown: it is one of this extract's youth_key or linkage_id values)"
         let db = try Self.makeDatabase()
         let outcome = try ingest(x, into: db)
         assertRejected(
@@ -743,6 +742,25 @@ final class IngestLifecycleTests: IngestTestCase {
             [[withheld, "-"], ["extract.json", withheld], ["extract.json", String(repeating: "f", count: 77) + "…"]])
         XCTAssertFalse(outcome.issues.listed.map(\.description).joined().contains("YKq7Zt01"))
         XCTAssertFalse(outcome.issues.listed.map(\.description).joined().contains("LZw9Px03"))
+
+        // The upload's own name (a folder named after a youth_key) is neither shown nor stored, accepted or not.
+        let db = try Self.makeDatabase()
+        let folder = try ExtractFiles.fixture().write(in: try scratch(), name: "YKq7Zt02-extract")
+        let accepted = try ingestor(db).ingest(path: folder.path, agencyCode: "TEST-A")
+        assertAccepted(accepted)
+        XCTAssertEqual(accepted.source, withheld)
+        XCTAssertEqual(try columnsContaining(db, ["YKq7Zt02"]), [])
+
+        // With numeric keys (7 for YKq7Zt01), a header position "#7" and the format's own names are no names
+        // from the upload: an empty 7th header cell of goals.csv is told at "#7".
+        var numeric = try ExtractFiles.fixture()
+        for name in numeric.files.keys {
+            numeric[name] = numeric[name]?.replacingOccurrences(of: "YKq7Zt01", with: "7")
+        }
+        numeric.setLines("goals.csv", numeric.lines("goals.csv").map { $0 + "," })
+        assertRejected(
+            try ingest(numeric, into: db),
+            with: [.init("goals.csv", 0, "#7", nil, "a column name (this header cell is empty")])
     }
 
     func testIdentifiersUnderAMislabelledHeaderAreNotShown() throws {

@@ -345,22 +345,36 @@ final class IngestMalformedFileTests: IngestTestCase {
     }
 
     func testHeaderCellsThatMayBeDataAreNamedByPositionOnly() throws {
-        // stages_of_change.csv with four columns the format does not have beside its four: as many cells are
-        // no column as are, so they may be a record's values; each is named by its position, not its text.
+        // stages_of_change.csv with four columns the format does not have beside its four: each is named (a
+        // record run into another file's header holds a youth_key that youth.csv lists, withheld if shown).
         var x = try ExtractFiles.fixture()
         x.setLines(
             "stages_of_change.csv",
             x.lines("stages_of_change.csv").enumerated().map {
                 $0.offset == 0 ? $0.element + ",first_name,last_name,dob,ssn" : $0.element + ",A,B,C,D"
             })
-        let maybeData =
-            "a column of stages_of_change.csv: youth_key, assessed_on, behavior, stage (the name is not shown: as many "
-            + "cells of this header are no column as are, so they may be data)"
+        let columns = "a column of stages_of_change.csv: youth_key, assessed_on, behavior, stage"
         assertRejected(
             try reject(x),
-            with: (5...8).map { .init("stages_of_change.csv", 0, "#\($0)", nil, maybeData) })
-        // A header that ends in a comma, run into by youth.csv's first record: the record's cells follow the
-        // seven columns, and none of them, a youth_key and linkage_id without digits among them, is shown.
+            with: [
+                .init("stages_of_change.csv", 0, "#5", "first_name", columns),
+                .init("stages_of_change.csv", 0, "#6", "last_name", columns),
+                .init("stages_of_change.csv", 0, "#7", "dob", columns),
+                .init("stages_of_change.csv", 0, "#8", "ssn", columns),
+            ])
+        // A record run into absences.csv's two-column header ("youth_key,left_on" and no line break): the
+        // cell "left_onYKq7Zt01" begins with the missing column's name and is followed by values only.
+        var v = try ExtractFiles.fixture()
+        let absences = v.lines("absences.csv")
+        v.setLines("absences.csv", ["youth_key,left_on" + absences[1]] + absences.dropFirst(2))
+        assertRejected(
+            try reject(v),
+            with: [
+                .init("absences.csv", 0, nil, nil, "a header row of column names only (4 of its 5 cells"),
+                .init("absences.csv", 0, "left_on", nil, "this required column in the header"),
+            ])
+        // In youth.csv, as many cells that are no column as columns are named by position only: here a header
+        // that ends in a comma, run into by a record whose youth_key and linkage_id have no digits.
         var y = try ExtractFiles.fixture()
         let lines = y.lines("youth.csv")
         y.setLines(
@@ -508,8 +522,12 @@ final class IngestMalformedFileTests: IngestTestCase {
         assertRejected(
             try rejectPath(url),
             with: [
-                .init("twice.zip: x/youth.csv", nil, nil, nil, "each file once in the zip (youth.csv is in it twice)"),
-                .init("twice.zip: x/goals.csv", nil, nil, nil, "each file once in the zip (goals.csv is in it twice)"),
+                .init(
+                    "twice.zip: x/youth.csv", nil, nil, nil,
+                    "each file once in the zip (an earlier entry has the same file name)"),
+                .init(
+                    "twice.zip: x/goals.csv", nil, nil, nil,
+                    "each file once in the zip (an earlier entry has the same file name)"),
             ])
     }
 

@@ -60,19 +60,18 @@ final class IdentifierHasherTests: XCTestCase {
 
     func testCandidatesAreThePlacesAnIdentifierCanSitInAText() {
         func candidates(_ text: String) -> Set<String>? { IdentifierHasher.candidates(in: text) }
-        // Runs "G-1", "6", "2024-02-01": each join of neighbouring pieces between - and _, with or without
-        // the separators at its ends. "G-1": G, G-, G-1, -, -1, 1. "2024-02-01": from 2024 (2024, 2024-,
-        // 2024-02, 2024-02-, 2024-02-01), from the first - (-, -02, -02-, -02-01), from 02 (02, 02-, 02-01),
-        // from the second - (-01, and - again), from 01 (01).
+        // Runs "G-1", "6", "2024-02-01": each join of neighbouring pieces between - and _ (G, G-1, 1; 2024,
+        // 2024-02, 2024-02-01, 02, 02-01, 01), and each stretch from a separator to the run's end (-1; -02-01,
+        // -01) or from the run's start through a separator (G-; 2024-, 2024-02-).
         XCTAssertEqual(
             candidates("G-1,6,2024-02-01"),
             [
-                "G", "G-", "G-1", "-", "-1", "1", "6", "2024", "2024-", "2024-02", "2024-02-", "2024-02-01", "-02",
-                "-02-", "-02-01", "02", "02-", "02-01", "-01", "01",
+                "G", "G-1", "1", "-1", "G-", "6", "2024", "2024-02", "2024-02-01", "02", "02-01", "01", "-02-01",
+                "-01", "2024-", "2024-02-",
             ])
         // A key among words and punctuation, or after a line break or a tab.
         XCTAssertEqual(candidates("case Y2C87003D8C0CA1B6."), ["case", "Y2C87003D8C0CA1B6"])
-        XCTAssertEqual(candidates("x\n\tYK-1"), ["x", "YK", "YK-", "YK-1", "-", "-1", "1"])
+        XCTAssertEqual(candidates("x\n\tYK-1"), ["x", "YK", "YK-1", "1", "-1", "YK-"])
         // A key that begins or ends with a separator is found glued at it ("x_KEY" holds "_KEY").
         XCTAssertEqual(candidates("_abc"), ["_", "_abc", "abc"])
         XCTAssertEqual(candidates("abc-"), ["abc", "abc-", "-"])
@@ -85,11 +84,11 @@ final class IdentifierHasherTests: XCTestCase {
         // "00-01-…-71": 72 pieces and over 256 distinct joins (each of the first 50 pieces begins 21 joins of
         // at most 64 characters), too many to look up.
         XCTAssertNil(candidates((0..<72).map { String(format: "%02d", $0) }.joined(separator: "-")))
-        // "a-a-…" (72 pieces): every stretch is a candidate, and a stretch is told by its first character and
-        // its length: 2 × 64 = 128.
-        XCTAssertEqual(candidates(String(repeating: "a-", count: 72))?.count, 128)
-        // "a_" 10 times (20 characters): stretches beginning with "a" of 1 to 20 characters, with "_" of 1 to
-        // 19: 39.
-        XCTAssertEqual(candidates(String(repeating: "a_", count: 10))?.count, 39)
+        // "a-a-…" (72 pieces, 144 characters): the joins "a", "a-a", … (odd lengths to 63: 32), the stretches
+        // to the run's end "a-", "a-a-", … (even lengths to 64: 32) and "-", "-a-", … (odd lengths to 63: 32),
+        // and those from its start through a separator, "a-", … again: 96.
+        XCTAssertEqual(candidates(String(repeating: "a-", count: 72))?.count, 96)
+        // "a_" 10 times (20 characters) the same way: 10 + 10 + 10 = 30.
+        XCTAssertEqual(candidates(String(repeating: "a_", count: 10))?.count, 30)
     }
 }
