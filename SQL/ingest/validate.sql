@@ -4,10 +4,9 @@
 -- CSV file was streamed into pg_temp.stage_<file> (all cells as text, plus the
 -- record number `rec`; identifiers already replaced by their keyed hash, or by
 -- 'invalid' when they broke the format rule). Cells arrive trimmed: the loader
--- (StagingLoader.trim) removes the blanks around every cell (spaces, tabs,
--- no-break and zero-width spaces, a byte-order mark) and stages a cell that is
--- empty after that as NULL, so the rules read the staged value as it is (no
--- trim, no test for ''); only case is left to them (lower/upper). Session settings:
+-- removes the blanks around every cell (ExtractFormat.blanks) and stages a cell
+-- that is empty after that as NULL, so the rules read the staged value as it is
+-- (no trim, no test for ''); only case is left to them (lower/upper). Session settings:
 --   outcomes.agency_id     the agency uploading
 --   outcomes.extracted_on  extract.json's date ('infinity' when extract.json was unusable)
 -- Every problem becomes a row of pg_temp.ingest_issue; nothing else is written.

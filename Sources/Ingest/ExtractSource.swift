@@ -88,9 +88,7 @@ public final class ExtractSource {
         var issues = IssueList()
         var files: [String] = []
         for name in try fm.contentsOfDirectory(atPath: url.path).sorted() where !isMacOSMetadata(name) {
-            var isDirectory: ObjCBool = false
             let path = url.appendingPathComponent(name).path
-            _ = fm.fileExists(atPath: path, isDirectory: &isDirectory)
             // A name that is not UTF-8 comes back altered and cannot be opened by it.
             guard let attributes = try? fm.attributesOfItem(atPath: path) else {
                 issues.append(
@@ -100,7 +98,7 @@ public final class ExtractSource {
                 continue
             }
             let type = attributes[.type] as? FileAttributeType
-            if isDirectory.boolValue || type == .typeSymbolicLink {
+            if type == .typeDirectory || type == .typeSymbolicLink {
                 issues.append(
                     IngestIssue(
                         file: name, expected: "only files directly in the extract folder (no sub-folders or links)"))

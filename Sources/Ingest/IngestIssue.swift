@@ -39,14 +39,17 @@ public struct IngestIssue: Codable, Equatable, Sendable, CustomStringConvertible
         self.file = IngestIssue.printable(IngestIssue.shortened(file))
         self.record = record
         self.column = column.map { IngestIssue.printable(IngestIssue.shortened($0)) }
-        fileAsRead = String(String.UnicodeScalarView(file.unicodeScalars.prefix(IngestIssue.readLength)))
-        columnAsRead = column.map { String(String.UnicodeScalarView($0.unicodeScalars.prefix(IngestIssue.readLength))) }
+        fileAsRead = IngestIssue.asRead(file)
+        columnAsRead = column.map(IngestIssue.asRead)
         self.value = value.map { IngestIssue.printable(IngestIssue.shortened($0)) }
         self.expected = expected
-        self.valueAsRead = valueAsRead.map {
-            String(String.UnicodeScalarView(IngestIssue.firstLine($0).prefix(IngestIssue.readLength)))
-        }
+        self.valueAsRead = valueAsRead.map(IngestIssue.asRead)
         self.otherValue = otherValue
+    }
+
+    /// As much of a text as it is shown (its first line, `shortened`) and an identifier beginning in it.
+    private static func asRead(_ text: String) -> String {
+        String(String.UnicodeScalarView(firstLine(text).prefix(readLength)))
     }
 
     /// At most this many characters (Unicode code points, as PostgreSQL counts them) of a value are shown.
@@ -164,11 +167,8 @@ public struct IssueList: Error, Sendable {
     /// Hides values and names that hold identifiers of the extract (`identifiers`, found among the
     /// candidates), or too many stretches to look them all up, and says why nothing is shown.
     mutating func withhold(_ identifiers: Set<String>, ownNames: Set<String>) {
-        /// nil when the name is not the upload's, or holds no identifier.
         func hidden(_ name: String?) -> String? {
-            guard let name = IssueList.fromUpload(name, ownNames: ownNames) else { return nil }
-            guard let candidates = IdentifierHasher.candidates(in: name) else { return IssueList.uncheckedName }
-            return candidates.isDisjoint(with: identifiers) ? nil : IssueList.withheldName
+            IssueList.fromUpload(name, ownNames: ownNames).flatMap { IssueList.hidden(name: $0, among: identifiers) }
         }
         for index in listed.indices {
             if let shown = hidden(listed[index].fileAsRead) { listed[index].file = shown }
@@ -195,6 +195,13 @@ public struct IssueList: Error, Sendable {
             listed[index].value = nil
             listed[index].expected += note
         }
+    }
+
+    /// What is shown in place of a name from the upload (a file, the upload itself) that holds one of
+    /// `identifiers`, or too many stretches to look them all up; nil when it may be shown.
+    static func hidden(name: String, among identifiers: Set<String>) -> String? {
+        guard let candidates = IdentifierHasher.candidates(in: name) else { return uncheckedName }
+        return candidates.isDisjoint(with: identifiers) ? nil : withheldName
     }
 
     static let withheldNote =

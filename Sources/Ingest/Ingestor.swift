@@ -245,14 +245,9 @@ public struct Ingestor {
             // The upload's own name (its zip or folder) is stored and shown: not if it holds an identifier of
             // the extract's youth or the agency's current snapshot.
             let youthFile = format.files.filter { $0.name == ExtractFormat.youthFile && present.contains($0.name) }
-            let sourceName: String
-            if let candidates = IdentifierHasher.candidates(in: source.displayName) {
-                sourceName =
-                    try identifiers(among: candidates, stagedIn: youthFile, on: connection).isEmpty
-                    ? source.displayName : IssueList.withheldName
-            } else {
-                sourceName = IssueList.uncheckedName
-            }
+            let nameIdentifiers = try identifiers(
+                among: IdentifierHasher.candidates(in: source.displayName) ?? [], stagedIn: youthFile, on: connection)
+            let sourceName = IssueList.hidden(name: source.displayName, among: nameIdentifiers) ?? source.displayName
             let ownNames = Set(
                 [ExtractManifest.fileName] + ExtractManifest.fields
                     + format.files.flatMap { [$0.name] + $0.columns.map(\.name) })
@@ -263,8 +258,7 @@ public struct Ingestor {
             try connection.query("SAVEPOINT accept")
             let provisional = try recordExtract(
                 on: connection, agencyID: agencyID, source: source, sourceName: sourceName, extractedOn: extractedOn,
-                present: present,
-                counts: counts, issues: IssueList())
+                present: present, counts: counts, issues: IssueList())
             try connection.query("SELECT set_config('outcomes.extract_id', $1, true)", [String(provisional)])
             try connection.execute(script: acceptSQL)
             phases.acceptance = Date().timeIntervalSince(started)
@@ -302,9 +296,7 @@ public struct Ingestor {
                     ownNames: ownNames)
                 extractID = try recordExtract(
                     on: connection, agencyID: agencyID, source: source, sourceName: sourceName,
-                    extractedOn: extractedOn,
-                    present: present,
-                    counts: counts, issues: issues)
+                    extractedOn: extractedOn, present: present, counts: counts, issues: issues)
             }
             let status: IngestOutcome.Status = issues.isEmpty ? .accepted : .rejected
             var outcome = IngestOutcome(

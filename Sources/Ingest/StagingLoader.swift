@@ -322,9 +322,7 @@ struct StagingLoader {
         bytes.count == 4 && zip(bytes, "null".utf8).allSatisfy { $0 | 0x20 == $1 }
     }
 
-    /// Every cell and header name is read without the blanks around it: spaces and tabs, and the blanks
-    /// that copying from documents or web pages brings (no-break and other Unicode spaces, zero-width
-    /// characters, a byte-order mark), which no value of the format has.
+    /// Every cell and header name is read without the blanks around it (`ExtractFormat.blanks`).
     static func trim(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         var slice = bytes
         while let first = slice.first, first >= 0x80 || first == 0x20 || first == 0x09 {
