@@ -45,47 +45,119 @@ public struct ExtractManifest: Equatable, Sendable {
         for key in fields.keys.sorted() where !ExtractManifest.fields.contains(key) {
             issue(key, nil, "only format_version, agency_code and extracted_on; remove this field")
         }
+        // A field written twice has no one value: JSONSerialization keeps the last, which may not be the one
+        // meant. Each is told once, and its value is not used.
+        let written = memberNames(data)
+        let times = Dictionary(written.map { ($0, 1) }, uniquingKeysWith: +)
+        let repeated = Set(times.filter { $0.value > 1 }.keys)
+        for name in written where repeated.contains(name) && !issues.listed.contains(where: { $0.column == name }) {
+            issue(name, nil, "each field once; \(name) is given \(times[name] ?? 0) times, keep only the right one")
+        }
         var version: Int?
-        switch fields["format_version"] {
-        case nil: issue("format_version", nil, "format_version is required; this release accepts version 1")
-        case let number as NSNumber where !isBoolean(number) && number.doubleValue == 1:
-            version = 1
-        case let other?:
-            issue(
-                "format_version", jsonText(other),
-                "a format version this release accepts: \(supportedVersions.map(String.init).joined(separator: ", "))"
-                    + ((other as? String).flatMap(Int.init).map(supportedVersions.contains) == true
-                        ? ", written as a number (without quotes)" : ""))
+        if !repeated.contains("format_version") {
+            switch fields["format_version"] {
+            case nil: issue("format_version", nil, "format_version is required; this release accepts version 1")
+            case let number as NSNumber where !isBoolean(number) && number.doubleValue == 1:
+                version = 1
+            case let other?:
+                issue(
+                    "format_version", jsonText(other),
+                    "a format version this release accepts: \(supportedVersions.map(String.init).joined(separator: ", "))"
+                        + ((other as? String).flatMap(Int.init).map(supportedVersions.contains) == true
+                            ? ", written as a number (without quotes)" : ""))
+            }
         }
         var agency: String?
-        switch fields["agency_code"] {
-        case let code as String where !code.trimmingCharacters(in: .whitespaces).isEmpty:
-            agency = code.trimmingCharacters(in: .whitespaces)
-        case nil: issue("agency_code", nil, "agency_code is required: the code your agency was registered with")
-        case is String:
-            issue("agency_code", nil, "agency_code is required: the code your agency was registered with (it is blank)")
-        case let other?: issue("agency_code", jsonText(other), "the code your agency was registered with, as a string")
+        if !repeated.contains("agency_code") {
+            switch fields["agency_code"] {
+            case let code as String where !code.trimmingCharacters(in: .whitespaces).isEmpty:
+                agency = code.trimmingCharacters(in: .whitespaces)
+            case nil: issue("agency_code", nil, "agency_code is required: the code your agency was registered with")
+            case is String:
+                issue(
+                    "agency_code", nil,
+                    "agency_code is required: the code your agency was registered with (it is blank)")
+            case let other?:
+                issue("agency_code", jsonText(other), "the code your agency was registered with, as a string")
+            }
         }
         var extractedOn: PostgresDate?
-        switch fields["extracted_on"] {
-        case let text as String:
-            extractedOn = PostgresDate(iso: text)
-            if extractedOn == nil {
-                issue("extracted_on", text, "a date YYYY-MM-DD")
-            } else if let date = extractedOn, date.year < 1900 || date > today {
-                extractedOn = nil
-                issue(
-                    "extracted_on", text,
-                    "the date the extract was produced, from 1900-01-01 to today (\(today)); it cannot be later")
+        if !repeated.contains("extracted_on") {
+            switch fields["extracted_on"] {
+            case let text as String:
+                extractedOn = PostgresDate(iso: text)
+                if extractedOn == nil {
+                    issue("extracted_on", text, "a date YYYY-MM-DD")
+                } else if let date = extractedOn, date.year < 1900 || date > today {
+                    extractedOn = nil
+                    issue(
+                        "extracted_on", text,
+                        "the date the extract was produced, from 1900-01-01 to today (\(today)); it cannot be later")
+                }
+            case nil:
+                issue("extracted_on", nil, "extracted_on is required: the date the extract was produced (YYYY-MM-DD)")
+            case let other?: issue("extracted_on", jsonText(other), "a date YYYY-MM-DD, as a string")
             }
-        case nil: issue("extracted_on", nil, "extracted_on is required: the date the extract was produced (YYYY-MM-DD)")
-        case let other?: issue("extracted_on", jsonText(other), "a date YYYY-MM-DD, as a string")
         }
         guard issues.isEmpty, let version, let agency, let extractedOn else {
             return .failure(Refusal(issues: issues, extractedOn: extractedOn))
         }
         return .success(ExtractManifest(formatVersion: version, agencyCode: agency, extractedOn: extractedOn))
     }
+}
+
+/// The names of the members of the JSON object in `data`, in the order written, repeats included: the one
+/// thing JSONSerialization does not tell. Called only on text it has read as an object, so this reads the
+/// structure without checking it, in the encodings it reads (UTF-8, or UTF-16 or UTF-32 as Windows tools
+/// write them, told apart as RFC 4627 does: by a byte-order mark or by the zero bytes of the first character).
+private func memberNames(_ data: Data) -> [String] {
+    guard let text = decodedJSON(data) else { return [] }
+    var names: [String] = []
+    var depth = 0
+    var nameNext = false
+    var scalars = text.unicodeScalars.makeIterator()
+    while let scalar = scalars.next() {
+        switch scalar {
+        case "\"":
+            var token = "\""
+            while let inner = scalars.next() {
+                token.unicodeScalars.append(inner)
+                if inner == "\\", let escaped = scalars.next() {
+                    token.unicodeScalars.append(escaped)
+                } else if inner == "\"" {
+                    break
+                }
+            }
+            if depth == 1, nameNext,
+                let name = try? JSONSerialization.jsonObject(with: Data(token.utf8), options: .fragmentsAllowed)
+                    as? String
+            {
+                names.append(name)
+            }
+            nameNext = false
+        case "{", "[":
+            depth += 1
+            nameNext = depth == 1
+        case "}", "]": depth -= 1
+        case ",": nameNext = depth == 1
+        default: break
+        }
+    }
+    return names
+}
+
+/// `data` decoded in the encoding JSONSerialization would read it in.
+private func decodedJSON(_ data: Data) -> String? {
+    let head = Array(data.prefix(4)) + [1, 1, 1, 1]
+    let encoding: String.Encoding
+    switch (head[0], head[1], head[2], head[3]) {
+    case (0, 0, 0xFE, 0xFF), (0, 0, 0, _): encoding = .utf32BigEndian
+    case (0xFF, 0xFE, 0, 0), (_, 0, 0, 0): encoding = .utf32LittleEndian
+    case (0xFE, 0xFF, _, _), (0, _, _, _): encoding = .utf16BigEndian
+    case (0xFF, 0xFE, _, _), (_, 0, _, _): encoding = .utf16LittleEndian
+    default: encoding = .utf8
+    }
+    return String(data: data, encoding: encoding)
 }
 
 /// JSON booleans also bridge to NSNumber; `true` must not pass for version 1.

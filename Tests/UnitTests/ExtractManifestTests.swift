@@ -176,6 +176,57 @@ final class ExtractManifestTests: XCTestCase {
         }
     }
 
+    func testAFieldWrittenTwiceIsToldAndItsValueNotUsed() throws {
+        // JSONSerialization keeps the last of a repeated name: "2025-07-01" would have been taken silently.
+        let date = #"{"format_version": 1, "agency_code": "LA-DCFS", "extracted_on": "2025-07-15", "#
+        guard case .failure(let refusal) = parse(date + #""extracted_on": "2025-07-01"}"#) else {
+            return XCTFail("accepted")
+        }
+        XCTAssertEqual(
+            refusal.issues.listed.map { [$0.column, $0.value, $0.expected] },
+            [["extracted_on", nil, "each field once; extracted_on is given 2 times, keep only the right one"]])
+        XCTAssertNil(refusal.extractedOn, "neither date is known to be the one meant")
+
+        // The same value twice, three times, a name written with an escape (\u005f is "_"), all told once
+        // each in the order first written; no other issue (neither is told as missing).
+        let found = issues(
+            #"{"format_version": 1, "agency_code": "A", "format_version": 1, "agency\u005fcode": "B", "#
+                + #""extracted_on": "2025-07-15", "agency_code": "C"}"#)
+        XCTAssertEqual(
+            found.map { [$0.column, $0.expected] },
+            [
+                ["format_version", "each field once; format_version is given 2 times, keep only the right one"],
+                ["agency_code", "each field once; agency_code is given 3 times, keep only the right one"],
+            ])
+
+        // An unknown field written twice is told once, as unknown.
+        XCTAssertEqual(
+            issues(date + #""notes": "a", "notes": "b"}"#).map { [$0.column, $0.expected] },
+            [["notes", "only format_version, agency_code and extracted_on; remove this field"]])
+
+        // Names inside nested values, and a name-like text inside a string, are no fields of extract.json:
+        // only the two unknown fields are told.
+        XCTAssertEqual(
+            issues(
+                date + #""list": [{"extracted_on": 1}, {"extracted_on": 2}], "#
+                    + #""text": "x\", \"extracted_on\": \"", "more": {"a": 1, "a": 2}}"#
+            ).map(\.column), ["list", "more", "text"])
+
+        // Written by Windows tools in UTF-16 (little-endian with a byte-order mark, as PowerShell 5 writes
+        // it, and big-endian without one): read as before, and a repeat found as in UTF-8.
+        let valid = #"{"format_version": 1, "agency_code": "LA-DCFS", "extracted_on": "2025-07-15"}"#
+        for encoding in [String.Encoding.utf16, .utf16BigEndian] {
+            let manifest = try ExtractManifest.parse(try XCTUnwrap(valid.data(using: encoding)), today: today).get()
+            XCTAssertEqual(manifest.extractedOn, PostgresDate(year: 2025, month: 7, day: 15))
+            let twice = try XCTUnwrap((date + #""extracted_on": "2025-07-01"}"#).data(using: encoding))
+            guard case .failure(let refusal) = ExtractManifest.parse(twice, today: today) else {
+                XCTFail("accepted in \(encoding)")
+                continue
+            }
+            XCTAssertEqual(refusal.issues.listed.map(\.column), ["extracted_on"], "\(encoding)")
+        }
+    }
+
     func testTooLarge() {
         let padding = String(repeating: " ", count: 70 * 1024)
         let found = issues(#"{"format_version": 1, "agency_code": "LA-DCFS", "extracted_on": "2025-07-15"}"# + padding)
