@@ -21,6 +21,16 @@ struct StagingLoader {
 
     let file: ExtractFormat.File
     let hasher: IdentifierHasher
+    /// The file's youth_key column and its free-text ones (goal_id, detail), for `heldKey`.
+    private let keyColumn: Int?
+    private let textColumns: [Int]
+
+    init(file: ExtractFormat.File, hasher: IdentifierHasher) {
+        self.file = file
+        self.hasher = hasher
+        keyColumn = file.columns.firstIndex { $0.name == "youth_key" }
+        textColumns = file.columns.indices.filter { file.columns[$0].kind == "text" }
+    }
 
     /// What a load staged: nil from `load` when the file has no usable header, so no record was read.
     struct Loaded {
@@ -256,6 +266,16 @@ struct StagingLoader {
                 return false
             }
         }
+        if let column = heldKey(record, positions: positions) {
+            issues.append(
+                IngestIssue(
+                    file: file.name, record: record.number, column: file.columns[column].name,
+                    expected: StagingLoader.holdsTheYouthKey
+                        + (file.columns[column].name == "goal_id"
+                            ? "; give the goal a code of its own, such as G-1)" : ")")
+                ))
+            return false
+        }
         StagingLoader.appendNumber(record.number, to: &output)
         for (index, column) in file.columns.enumerated() {
             output.append(UInt8(ascii: "\t"))
@@ -276,6 +296,33 @@ struct StagingLoader {
         output.append(UInt8(ascii: "\n"))
         return true
     }
+
+    /// The free-text column (goal_id, detail) of `record` that holds the record's own youth_key, if any: a
+    /// youth_key is kept only as its keyed hash, and a goal_id built from it would keep it as sent. Keys of
+    /// fewer than `shortestHeldKey` characters are not looked for: `12` is in `G-12` by chance.
+    private func heldKey(_ record: CSVParser.Record, positions: [Int?]) -> Int? {
+        guard !textColumns.isEmpty, let keyColumn, let keyPosition = positions[keyColumn] else { return nil }
+        let key = StagingLoader.trim(record.field(keyPosition))
+        guard key.count >= StagingLoader.shortestHeldKey, IdentifierHasher.isValid(key) else { return nil }
+        func folded(_ bytes: ArraySlice<UInt8>) -> [UInt8] { bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 } }
+        for index in textColumns {
+            // (Most cells are shorter than the key, an empty detail above all: nothing to fold.)
+            guard let position = positions[index], case let bytes = record.field(position), bytes.count >= key.count
+            else { continue }
+            let (cell, wanted) = (folded(bytes), folded(key))
+            if (0...(cell.count - wanted.count)).contains(where: {
+                cell[$0..<($0 + wanted.count)].elementsEqual(wanted)
+            }) {
+                return index
+            }
+        }
+        return nil
+    }
+
+    static let shortestHeldKey = 6
+    static let holdsTheYouthKey =
+        "a value without the record's youth_key in it (the value is not shown: a youth_key is kept only as a "
+        + "keyed hash, so it may not be sent inside another column"
 
     /// What to say when the first line names no column of the file, with the likely cause when it can
     /// be told. The line itself is not shown: it may be data, with identifiers.

@@ -472,6 +472,45 @@ final class IngestRuleTests: IngestTestCase {
         assertRejected(try reject(x), with: [.init("goals.csv", 1, "goal_id", long, "at most 64 characters")])
     }
 
+    func testAYouthKeyInsideAFreeTextCellIsRefused() throws {
+        // A youth_key is stored only as its keyed hash; a goal_id or detail holding the record's own key would
+        // store it as sent. The fixture's youth YKq7Zt01 (8 characters) has goals 1 and 2 and event 1; youth
+        // YKq7Zt02 has goal 3. Youth YKq7Zt03 becomes K1234 (5 characters, below the 6 looked for) with a
+        // new goal 4, G-K1234, which is fine; YKq7Zt02 becomes K12345 (6 characters), held by goal 3 in lower
+        // case. Every refusal names the record and column and shows no value.
+        var x = try ExtractFiles.fixture()
+        for name in [
+            "youth.csv", "cse_flags.csv", "placements.csv", "absences.csv", "events.csv", "school_terms.csv",
+            "assessments.csv", "stages_of_change.csv", "goals.csv",
+        ] {
+            x.setLines(
+                name,
+                x.lines(name).map {
+                    $0.replacingOccurrences(of: "YKq7Zt03", with: "K1234").replacingOccurrences(
+                        of: "YKq7Zt02", with: "K12345")
+                })
+        }
+        x.set("goals.csv", record: 1, "goal_id", "YKq7Zt01")  // the key itself
+        x.set("goals.csv", record: 2, "goal_id", "Plan ykq7zt01 #2")  // inside other text, in another case
+        x.set("goals.csv", record: 3, "goal_id", "k12345-a")  // a 6-character key
+        x.append("goals.csv", "K1234,G-K1234,2,2024-03-01,met,2024-04-01")  // a 5-character key: by chance
+        x.set("events.csv", record: 1, "detail", "YKq7Zt01-cert")
+        let goal =
+            "a value without the record's youth_key in it (the value is not shown: a youth_key is kept only as "
+            + "a keyed hash, so it may not be sent inside another column; give the goal a code of its own, such as G-1)"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init(
+                    "events.csv", 1, "detail", nil,
+                    "a value without the record's youth_key in it (the value is not shown: a youth_key is kept only "
+                        + "as a keyed hash, so it may not be sent inside another column)"),
+                .init("goals.csv", 1, "goal_id", nil, goal),
+                .init("goals.csv", 2, "goal_id", nil, goal),
+                .init("goals.csv", 3, "goal_id", nil, goal),
+            ])
+    }
+
     func testItemIdentifierCharacters() throws {
         var x = try ExtractFiles.fixture()
         x.set("assessments.csv", record: 4, "item", "behavioral depression")
