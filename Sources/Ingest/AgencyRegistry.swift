@@ -126,6 +126,24 @@ public struct AgencyRegistry: Sendable {
         return try row.decode(Int.self, "id")
     }
 
+    /// Holds, to the end of the transaction, the right to change the agency's current snapshot (an ingest, a
+    /// restore). Without it two changes at once would each take the snapshot they saw as current, and the one
+    /// that ends last need not be the current one, though it said so. Calls `waiting` before it waits.
+    public static func lockSnapshot(
+        of agencyID: Int, on connection: PostgresConnection, waiting: () -> Void
+    ) throws {
+        let parameters: [(any PostgresBindable)?] = [snapshotLock, agencyID]
+        let taken = try connection.query(
+            "SELECT pg_try_advisory_xact_lock($1::integer, $2::integer) AS taken", parameters
+        ).single().decode(Bool.self, "taken")
+        guard !taken else { return }
+        waiting()
+        try connection.query("SELECT pg_advisory_xact_lock($1::integer, $2::integer)", parameters)
+    }
+
+    /// The first key of the advisory locks on agencies' snapshots (the second is the agency's id): "OCSN".
+    static let snapshotLock = 0x4F43_534E
+
     private static func requireKnown(_ counties: [String], on connection: PostgresConnection) throws {
         let unknown = try connection.query(
             "SELECT c FROM unnest($1::text[]) AS c WHERE c NOT IN (SELECT fips FROM ref.county) ORDER BY c", [counties])

@@ -98,6 +98,8 @@ public struct Ingestor {
     let logger: Logger
     /// Caps on what an uploaded zip may unpack to (tests lower them to build small zip bombs).
     public var zipLimits = ExtractSource.Limits.standard
+    /// Told when another ingest or restore of the agency is under way and this one waits for it to end.
+    public var waiting: @Sendable (_ message: String) -> Void = { _ in }
 
     public init(
         database: Database, hasher: IdentifierHasher, sqlDirectory: URL,
@@ -118,15 +120,7 @@ public struct Ingestor {
     public func ingest(path: String, agencyCode: String, on connection: PostgresConnection) throws -> IngestOutcome {
         let source = try ExtractSource.open(path: path, limits: zipLimits)
         defer { source.close() }
-        do {
-            return try ingest(source, agencyCode: agencyCode, on: connection)
-        } catch let error as PostgresError
-            where error.sqlState == PostgresError.uniqueViolation && error.constraint == "extract_accepted_once"
-        {
-            // The same bytes were accepted by another session while this one judged them (two uploads
-            // of one extract at once): judged again, they are found already accepted.
-            return try ingest(source, agencyCode: agencyCode, on: connection)
-        }
+        return try ingest(source, agencyCode: agencyCode, on: connection)
     }
 
     private func ingest(_ source: ExtractSource, agencyCode: String, on connection: PostgresConnection) throws
@@ -139,6 +133,13 @@ public struct Ingestor {
 
         return try connection.withTransaction { connection in
             let agencyID = try AgencyRegistry.id(of: agencyCode, on: connection)
+            // One change of the agency's snapshot at a time: a second upload of the same bytes then finds the
+            // first accepted, and each accepted extract knows the snapshot it replaces.
+            try AgencyRegistry.lockSnapshot(of: agencyID, on: connection) {
+                waiting(
+                    "Another upload or restore for \(agencyCode.uppercased()) is under way; "
+                        + "this upload waits for it to end.")
+            }
             try requireTheRecordedSecret(on: connection)
             // From here on the transaction acts as the ingest role for this agency only. Staging tables
             // are temporary: give them room in memory (must precede their first use). Each statement runs

@@ -16,8 +16,18 @@ public struct Snapshots: Sendable {
 
     public init(database: Database) { self.database = database }
 
-    public func restore(extractID: Int64, reason: String) throws -> Restore {
+    /// `waiting` is told when an upload of the agency is under way and the restore waits for it to end.
+    public func restore(extractID: Int64, reason: String, waiting: (String) -> Void = { _ in }) throws -> Restore {
         try database.withTransaction { connection in
+            if let agency = try connection.query(
+                "SELECT e.agency_id, a.code FROM core.extract e JOIN core.agency a ON a.id = e.agency_id WHERE e.id = $1",
+                [extractID]
+            ).rows.first {
+                let code = try agency.decode(String.self, "code")
+                try AgencyRegistry.lockSnapshot(of: try agency.decode(Int.self, "agency_id"), on: connection) {
+                    waiting("An upload for \(code) is under way; the restore waits for it to end.")
+                }
+            }
             let rows = try connection.query(
                 """
                 SELECT a.code, e.agency_id, e.status, c.extract_id AS current

@@ -45,9 +45,10 @@ struct IngestCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let database = try global.database()
-            let ingestor = Ingestor(
+            var ingestor = Ingestor(
                 database: database, hasher: try global.identifierHasher(for: database),
                 sqlDirectory: try global.sqlDirectory())
+            ingestor.waiting = { printError($0) }
             let outcome = try ingestor.ingest(path: path, agencyCode: agency)
             if let report {
                 do {
@@ -207,7 +208,9 @@ struct ExtractsCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                switch try Snapshots(database: try global.database()).restore(extractID: id, reason: reason) {
+                switch try Snapshots(database: try global.database()).restore(
+                    extractID: id, reason: reason, waiting: printError)
+                {
                 case .alreadyCurrent(let code):
                     print("Extract \(id) is already the current snapshot of \(code); nothing changed.")
                 case .restored(let code, let replaced):

@@ -525,9 +525,9 @@ final class IngestLifecycleTests: IngestTestCase {
     }
 
     func testTheSameExtractUploadedFourTimesAtOnceIsAcceptedOnce() throws {
-        // Four sessions judge the same new bytes at the same time. The first to commit wins; the
-        // others then hit the one-accepted-copy rule and, judged again, find it already accepted:
-        // one accepted, three already accepted as that same extract, and no error.
+        // Four sessions upload the same new bytes at the same time. One change of an agency's snapshot runs at
+        // a time, so the first is judged and accepted while the others wait, and they then find it already
+        // accepted: one accepted, three already accepted as that same extract, and no error.
         let db = try Self.makeDatabase()
         let folder = try ExtractFiles.fixture().write(in: try scratch())
         let results = Locked<[Result<IngestOutcome, any Error>]>([])
@@ -543,6 +543,70 @@ final class IngestLifecycleTests: IngestTestCase {
         XCTAssertEqual(Set(outcomes.map(\.extractID)).count, 1, "all name the one accepted extract")
         XCTAssertEqual(try integer(db, "SELECT count(*) FROM core.extract"), 1)
         XCTAssertEqual(try recordCounts(db, extract: outcomes[0].extractID), Self.fixtureCounts)
+    }
+
+    func testAnUploadWaitsWhileAnotherChangesTheAgencysSnapshot() throws {
+        // TEST-A has accepted extracts A (extracted 2025-07-14) and B (2025-07-15, current). A restore of A is
+        // under way, not yet committed, when an upload C (2025-07-16) arrives. Without waiting, C would read B
+        // as the snapshot it replaces and its extract number could come before the restore's; it waits,
+        // says so, and once the restore has ended it is accepted and current.
+        let db = try Self.makeDatabase()
+        let parent = try scratch()
+        var x = try ExtractFiles.fixture()
+        x.setManifest(extractedOn: "2025-07-14")
+        let a = try ingest(x, into: db)
+        x.setManifest(extractedOn: "2025-07-15")
+        let b = try ingest(x, into: db)
+        assertAccepted(a)
+        assertAccepted(b)
+        x.setManifest(extractedOn: "2025-07-16")
+        let folder = try x.write(in: parent, name: "c")
+        let secret = parent.appendingPathComponent("secret.key")
+        try Data((testSecret + "\n").utf8).write(to: secret)
+        let log = parent.appendingPathComponent("ingest.log")
+        XCTAssertTrue(FileManager.default.createFile(atPath: log.path, contents: nil))
+        let output = try FileHandle(forWritingTo: log)
+        defer { try? output.close() }
+        let process = Process()
+        process.executableURL = outcomesBinary
+        process.arguments = ["ingest", folder.path, "--agency", "TEST-A", "--database", db.conninfo]
+        process.environment = ProcessInfo.processInfo.environment.merging(["OUTCOMES_SECRET_FILE": secret.path]) {
+            $1
+        }
+        process.standardOutput = output
+        process.standardError = output
+        let testA = try agencyID(db, "TEST-A")
+        try db.withTransaction { other in
+            // What `outcomes extracts restore A` does, held open.
+            try AgencyRegistry.lockSnapshot(of: testA, on: other) { XCTFail("no other change is under way") }
+            try other.query(
+                "INSERT INTO core.snapshot_restore (agency_id, extract_id, reason) VALUES ($1, $2, 'test')",
+                [testA, a.extractID])
+            try process.run()
+            let deadline = Date().addingTimeInterval(60)
+            while process.isRunning, Date() < deadline,
+                try integer(
+                    db,
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory' AND datname = current_database()"
+                ) == 0
+            {
+                usleep(20_000)
+            }
+            XCTAssertTrue(process.isRunning, "the upload waits for the restore")
+        }
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        let said = try String(contentsOf: log, encoding: .utf8)
+        XCTAssertTrue(
+            said.hasPrefix(
+                "Another upload or restore for TEST-A is under way; this upload waits for it to end.\nc: accepted as extract "
+            ), said)
+        let c = try integer(db, "SELECT max(id) FROM core.extract")
+        XCTAssertGreaterThan(c, Int(b.extractID))
+        XCTAssertEqual(try integer(db, "SELECT extract_id FROM core.current_extract WHERE agency_id = $1", [testA]), c)
+        XCTAssertLessThan(
+            try integer(db, "SELECT ord FROM core.snapshot_restore WHERE agency_id = $1", [testA]), c,
+            "the restore came first")
     }
 
     func testCLIExitCodesAndReportFile() throws {
