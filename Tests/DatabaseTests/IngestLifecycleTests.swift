@@ -545,7 +545,7 @@ final class IngestLifecycleTests: IngestTestCase {
         XCTAssertEqual(try recordCounts(db, extract: outcomes[0].extractID), Self.fixtureCounts)
     }
 
-    func testAnUploadWaitsWhileAnotherChangesTheAgencysSnapshot() throws {
+    func testUploadsAndRestoresOfAnAgencyWaitForEachOther() throws {
         // TEST-A has accepted extracts A (extracted 2025-07-14) and B (2025-07-15, current). A restore of A is
         // under way, not yet committed, when an upload C (2025-07-16) arrives. Without waiting, C would read B
         // as the snapshot it replaces and its extract number could come before the restore's; it waits,
@@ -563,50 +563,72 @@ final class IngestLifecycleTests: IngestTestCase {
         let folder = try x.write(in: parent, name: "c")
         let secret = parent.appendingPathComponent("secret.key")
         try Data((testSecret + "\n").utf8).write(to: secret)
-        let log = parent.appendingPathComponent("ingest.log")
-        XCTAssertTrue(FileManager.default.createFile(atPath: log.path, contents: nil))
-        let output = try FileHandle(forWritingTo: log)
-        defer { try? output.close() }
-        let process = Process()
-        process.executableURL = outcomesBinary
-        process.arguments = ["ingest", folder.path, "--agency", "TEST-A", "--database", db.conninfo]
-        process.environment = ProcessInfo.processInfo.environment.merging(["OUTCOMES_SECRET_FILE": secret.path]) {
-            $1
-        }
-        process.standardOutput = output
-        process.standardError = output
         let testA = try agencyID(db, "TEST-A")
-        try db.withTransaction { other in
-            // What `outcomes extracts restore A` does, held open.
-            try AgencyRegistry.lockSnapshot(of: testA, on: other) { XCTFail("no other change is under way") }
+
+        /// Runs the CLI while `other` (run first, in a transaction holding TEST-A's snapshot) is under way; the
+        /// CLI must be waiting when that transaction commits. Returns its exit status and what it printed.
+        func whileAnotherChangeIsUnderWay(
+            _ arguments: [String], other: (PostgresConnection) throws -> Void
+        ) throws -> (status: Int32, output: String) {
+            let log = parent.appendingPathComponent("\(UUID().uuidString).log")
+            XCTAssertTrue(FileManager.default.createFile(atPath: log.path, contents: nil))
+            let output = try FileHandle(forWritingTo: log)
+            defer { try? output.close() }
+            let process = Process()
+            process.executableURL = outcomesBinary
+            process.arguments = arguments + ["--database", db.conninfo]
+            process.environment = ProcessInfo.processInfo.environment.merging(
+                ["OUTCOMES_SECRET_FILE": secret.path]) { $1 }
+            process.standardOutput = output
+            process.standardError = output
+            try db.withTransaction { connection in
+                try AgencyRegistry.lockSnapshot(of: testA, on: connection) { XCTFail("no other change is under way") }
+                try other(connection)
+                try process.run()
+                let deadline = Date().addingTimeInterval(60)
+                while process.isRunning, Date() < deadline,
+                    try integer(
+                        db,
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory' "
+                            + "AND datname = current_database()") == 0
+                {
+                    usleep(20_000)
+                }
+                XCTAssertTrue(process.isRunning, "\(arguments[0]) waits for the other change")
+            }
+            process.waitUntilExit()
+            return (process.terminationStatus, try String(contentsOf: log, encoding: .utf8))
+        }
+
+        // What `outcomes extracts restore A` does, held open.
+        let upload = try whileAnotherChangeIsUnderWay(["ingest", folder.path, "--agency", "TEST-A"]) { other in
             try other.query(
                 "INSERT INTO core.snapshot_restore (agency_id, extract_id, reason) VALUES ($1, $2, 'test')",
                 [testA, a.extractID])
-            try process.run()
-            let deadline = Date().addingTimeInterval(60)
-            while process.isRunning, Date() < deadline,
-                try integer(
-                    db,
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory' AND datname = current_database()"
-                ) == 0
-            {
-                usleep(20_000)
-            }
-            XCTAssertTrue(process.isRunning, "the upload waits for the restore")
         }
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0)
-        let said = try String(contentsOf: log, encoding: .utf8)
+        XCTAssertEqual(upload.status, 0)
         XCTAssertTrue(
-            said.hasPrefix(
-                "Another upload or restore for TEST-A is under way; this upload waits for it to end.\nc: accepted as extract "
-            ), said)
+            upload.output.hasPrefix(
+                "Another upload or restore for TEST-A is under way; this upload waits for it to end.\n"
+                    + "c: accepted as extract "), upload.output)
         let c = try integer(db, "SELECT max(id) FROM core.extract")
         XCTAssertGreaterThan(c, Int(b.extractID))
         XCTAssertEqual(try integer(db, "SELECT extract_id FROM core.current_extract WHERE agency_id = $1", [testA]), c)
         XCTAssertLessThan(
             try integer(db, "SELECT ord FROM core.snapshot_restore WHERE agency_id = $1", [testA]), c,
             "the restore came first")
+
+        // The other way round: a restore of B waits for an upload under way (here one that ends up writing
+        // nothing), then makes B current in place of C.
+        let restore = try whileAnotherChangeIsUnderWay(["extracts", "restore", "\(b.extractID)", "--reason", "test"]) {
+            _ in
+        }
+        XCTAssertEqual(restore.status, 0)
+        XCTAssertEqual(
+            restore.output,
+            "An upload for TEST-A is under way; the restore waits for it to end.\nExtract \(b.extractID) is again the "
+                + "current snapshot of TEST-A, in place of extract \(c). Run `outcomes compute` for the reports to follow.\n"
+        )
     }
 
     func testCLIExitCodesAndReportFile() throws {
