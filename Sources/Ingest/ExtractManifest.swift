@@ -46,11 +46,12 @@ public struct ExtractManifest: Equatable, Sendable {
             issue(key, nil, "only format_version, agency_code and extracted_on; remove this field")
         }
         // A field written twice has no one value: JSONSerialization keeps the last, which may not be the one
-        // meant. Each is told once, and its value is not used.
-        let written = memberNames(data)
+        // meant. Each is told once, and its value is not used. (Only the format's fields: any other is told as
+        // unknown, and a name the upload chose is never put into a message's text.)
+        let written = memberNames(data).filter(ExtractManifest.fields.contains)
         let times = Dictionary(written.map { ($0, 1) }, uniquingKeysWith: +)
         let repeated = Set(times.filter { $0.value > 1 }.keys)
-        for name in written where repeated.contains(name) && !issues.listed.contains(where: { $0.column == name }) {
+        for name in ExtractManifest.fields.filter(repeated.contains) {
             issue(name, nil, "each field once; \(name) is given \(times[name] ?? 0) times, keep only the right one")
         }
         var version: Int?

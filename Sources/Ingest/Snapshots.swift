@@ -16,7 +16,7 @@ public struct Snapshots: Sendable {
 
     public init(database: Database) { self.database = database }
 
-    /// `waiting` is told when an upload of the agency is under way and the restore waits for it to end.
+    /// `waiting` is told when another upload or restore of the agency is under way and this one waits for it.
     public func restore(extractID: Int64, reason: String, waiting: (String) -> Void = { _ in }) throws -> Restore {
         try database.withTransaction { connection in
             if let agency = try connection.query(
@@ -25,7 +25,7 @@ public struct Snapshots: Sendable {
             ).rows.first {
                 let code = try agency.decode(String.self, "code")
                 try AgencyRegistry.lockSnapshot(of: try agency.decode(Int.self, "agency_id"), on: connection) {
-                    waiting("An upload for \(code) is under way; the restore waits for it to end.")
+                    waiting("Another upload or restore for \(code) is under way; the restore waits for it to end.")
                 }
             }
             let rows = try connection.query(

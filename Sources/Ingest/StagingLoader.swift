@@ -306,11 +306,12 @@ struct StagingLoader {
         guard key.count >= StagingLoader.shortestHeldKey, IdentifierHasher.isValid(key) else { return nil }
         func folded(_ bytes: ArraySlice<UInt8>) -> [UInt8] { bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 } }
         for index in textColumns {
-            // (Most cells are shorter than the key, an empty detail above all: nothing to fold. A cell with a
-            // line break is refused for it, which tells the likelier cause: a stray quote that joined the next
-            // records, the same youth's among them, to this one.)
-            guard let position = positions[index], case let bytes = record.field(position), bytes.count >= key.count,
-                !bytes.contains(0x0A), !bytes.contains(0x0D)
+            // Of a cell with a line break only the first line is looked at, the part a refusal shows: the
+            // cell is refused for the break, which tells the likelier cause, a stray quote that joined the
+            // next records (the same youth's among them) to this one. (Most cells are shorter than the key, an
+            // empty detail above all: nothing to fold.)
+            guard let position = positions[index], case let field = record.field(position),
+                case let bytes = field.prefix(while: { $0 != 0x0A && $0 != 0x0D }), bytes.count >= key.count
             else { continue }
             let (cell, wanted) = (folded(bytes), folded(key))
             if (0...(cell.count - wanted.count)).contains(where: {
