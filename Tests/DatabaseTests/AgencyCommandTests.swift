@@ -157,16 +157,7 @@ final class AgencyCommandTests: IngestTestCase {
             ]
             process.standardOutput = output
             process.standardError = output
-            try process.run()
-            let deadline = Date().addingTimeInterval(60)
-            while process.isRunning, Date() < deadline,
-                try integer(
-                    db,
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
-                ) == 0
-            {
-                usleep(20_000)
-            }
+            try start(process, untilASessionOf: db, waits: "wait_event_type = 'Lock'")
             XCTAssertTrue(process.isRunning, "the second change waits for the first")
         }
         process.waitUntilExit()

@@ -127,6 +127,19 @@ struct ExpectedIssue: CustomStringConvertible {
     }
 }
 
+/// Starts `process` and returns once one of the database's sessions waits for a lock as `waits` says (a
+/// condition on pg_stat_activity), or the process has ended, or a minute has passed: callers then assert that
+/// it is still running, i.e. waiting.
+func start(_ process: Process, untilASessionOf db: Database, waits: String) throws {
+    try process.run()
+    let deadline = Date().addingTimeInterval(60)
+    while process.isRunning, Date() < deadline,
+        try integer(db, "SELECT count(*) FROM pg_stat_activity WHERE \(waits) AND datname = current_database()") == 0
+    {
+        usleep(20_000)
+    }
+}
+
 /// One integer from a query run as the owner (which row-level security does not restrict).
 func integer(_ db: Database, _ sql: String, _ parameters: [(any PostgresBindable)?] = []) throws -> Int {
     try db.withConnection { try $0.query(sql, parameters).single().decode(Int.self, at: 0) }

@@ -589,16 +589,7 @@ final class IngestLifecycleTests: IngestTestCase {
             try db.withTransaction { connection in
                 try AgencyRegistry.lockSnapshot(of: testA, on: connection) { XCTFail("no other change is under way") }
                 try other(connection)
-                try process.run()
-                let deadline = Date().addingTimeInterval(60)
-                while process.isRunning, Date() < deadline,
-                    try integer(
-                        db,
-                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory' "
-                            + "AND datname = current_database()") == 0
-                {
-                    usleep(20_000)
-                }
+                try start(process, untilASessionOf: db, waits: "wait_event = 'advisory'")
                 XCTAssertTrue(process.isRunning, "\(arguments[0]) waits for the other change")
             }
             process.waitUntilExit()
