@@ -188,4 +188,39 @@ final class KilledIngestTests: IngestTestCase {
         XCTAssertEqual(
             try integer(db, "SELECT count(*) FROM core.youth WHERE agency_id = $1", [agency]), Self.youthCount)
     }
+
+    func testAKilledIngestEndsItsStatementAtOnceAndFreesItsAgency() throws {
+        // A statement of a killed ingest would run on to its end (tens of seconds on the largest extracts),
+        // holding the agency's snapshot lock all that time, so that the agency's next upload waited. Every
+        // session asks the server to check each second that its client is still there. Here the statement
+        // cannot end at all: a transaction holds ref.extract_column, which the ingest reads after taking
+        // TEST-A's lock, and the ingest is killed while it waits for it. Its backend must be gone, and the
+        // lock free, within seconds, while that transaction still holds the table.
+        let db = try Self.makeDatabase()
+        let parent = try scratch()
+        let folder = try ExtractFiles.fixture().write(in: parent)
+        let secret = parent.appendingPathComponent("secret.key")
+        try Data((testSecret + "\n").utf8).write(to: secret)
+        let process = Process()
+        process.executableURL = outcomesBinary
+        process.arguments = ["ingest", folder.path, "--agency", "TEST-A", "--database", db.conninfo]
+        process.environment = ProcessInfo.processInfo.environment.merging(["OUTCOMES_SECRET_FILE": secret.path]) {
+            $1
+        }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        let advisoryLocks = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+        try db.withTransaction { blocker in
+            try blocker.query("LOCK TABLE ref.extract_column IN ACCESS EXCLUSIVE MODE")
+            try start(process, untilASessionOf: db, waits: "wait_event_type = 'Lock' AND wait_event = 'relation'")
+            XCTAssertTrue(process.isRunning, "the ingest waits for ref.extract_column")
+            XCTAssertEqual(try integer(db, advisoryLocks), 1, "holding TEST-A's snapshot")
+            XCTAssertEqual(kill(process.processIdentifier, SIGKILL), 0)
+            process.waitUntilExit()
+            let deadline = Date().addingTimeInterval(10)
+            while try integer(db, advisoryLocks) > 0, Date() < deadline { usleep(20_000) }
+            XCTAssertEqual(try integer(db, advisoryLocks), 0, "the killed ingest's backend has gone")
+        }
+        XCTAssertEqual(try integer(db, "SELECT count(*) FROM core.extract"), 0)
+    }
 }
