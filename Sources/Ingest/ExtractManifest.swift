@@ -22,6 +22,16 @@ public struct ExtractManifest: Equatable, Sendable {
         public var extractedOn: PostgresDate?
     }
 
+    /// Reads and checks the extract.json at `url`. No more of it is read than the largest one allowed, so a
+    /// huge file is refused without being read whole. Throws when the file cannot be read at all.
+    public static func parse(contentsOf url: URL, today: PostgresDate) throws -> Result<ExtractManifest, Refusal> {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        defer { try? handle.close() }
+        return parse(try handle.read(upToCount: maximumSize + 1) ?? Data(), today: today)
+    }
+
     /// Parses and checks extract.json, returning every problem found at once. `today` bounds
     /// extracted_on: an extract cannot have been produced later.
     public static func parse(_ data: Data, today: PostgresDate) -> Result<ExtractManifest, Refusal> {

@@ -23,7 +23,7 @@ public struct IngestIssue: Codable, Equatable, Sendable, CustomStringConvertible
 
     enum CodingKeys: String, CodingKey { case file, record, column, value, expected }
 
-    /// Issues are equal when they say the same (the candidate is only a means to that).
+    /// Issues are equal when they say the same (what was read is only a means to that).
     public static func == (a: IngestIssue, b: IngestIssue) -> Bool {
         (a.file, a.record, a.column, a.value, a.expected) == (b.file, b.record, b.column, b.value, b.expected)
     }

@@ -166,7 +166,7 @@ public struct Ingestor {
             }
 
             var issues = source.issues
-            let extractedOn = readManifest(source, agencyCode: agencyCode, issues: &issues)
+            let extractedOn = try readManifest(source, agencyCode: agencyCode, issues: &issues)
             let format = try ExtractFormat.load(from: connection)
             let known = Set(format.files.map(\.name) + [ExtractManifest.fileName])
             for name in source.files where !known.contains(name) {
@@ -416,12 +416,13 @@ public struct Ingestor {
 
     /// Reads extract.json into `issues`, returning extracted_on whenever that field is right, even when others
     /// are not: the records are held to it all the same.
-    private func readManifest(_ source: ExtractSource, agencyCode: String, issues: inout IssueList) -> PostgresDate? {
-        guard source.files.contains(ExtractManifest.fileName),
-            let data = FileManager.default.contents(
-                atPath: source.folder.appendingPathComponent(ExtractManifest.fileName).path)
-        else { return nil }
-        switch ExtractManifest.parse(data, today: .today()) {
+    private func readManifest(_ source: ExtractSource, agencyCode: String, issues: inout IssueList) throws
+        -> PostgresDate?
+    {
+        guard source.files.contains(ExtractManifest.fileName) else { return nil }
+        switch try ExtractManifest.parse(
+            contentsOf: source.folder.appendingPathComponent(ExtractManifest.fileName), today: .today())
+        {
         case .failure(let refusal):
             issues.add(count: refusal.issues.total, listing: refusal.issues.listed)
             return refusal.extractedOn

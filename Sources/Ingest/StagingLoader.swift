@@ -270,10 +270,7 @@ struct StagingLoader {
             issues.append(
                 IngestIssue(
                     file: file.name, record: record.number, column: file.columns[column].name,
-                    expected: StagingLoader.holdsTheYouthKey
-                        + (file.columns[column].name == "goal_id"
-                            ? "; give the goal a code of its own, such as G-1)" : ")")
-                ))
+                    expected: StagingLoader.holdsTheYouthKey(file.columns[column].name)))
             return false
         }
         StagingLoader.appendNumber(record.number, to: &output)
@@ -298,8 +295,9 @@ struct StagingLoader {
     }
 
     /// The free-text column (goal_id, detail) of `record` that holds the record's own youth_key, if any: a
-    /// youth_key is kept only as its keyed hash, and a goal_id built from it would keep it as sent. Keys of
-    /// fewer than `shortestHeldKey` characters are not looked for: `12` is in `G-12` by chance.
+    /// youth_key is kept only as its keyed hash, and a goal_id built from it would keep it as sent. (Judged
+    /// here, as the raw key never reaches the server.) Keys of fewer than `shortestHeldKey` characters are not
+    /// looked for: `12` is in `G-12` by chance.
     private func heldKey(_ record: CSVParser.Record, positions: [Int?]) -> Int? {
         guard !textColumns.isEmpty, let keyColumn, let keyPosition = positions[keyColumn] else { return nil }
         let key = StagingLoader.trim(record.field(keyPosition))
@@ -324,9 +322,11 @@ struct StagingLoader {
     }
 
     static let shortestHeldKey = 6
-    static let holdsTheYouthKey =
+    static func holdsTheYouthKey(_ column: String) -> String {
         "a value without the record's youth_key in it (the value is not shown: a youth_key is kept only as a "
-        + "keyed hash, so it may not be sent inside another column"
+            + "keyed hash, so it may not be sent inside another column"
+            + (column == "goal_id" ? "; give the goal a code of its own, such as G-1)" : ")")
+    }
 
     /// What to say when the first line names no column of the file, with the likely cause when it can
     /// be told. The line itself is not shown: it may be data, with identifiers.

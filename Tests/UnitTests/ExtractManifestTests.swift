@@ -230,6 +230,27 @@ final class ExtractManifestTests: XCTestCase {
         }
     }
 
+    func testAFileIsReadNoFurtherThanTheLargestAllowed() throws {
+        // An extract.json of 8 GiB (sparse: it takes no disk) is refused from its first 64 KiB + 1 byte; read
+        // whole, it would take 8 GiB of memory. A file that is not there cannot be read: an error, not an issue.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("manifest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let huge = folder.appendingPathComponent("extract.json")
+        XCTAssertTrue(FileManager.default.createFile(atPath: huge.path, contents: nil))
+        let handle = try FileHandle(forWritingTo: huge)
+        try handle.truncate(atOffset: 8 << 30)
+        try handle.close()
+        guard case .failure(let refusal) = try ExtractManifest.parse(contentsOf: huge, today: today) else {
+            return XCTFail("accepted")
+        }
+        XCTAssertEqual(
+            refusal.issues.listed.map(\.expected),
+            ["extract.json is larger than 64 KiB; it should hold only format_version, agency_code and extracted_on"])
+        XCTAssertThrowsError(
+            try ExtractManifest.parse(contentsOf: folder.appendingPathComponent("missing.json"), today: today))
+    }
+
     func testTooLarge() {
         let padding = String(repeating: " ", count: 70 * 1024)
         let found = issues(#"{"format_version": 1, "agency_code": "LA-DCFS", "extracted_on": "2025-07-15"}"# + padding)
