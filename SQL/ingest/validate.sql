@@ -150,7 +150,7 @@ $$;
 -- problem in another column does not hide it: every error of an upload is
 -- reported together. The rules that cast read each file once, in a
 -- MATERIALIZED common table expression beside the columns of each record that
--- failed (`failed`, from pg_temp.failed_columns), and cast a cell only under a
+-- failed (`failed`, from pg_temp.checked_<file>), and cast a cell only under a
 -- CASE on that cell having passed (NULL otherwise, which no comparison holds
 -- for), so a cast never meets a cell that failed its rule, in whatever order
 -- the conditions are evaluated.
@@ -210,9 +210,24 @@ $$;
 
 -- 4. Rules within a record and across records of one file.
 
--- The columns of each record that failed so far (read when used, so it includes the issues above).
-CREATE OR REPLACE TEMP VIEW failed_columns AS
-SELECT file, rec, array_agg(col) AS cols FROM pg_temp.ingest_issue GROUP BY file, rec;
+-- pg_temp.checked_<file>: each file's staged records, each beside the columns of it that failed so far
+-- (`failed`, '{}' for none; read when used, so it includes the issues of the rules before).
+DO $$
+DECLARE
+    f record;
+BEGIN
+    FOR f IN SELECT file, replace(file, '.csv', '') AS name FROM ref.extract_file LOOP
+        EXECUTE format(
+            'CREATE OR REPLACE TEMP VIEW %I AS
+             SELECT s.*, coalesce(f.cols, ''{}'') AS failed
+             FROM pg_temp.%I s
+             LEFT JOIN (SELECT rec, array_agg(col) AS cols FROM pg_temp.ingest_issue WHERE file = %L GROUP BY rec) f
+                  ON f.rec = s.rec',
+            'checked_' || f.name, 'stage_' || f.name, f.file);
+    END LOOP;
+END
+$$;
+
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected, other)
 WITH ok AS MATERIALIZED (
     SELECT s.rec,
@@ -221,9 +236,7 @@ WITH ok AS MATERIALIZED (
            CASE WHEN 'exploitation_types' <> ALL (s.failed) THEN s.exploitation_types END AS exploitation_types,
            CASE WHEN 'incident_on' <> ALL (s.failed) THEN s.incident_on::date END AS incident_on,
            CASE WHEN 'resolved_on' <> ALL (s.failed) THEN s.resolved_on::date END AS resolved_on
-    FROM (SELECT s.*, coalesce(f.cols, '{}') AS failed
-          FROM pg_temp.stage_cse_flags s
-          LEFT JOIN pg_temp.failed_columns f ON f.file = 'cse_flags.csv' AND f.rec = s.rec) s
+    FROM pg_temp.checked_cse_flags s
 )
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected, x.other
 FROM (
@@ -249,9 +262,7 @@ WITH ok AS MATERIALIZED (
            -- Whether the episode takes part in the overlap rule: its youth and dates passed, whatever
            -- its setting and end_reason (an empty ended_on means ongoing, not failed).
            NOT s.failed && '{youth_key, started_on, ended_on}' AS episode
-    FROM (SELECT s.*, coalesce(f.cols, '{}') AS failed
-          FROM pg_temp.stage_placements s
-          LEFT JOIN pg_temp.failed_columns f ON f.file = 'placements.csv' AND f.rec = s.rec) s
+    FROM pg_temp.checked_placements s
 )
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected, x.other
 FROM (
@@ -286,9 +297,7 @@ WITH ok AS MATERIALIZED (
            CASE WHEN 'left_on' <> ALL (s.failed) THEN s.left_on::date END AS left_on,
            CASE WHEN 'returned_on' <> ALL (s.failed) THEN s.returned_on::date END AS returned_on,
            s.returned_to_same_caregiver
-    FROM (SELECT s.*, coalesce(f.cols, '{}') AS failed
-          FROM pg_temp.stage_absences s
-          LEFT JOIN pg_temp.failed_columns f ON f.file = 'absences.csv' AND f.rec = s.rec) s
+    FROM pg_temp.checked_absences s
 )
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected, x.other
 FROM (
@@ -324,9 +333,7 @@ WITH ok AS MATERIALIZED (
            CASE WHEN 'term_end' <> ALL (s.failed) THEN s.term_end::date END AS term_end,
            CASE WHEN 'days_enrolled' <> ALL (s.failed) THEN s.days_enrolled::integer END AS enrolled,
            CASE WHEN 'days_attended' <> ALL (s.failed) THEN s.days_attended::integer END AS attended
-    FROM (SELECT s.*, coalesce(f.cols, '{}') AS failed
-          FROM pg_temp.stage_school_terms s
-          LEFT JOIN pg_temp.failed_columns f ON f.file = 'school_terms.csv' AND f.rec = s.rec) s
+    FROM pg_temp.checked_school_terms s
 )
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected, x.other
 FROM (
@@ -344,9 +351,7 @@ WITH ok AS MATERIALIZED (
     SELECT s.rec, s.failed, s.youth_key, s.goal_id,
            CASE WHEN 'set_on' <> ALL (s.failed) THEN s.set_on::date END AS set_on,
            CASE WHEN 'status_on' <> ALL (s.failed) THEN s.status_on::date END AS status_on
-    FROM (SELECT s.*, coalesce(f.cols, '{}') AS failed
-          FROM pg_temp.stage_goals s
-          LEFT JOIN pg_temp.failed_columns f ON f.file = 'goals.csv' AND f.rec = s.rec) s
+    FROM pg_temp.checked_goals s
 )
 SELECT p.file, p.file_ord, x.rec, p.col, p.col_ord, x.value, x.expected, x.other
 FROM (
