@@ -150,29 +150,27 @@ public struct IssueList: Error, Sendable {
         return name
     }
 
-    /// Every stretch of the listed values and names that could be an identifier, to be looked up at once;
-    /// `ownNames` are the format's file and column names.
-    func identifierCandidates(ownNames: Set<String>) -> Set<String> {
-        listed.reduce(into: []) { all, issue in
-            let names = [issue.fileAsRead, issue.columnAsRead].compactMap {
-                IssueList.fromUpload($0, ownNames: ownNames)
-            }
-            for read in names + [issue.valueAsRead].compactMap(\.self) {
-                all.formUnion(IdentifierHasher.candidates(in: read) ?? [])
-            }
-            if let other = issue.otherValue { all.insert(other) }
-        }
-    }
+    /// Hides values and names that hold identifiers of the extract, or too many stretches to look them all up,
+    /// and says why nothing is shown. The stretches of every listed value and name from the upload that could
+    /// be an identifier are worked out once and handed to `identifiers` at once, which returns those that are
+    /// one; `ownNames` are the format's file and column names, never checked.
+    mutating func withhold(ownNames: Set<String>, identifiers lookUp: (Set<String>) throws -> Set<String>) rethrows {
+        // Per listed issue: nil when there is nothing to check, else the stretches (nil: too many).
+        func stretches(_ text: String?) -> Set<String>?? { text.map { IdentifierHasher.candidates(in: $0) } }
+        let files = listed.map { stretches(IssueList.fromUpload($0.fileAsRead, ownNames: ownNames)) }
+        let columns = listed.map { stretches(IssueList.fromUpload($0.columnAsRead, ownNames: ownNames)) }
+        let values = listed.map { stretches($0.value == nil ? nil : $0.valueAsRead) }
+        var all = Set(listed.compactMap(\.otherValue))
+        for case let found?? in files + columns + values { all.formUnion(found) }
+        let identifiers = try lookUp(all)
 
-    /// Hides values and names that hold identifiers of the extract (`identifiers`, found among the
-    /// candidates), or too many stretches to look them all up, and says why nothing is shown.
-    mutating func withhold(_ identifiers: Set<String>, ownNames: Set<String>) {
-        func hidden(_ name: String?) -> String? {
-            IssueList.fromUpload(name, ownNames: ownNames).flatMap { IssueList.hidden(name: $0, among: identifiers) }
-        }
         for index in listed.indices {
-            if let shown = hidden(listed[index].fileAsRead) { listed[index].file = shown }
-            if let shown = hidden(listed[index].columnAsRead) { listed[index].column = shown }
+            if let name = files[index], let shown = IssueList.hidden(name, among: identifiers) {
+                listed[index].file = shown
+            }
+            if let name = columns[index], let shown = IssueList.hidden(name, among: identifiers) {
+                listed[index].column = shown
+            }
             // Another cell's value shown in `expected`: a date or a number that passed its rule, so an
             // identifier only when the whole of it is one (a numeric or date-like key in a swapped column).
             if let other = listed[index].otherValue, identifiers.contains(other) {
@@ -182,10 +180,10 @@ public struct IssueList: Error, Sendable {
                 }
                 listed[index].expected += IssueList.withheldOtherNote
             }
-            guard listed[index].value != nil, let read = listed[index].valueAsRead else { continue }
+            guard let value = values[index], let read = listed[index].valueAsRead else { continue }
             let note: String
-            if let candidates = IdentifierHasher.candidates(in: read) {
-                guard !candidates.isDisjoint(with: identifiers) else { continue }
+            if let value {
+                guard !value.isDisjoint(with: identifiers) else { continue }
                 // As an identifier is read: without the blanks around it.
                 let whole = String(decoding: StagingLoader.trim(Array(read.utf8)[...]), as: UTF8.self)
                 note = identifiers.contains(whole) ? IssueList.withheldNote : IssueList.withheldPartNote
@@ -197,11 +195,11 @@ public struct IssueList: Error, Sendable {
         }
     }
 
-    /// What is shown in place of a name from the upload (a file, the upload itself) that holds one of
-    /// `identifiers`, or too many stretches to look them all up; nil when it may be shown.
-    static func hidden(name: String, among identifiers: Set<String>) -> String? {
-        guard let candidates = IdentifierHasher.candidates(in: name) else { return uncheckedName }
-        return candidates.isDisjoint(with: identifiers) ? nil : withheldName
+    /// What is shown in place of a name from the upload (a file, the upload itself) whose `stretches` (those
+    /// that could be an identifier; nil: too many to look up) hold one of `identifiers`; nil when it may be shown.
+    static func hidden(_ stretches: Set<String>?, among identifiers: Set<String>) -> String? {
+        guard let stretches else { return uncheckedName }
+        return stretches.isDisjoint(with: identifiers) ? nil : withheldName
     }
 
     static let withheldNote =

@@ -246,9 +246,9 @@ public struct Ingestor {
             // The upload's own name (its zip or folder) is stored and shown: not if it holds an identifier of
             // the extract's youth or the agency's current snapshot.
             let youthFile = format.files.filter { $0.name == ExtractFormat.youthFile && present.contains($0.name) }
-            let nameIdentifiers = try identifiers(
-                among: IdentifierHasher.candidates(in: source.displayName) ?? [], stagedIn: youthFile, on: connection)
-            let sourceName = IssueList.hidden(name: source.displayName, among: nameIdentifiers) ?? source.displayName
+            let nameStretches = IdentifierHasher.candidates(in: source.displayName)
+            let nameIdentifiers = try identifiers(among: nameStretches ?? [], stagedIn: youthFile, on: connection)
+            let sourceName = IssueList.hidden(nameStretches, among: nameIdentifiers) ?? source.displayName
             let ownNames = Set(
                 [ExtractManifest.fileName] + ExtractManifest.fields
                     + format.files.flatMap { [$0.name] + $0.columns.map(\.name) })
@@ -290,11 +290,8 @@ public struct Ingestor {
             } else {
                 try connection.query("ROLLBACK TO SAVEPOINT accept")
                 // (After the rollback: the provisional extract is no longer the agency's current snapshot.)
-                issues.withhold(
-                    try identifiers(
-                        among: issues.identifierCandidates(ownNames: ownNames),
-                        stagedIn: format.files.filter { present.contains($0.name) }, on: connection),
-                    ownNames: ownNames)
+                let staged = format.files.filter { present.contains($0.name) }
+                try issues.withhold(ownNames: ownNames) { try identifiers(among: $0, stagedIn: staged, on: connection) }
                 extractID = try recordExtract(
                     on: connection, agencyID: agencyID, source: source, sourceName: sourceName,
                     extractedOn: extractedOn, present: present, counts: counts, issues: issues)
