@@ -62,6 +62,7 @@ SELECT E'# The extract format, file by file\n\n'
     || files.text
     || E'\n\n## Event codes by outcome domain\n\n| domain | events |\n|---|---|\n' || events.text
     || E'\n\nDomain 4 (placement) comes from placements.csv and absences.csv.'
-    || E'\n\n## Instruments\n\nOne administration is one youth, instrument and `administered_on` date; an item may appear once in it.\n\n'
+    || E'\n\n## Instruments\n\nOne administration is one youth, instrument and `administered_on` date; an item may appear once in it. '
+    || E'Listed items are matched ignoring case, like codes (`Belonging` is `belonging`); CANS codes are written in lower case.\n\n'
     || E'| instrument | name | items | scores |\n|---|---|---|---|\n' || instruments.text || E'\n'
 FROM files, events, instruments;

@@ -100,9 +100,17 @@ WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'goals.csv' 
 -- back onto every row.)
 CREATE TEMP TABLE IF NOT EXISTS cast_assessments (LIKE core.assessment) ON COMMIT DELETE ROWS;
 
+-- The items of an instrument that lists them (ref.instrument_item: MSPSS, COPSE, URICA, VOICE) are codes,
+-- matched ignoring case like every code and kept as listed (Belonging is belonging); every other item stays
+-- as sent, so that a wrong one is shown as sent and CANS codes meet their own rule (lower-case). Only an
+-- item with a capital letter is looked up (about 0.3 s more per 1.4 million rows than none).
 INSERT INTO pg_temp.cast_assessments (extract_id, agency_id, rec, youth_hash, instrument, administered_on, item, score)
 SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
-       youth_key, upper(instrument), administered_on::date, item, score::numeric
+       youth_key, upper(instrument), administered_on::date,
+       CASE WHEN lower(item) = item THEN item
+            ELSE coalesce((SELECT i.item FROM ref.instrument_item i
+                           WHERE i.instrument = upper(s.instrument) AND i.item = lower(s.item)), item) END,
+       score::numeric
 FROM pg_temp.stage_assessments s
 WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'assessments.csv' AND b.rec = s.rec);
 

@@ -299,6 +299,9 @@ final class IngestRuleTests: IngestTestCase {
         x.set("events.csv", record: 1, "event", "Document_Obtained")
         x.set("events.csv", record: 1, "detail", " Birth_Certificate")
         x.set("assessments.csv", record: 1, "instrument", "mspss")
+        x.set("assessments.csv", record: 5, "item", "Hopeful_FUTURE")
+        // Record 7: the sense_of_control item of record 5's administration, in capitals; scored as that item.
+        x.append("assessments.csv", "YKq7Zt02,VOICE,2024-09-01,SENSE_OF_CONTROL,5")
         x.set("stages_of_change.csv", record: 1, "stage", "CONTEMPLATION")
         x.set("goals.csv", record: 2, "status", "Met")
         let db = try Self.makeDatabase()
@@ -327,6 +330,16 @@ final class IngestRuleTests: IngestTestCase {
         XCTAssertEqual(try stored.decode(String.self, "instrument"), "MSPSS")
         XCTAssertEqual(try stored.decode(String.self, "stage"), "contemplation")
         XCTAssertEqual(try stored.decode(String.self, "status"), "met")
+        let voice = try db.withConnection { c in
+            try c.query(
+                """
+                SELECT (SELECT string_agg(item, ',' ORDER BY rec) FROM core.assessment WHERE rec IN (5, 7)) AS items,
+                       (SELECT voice_sense_of_control::text FROM core.assessment_score WHERE instrument = 'VOICE') AS score
+                """
+            ).single()
+        }
+        XCTAssertEqual(try voice.decode(String.self, "items"), "hopeful_future,sense_of_control")
+        XCTAssertEqual(try voice.decode(String.self, "score"), "5")
     }
 
     func testMultiValueCells() throws {
@@ -925,13 +938,18 @@ final class IngestRuleTests: IngestTestCase {
             "assessments.csv",
             "YKq7Zt01,MSPSS,2024-04-01,1,5",  // 7: item 1 again in record 1's administration
             "YKq7Zt01,MSPSS,2024-04-02,1,5",  // 8: another day, another administration: fine
-            "YKq7Zt01,COPSE,2024-04-01,1,5")  // 9: another instrument: fine
+            "YKq7Zt01,COPSE,2024-04-01,1,5",  // 9: another instrument: fine
+            "YKq7Zt02,VOICE,2024-09-01,Hopeful_Future,3")  // 10: record 5's item in other letters: the same item
         assertRejected(
             try reject(x),
             with: [
                 .init(
                     "assessments.csv", 7, "item", "1",
-                    "each item once per administration (youth, instrument, administered_on); record 1 has it already")
+                    "each item once per administration (youth, instrument, administered_on); record 1 has it already"),
+                // Shown as it is kept (as listed).
+                .init(
+                    "assessments.csv", 10, "item", "hopeful_future",
+                    "each item once per administration (youth, instrument, administered_on); record 5 has it already"),
             ])
     }
 
@@ -1084,7 +1102,9 @@ final class IngestRuleTests: IngestTestCase {
             "YKq7Zt02,VOICE,2024-10-01,happiness,3",  // 10: not a VOICE item
             "YKq7Zt02,COPSE,2024-10-01,27,3",  // 11: COPSE has 26 items
             "YKq7Zt02,CANS,2024-10-01,risk.runaway,1",  // 12: fine
-            "YKq7Zt02,URICA,2024-10-01,32,3")  // 13: fine
+            "YKq7Zt02,URICA,2024-10-01,32,3",  // 13: fine
+            "YKq7Zt02,VOICE,2024-10-01,BELONGING,3",  // 14: a VOICE item in capitals: fine
+            "YKq7Zt02,VOICE,2024-10-01,Happiness,3")  // 15: not a VOICE item in any letters: shown as sent
         assertRejected(
             try reject(x),
             with: [
@@ -1098,6 +1118,10 @@ final class IngestRuleTests: IngestTestCase {
                     "an item of VOICE: hopeful_future, sense_of_control, belonging, can_ask_for_help, trust_in_workers, connected_to_caregiver"
                 ),
                 .init("assessments.csv", 11, "item", "27", "an item of COPSE: 1, 2,"),
+                .init(
+                    "assessments.csv", 15, "item", "Happiness",
+                    "an item of VOICE: hopeful_future, sense_of_control, belonging, can_ask_for_help, trust_in_workers, connected_to_caregiver"
+                ),
             ])
     }
 
