@@ -3,7 +3,9 @@
 -- Runs inside the ingest transaction, acting as outcomes_ingest, after every
 -- CSV file was streamed into pg_temp.stage_<file> (all cells as text, plus the
 -- record number `rec`; identifiers already replaced by their keyed hash, or by
--- 'invalid' when they broke the format rule). Cells arrive trimmed: the loader
+-- 'invalid' when they broke the format rule; beside each free-text column,
+-- held_<column>: the keyed hashes of the cell's stretches that could be one).
+-- Cells arrive trimmed: the loader
 -- removes the blanks around every cell (ExtractFormat.blanks) and stages a cell
 -- that is empty after that as NULL, so the rules read the staged value as it is
 -- (no trim, no test for ''); only case is left to them (lower/upper). Session settings:
@@ -204,6 +206,38 @@ BEGIN
              WHERE s.youth_key IS NOT NULL AND s.youth_key <> ''invalid''
                AND NOT EXISTS (SELECT FROM pg_temp.stage_youth y WHERE y.youth_key = s.youth_key)',
             expected, f.stage, f.file);
+    END LOOP;
+END
+$$;
+
+-- A free-text cell (goal_id, detail) may hold no youth_key or linkage_id of the extract's youth or of the
+-- agency's current snapshot: a goal_id is kept as sent, an identifier only as its keyed hash. The loader
+-- staged beside each such cell the keyed hashes of its stretches of 6 characters or more (held_<column>),
+-- and refused a cell that holds its own record's youth_key, in any case, itself. A cell that failed a rule
+-- already is not looked at. (Most cells hold no such stretch: held is NULL.)
+DO $$
+DECLARE
+    c record;
+BEGIN
+    FOR c IN SELECT file, name, 'stage_' || replace(file, '.csv', '') AS stage FROM ref.extract_column
+             WHERE kind = 'text' ORDER BY file, ord LOOP
+        EXECUTE format(
+            'INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
+             SELECT p.file, p.file_ord, s.rec, p.col, p.col_ord, NULL, %L
+             FROM pg_temp.%I s JOIN ingest.issue_place p ON p.file = %L AND p.col = %L
+             WHERE s.%I IS NOT NULL
+               AND NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = %3$L AND b.rec = s.rec AND b.col = %4$L)
+               AND EXISTS (SELECT FROM unnest(s.%5$I) AS h(hash) WHERE h.hash IN (
+                       SELECT youth_key FROM pg_temp.stage_youth
+                       UNION ALL SELECT linkage_id FROM pg_temp.stage_youth
+                       UNION ALL SELECT y.youth_hash FROM core.youth y JOIN core.current_extract x USING (extract_id)
+                                 WHERE x.agency_id = (SELECT core.session_agency())
+                       UNION ALL SELECT y.linkage_hash FROM core.youth y JOIN core.current_extract x USING (extract_id)
+                                 WHERE x.agency_id = (SELECT core.session_agency())))',
+            'a value without a youth_key or linkage_id of your youth in it (the value is not shown: identifiers are '
+            || 'kept only as keyed hashes, so they may not be sent inside another column'
+            || CASE WHEN c.name = 'goal_id' THEN '; give the goal a code of its own, such as G-1)' ELSE ')' END,
+            c.stage, c.file, c.name, 'held_' || c.name);
     END LOOP;
 END
 $$;

@@ -9,6 +9,8 @@ public struct ExtractFormat: Sendable {
         public var required: Bool
         public var kind: String
         public var isIdentifier: Bool { kind == "identifier" }
+        /// Free text (goal_id, detail): kept as sent, so it may hold no identifier.
+        public var isText: Bool { kind == "text" }
     }
 
     public struct File: Sendable {
@@ -17,6 +19,11 @@ public struct ExtractFormat: Sendable {
         public var columns: [Column]
         /// `youth.csv` → `stage_youth`.
         public var stageTable: String { "stage_" + name.replacingOccurrences(of: ".csv", with: "") }
+        /// The staging table's columns after `rec`: every column as text, then beside each free-text column
+        /// `held_<column>`, the keyed hashes of the cell's stretches that could be an identifier.
+        public var stageColumns: [(name: String, type: String)] {
+            columns.map { ($0.name, "text") } + columns.filter(\.isText).map { ("held_" + $0.name, "text[]") }
+        }
     }
 
     public var files: [File]

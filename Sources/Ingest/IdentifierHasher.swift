@@ -52,8 +52,8 @@ public struct IdentifierHasher {
     /// quote, a key built into a goal_id): each run of A-Z a-z 0-9 _ -, and within a run each join of
     /// neighbouring pieces between `-` and `_`, and each stretch from a separator to the run's end or from
     /// the run's start through a separator, of at most 64 characters. An identifier glued to other letters
-    /// or digits is not found. Nil when the text holds more than `candidateLimit` of them.
-    static func candidates(in text: some StringProtocol) -> Set<String>? {
+    /// or digits is not found. Nil when the text holds more than `limit` of them.
+    static func candidates(in text: some StringProtocol, limit: Int = candidateLimit) -> Set<String>? {
         let bytes = Array(text.utf8)
         var found = Set<String>()
         var start = 0
@@ -85,7 +85,7 @@ public struct IdentifierHasher {
             }
             for span in spans where span.count <= maximumLength {
                 found.insert(String(decoding: bytes[span], as: UTF8.self))
-                if found.count > candidateLimit { return nil }
+                if found.count > limit { return nil }
             }
             start = end
         }
@@ -113,9 +113,12 @@ enum Hex {
 
 /// Remembers the last identifier hashed for each column: a youth's records usually come
 /// together in a file, so most rows repeat the previous row's youth_key and skip the HMAC.
+/// Likewise the held stretches of the last free-text cells: details repeat a few codes.
 struct IdentifierMemo {
     let hasher: IdentifierHasher
     private var last: [(identifier: [UInt8], digest: [UInt8])?]
+    private var held: [[UInt8]: [UInt8]] = [:]
+    private static let heldKept = 1024
 
     init(hasher: IdentifierHasher, columns: Int) {
         self.hasher = hasher
@@ -128,5 +131,28 @@ struct IdentifierMemo {
         let digest = hasher.hexDigest(bytes)
         last[column] = (bytes, digest)
         return digest
+    }
+
+    /// The keyed hashes of the stretches of a free-text cell (goal_id, detail) that could be a youth_key or
+    /// linkage_id of `shortest` characters or more, as a COPY array literal, or `\N` for none: validate.sql
+    /// refuses the cell when one is an identifier of the agency's youth, since a goal_id is kept as sent. A cell
+    /// longer than 64 characters of 4 bytes fails its length rule and is never kept: `\N`.
+    mutating func heldLiteral(_ cell: ArraySlice<UInt8>, shortest: Int) -> [UInt8] {
+        let none = Array("\\N".utf8)
+        guard cell.count >= shortest, cell.count <= 4 * IdentifierHasher.maximumLength else { return none }
+        let bytes = Array(cell)
+        if let known = held[bytes] { return known }
+        // At most 64 × 65 / 2 stretches in 64 bytes of one run: all are hashed.
+        let stretches = (IdentifierHasher.candidates(in: String(decoding: bytes, as: UTF8.self), limit: .max) ?? [])
+            .filter { $0.utf8.count >= shortest }.sorted()
+        let literal =
+            stretches.isEmpty
+            ? none
+            : Array(
+                "{\(stretches.map { String(decoding: hasher.hexDigest(Array($0.utf8)), as: UTF8.self) }.joined(separator: ","))}"
+                    .utf8)
+        if held.count >= IdentifierMemo.heldKept { held.removeAll(keepingCapacity: true) }
+        held[bytes] = literal
+        return literal
     }
 }

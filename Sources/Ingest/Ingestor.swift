@@ -201,7 +201,7 @@ public struct Ingestor {
             var present: [String] = []
             var youthListed = YouthListing.no
             for file in format.files {
-                let columns = file.columns.map { "\"\($0.name)\" text" }.joined(separator: ", ")
+                let columns = file.stageColumns.map { "\"\($0.name)\" \($0.type)" }.joined(separator: ", ")
                 // Kept for the session and emptied at every commit: a connection that ingests many
                 // extracts creates its staging tables once.
                 try connection.query(

@@ -6,7 +6,9 @@ import PostgresClient
 /// Cells are staged as text, unchanged, in the format's column order; the set-based
 /// validation in SQL/ingest/validate.sql judges them. Only what cannot reach SQL
 /// is judged here: the CSV structure, UTF-8, the header, and identifiers, which
-/// are replaced by their keyed hash before they leave the process.
+/// are replaced by their keyed hash before they leave the process. Beside each
+/// free-text cell go the keyed hashes of its stretches that could be an identifier
+/// (`held_<column>`), so that SQL can tell one inside it without seeing it.
 struct StagingLoader {
     /// Marks an identifier that broke the format rule; the raw value is never staged.
     static let invalidIdentifier = "invalid"
@@ -45,7 +47,7 @@ struct StagingLoader {
             throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: url.path])
         }
         defer { try? handle.close() }
-        let columnList = (["rec"] + file.columns.map { "\"\($0.name)\"" }).joined(separator: ", ")
+        let columnList = (["rec"] + file.stageColumns.map { "\"\($0.name)\"" }).joined(separator: ", ")
         var parser = CSVParser()
         var mapping: [Int?]? = nil  // header position → format column index
         var positions: [Int?] = []  // format column index → header position
@@ -289,6 +291,11 @@ struct StagingLoader {
             } else {
                 output.append(contentsOf: StagingLoader.invalidIdentifier.utf8)
             }
+        }
+        for index in textColumns {
+            output.append(UInt8(ascii: "\t"))
+            let cell = positions[index].map { StagingLoader.trim(record.field($0)) } ?? []
+            output.append(contentsOf: memo.heldLiteral(cell, shortest: StagingLoader.shortestHeldKey))
         }
         output.append(UInt8(ascii: "\n"))
         return true

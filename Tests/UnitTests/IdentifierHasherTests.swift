@@ -91,4 +91,30 @@ final class IdentifierHasherTests: XCTestCase {
         // "a_" 10 times (20 characters) the same way: 10 + 10 + 10 = 30.
         XCTAssertEqual(candidates(String(repeating: "a_", count: 10))?.count, 30)
     }
+
+    func testAFreeTextCellIsStagedWithTheHashesOfItsStretchesOfSixOrMore() {
+        let hasher = IdentifierHasher(secret: "k")
+        var memo = IdentifierMemo(hasher: hasher, columns: 1)
+        func held(_ text: String) -> String {
+            String(decoding: memo.heldLiteral(Array(text.utf8)[...], shortest: 6), as: UTF8.self)
+        }
+        // "CWS-LZw9Px01-1": the pieces CWS, LZw9Px01 and 1 give the joins CWS, CWS-LZw9Px01, CWS-LZw9Px01-1,
+        // LZw9Px01, LZw9Px01-1 and 1, and the stretches -LZw9Px01-1, -1, CWS- and CWS-LZw9Px01-; of 6 characters
+        // or more: six, hashed, in the order of the stretches.
+        let six = ["-LZw9Px01-1", "CWS-LZw9Px01", "CWS-LZw9Px01-", "CWS-LZw9Px01-1", "LZw9Px01", "LZw9Px01-1"]
+        XCTAssertEqual(
+            held("CWS-LZw9Px01-1"), "{" + six.map { hasher.hash(Array($0.utf8)) }.joined(separator: ",") + "}")
+        // The same again, from the memo.
+        XCTAssertEqual(
+            held("CWS-LZw9Px01-1"), "{" + six.map { hasher.hash(Array($0.utf8)) }.joined(separator: ",") + "}")
+        // No stretch of 6: NULL in COPY's text format. Nor for a cell longer than 256 bytes, which fails its
+        // length rule (at most 64 characters) and is never kept.
+        XCTAssertEqual(held("G-1"), "\\N")
+        XCTAssertEqual(held("Plan 12, 4"), "\\N")
+        XCTAssertEqual(held(String(repeating: "K", count: 257)), "\\N")
+        // 256 bytes: looked at; its only stretches of at most 64 characters are inside "KEY123" (the run of
+        // 249 "x" is longer than any identifier).
+        XCTAssertEqual(
+            held("KEY123 " + String(repeating: "x", count: 249)), "{" + hasher.hash(Array("KEY123".utf8)) + "}")
+    }
 }
