@@ -3,7 +3,7 @@
 -- Runs inside the ingest transaction, acting as outcomes_ingest, after every
 -- CSV file was streamed into pg_temp.stage_<file> (all cells as text, plus the
 -- record number `rec`; identifiers already replaced by their keyed hash, or by
--- 'invalid' when they broke the format rule; beside each free-text column,
+-- 'invalid' when they broke the format rule; beside each column kept as sent,
 -- held_<column>: the keyed hashes of the cell's stretches that could be one).
 -- Cells arrive trimmed: the loader
 -- removes the blanks around every cell (ExtractFormat.blanks) and stages a cell
@@ -210,17 +210,17 @@ BEGIN
 END
 $$;
 
--- A free-text cell (goal_id, detail) may hold no youth_key or linkage_id of the extract's youth or of the
--- agency's current snapshot: a goal_id is kept as sent, an identifier only as its keyed hash. The loader
--- staged beside each such cell the keyed hashes of its stretches of 6 characters or more (held_<column>),
--- and refused a cell that holds its own record's youth_key, in any case, itself. A cell that failed a rule
--- already is not looked at. (Most cells hold no such stretch: held is NULL.)
+-- A cell kept as sent (goal_id: ref.extract_column.kept_as_sent) may hold no youth_key or linkage_id of the
+-- extract's youth or of the agency's current snapshot, which are kept only as keyed hashes. The loader staged
+-- beside each such cell the keyed hashes of its stretches of 6 to 64 characters (held_<column>), and refused
+-- a cell holding its own record's youth_key, in any case, itself. A cell that failed a rule already is not
+-- looked at. (A detail is kept only as one of its event's codes; its shown value is screened like any.)
 DO $$
 DECLARE
     c record;
 BEGIN
     FOR c IN SELECT file, name, 'stage_' || replace(file, '.csv', '') AS stage FROM ref.extract_column
-             WHERE kind = 'text' ORDER BY file, ord LOOP
+             WHERE kept_as_sent ORDER BY file, ord LOOP
         -- (One semi-join of every stretch to the identifiers, hashed once: as a subquery per cell it read the
         -- identifiers again for each, 340 s more at 100,000 youth.)
         EXECUTE format(
@@ -237,8 +237,8 @@ BEGIN
              JOIN ingest.issue_place p ON p.file = %L AND p.col = %L
              WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = %4$L AND b.rec = s.rec AND b.col = %5$L)',
             'a value without a youth_key or linkage_id of your youth in it (the value is not shown: identifiers are '
-            || 'kept only as keyed hashes, so they may not be sent inside another column'
-            || CASE WHEN c.name = 'goal_id' THEN '; give the goal a code of its own, such as G-1)' ELSE ')' END,
+            || 'kept only as keyed hashes, so they may not be sent inside another column; give the goal a code of '
+            || 'its own, such as G-1)',
             c.stage, 'held_' || c.name, c.file, c.name);
     END LOOP;
 END

@@ -8,9 +8,10 @@ public struct ExtractFormat: Sendable {
         public var name: String
         public var required: Bool
         public var kind: String
+        /// Kept as the agency sent it (goal_id; a detail is kept only as one of its event's codes), so it may
+        /// hold no identifier: staged beside `held_<column>` (migration 0015).
+        public var keptAsSent: Bool
         public var isIdentifier: Bool { kind == "identifier" }
-        /// Free text (goal_id, detail): kept as sent, so it may hold no identifier.
-        public var isText: Bool { kind == "text" }
     }
 
     public struct File: Sendable {
@@ -19,10 +20,10 @@ public struct ExtractFormat: Sendable {
         public var columns: [Column]
         /// `youth.csv` → `stage_youth`.
         public var stageTable: String { "stage_" + name.replacingOccurrences(of: ".csv", with: "") }
-        /// The staging table's columns after `rec`: every column as text, then beside each free-text column
+        /// The staging table's columns after `rec`: every column as text, then for each column kept as sent
         /// `held_<column>`, the keyed hashes of the cell's stretches that could be an identifier.
         public var stageColumns: [(name: String, type: String)] {
-            columns.map { ($0.name, "text") } + columns.filter(\.isText).map { ("held_" + $0.name, "text[]") }
+            columns.map { ($0.name, "text") } + columns.filter(\.keptAsSent).map { ("held_" + $0.name, "text[]") }
         }
     }
 
@@ -41,7 +42,7 @@ public struct ExtractFormat: Sendable {
     public static func load(from connection: PostgresConnection) throws -> ExtractFormat {
         let result = try connection.query(
             """
-            SELECT f.file, f.required AS file_required, c.name, c.required, c.kind
+            SELECT f.file, f.required AS file_required, c.name, c.required, c.kind, c.kept_as_sent
             FROM ref.extract_file f JOIN ref.extract_column c USING (file)
             ORDER BY f.ord, c.ord
             """)
@@ -50,7 +51,7 @@ public struct ExtractFormat: Sendable {
             let name = try row.decode(String.self, "file")
             let column = Column(
                 name: try row.decode(String.self, "name"), required: try row.decode(Bool.self, "required"),
-                kind: try row.decode(String.self, "kind"))
+                kind: try row.decode(String.self, "kind"), keptAsSent: try row.decode(Bool.self, "kept_as_sent"))
             if files.last?.name == name {
                 files[files.count - 1].columns.append(column)
             } else {

@@ -36,7 +36,7 @@ public struct IdentifierHasher {
 
     static let maximumLength = 64
 
-    private static func isIdentifierByte(_ byte: UInt8) -> Bool {
+    static func isIdentifierByte(_ byte: UInt8) -> Bool {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
             || isSeparator(byte)
     }
@@ -52,8 +52,8 @@ public struct IdentifierHasher {
     /// quote, a key built into a goal_id): each run of A-Z a-z 0-9 _ -, and within a run each join of
     /// neighbouring pieces between `-` and `_`, and each stretch from a separator to the run's end or from
     /// the run's start through a separator, of at most 64 characters. An identifier glued to other letters
-    /// or digits is not found. Nil when the text holds more than `limit` of them.
-    static func candidates(in text: some StringProtocol, limit: Int = candidateLimit) -> Set<String>? {
+    /// or digits is not found. Nil when the text holds more than `candidateLimit` of them.
+    static func candidates(in text: some StringProtocol) -> Set<String>? {
         let bytes = Array(text.utf8)
         var found = Set<String>()
         var start = 0
@@ -85,7 +85,7 @@ public struct IdentifierHasher {
             }
             for span in spans where span.count <= maximumLength {
                 found.insert(String(decoding: bytes[span], as: UTF8.self))
-                if found.count > limit { return nil }
+                if found.count > candidateLimit { return nil }
             }
             start = end
         }
@@ -118,7 +118,8 @@ struct IdentifierMemo {
     let hasher: IdentifierHasher
     private var last: [(identifier: [UInt8], digest: [UInt8])?]
     private var held: [[UInt8]: [UInt8]] = [:]
-    private static let heldKept = 1024
+    private var heldBytes = 0
+    private static let heldKept = 1 << 22
 
     init(hasher: IdentifierHasher, columns: Int) {
         self.hasher = hasher
@@ -133,25 +134,46 @@ struct IdentifierMemo {
         return digest
     }
 
-    /// The keyed hashes of the stretches of a free-text cell (goal_id, detail) that could be a youth_key or
-    /// linkage_id of `shortest` characters or more, as a COPY array literal, or `\N` for none: validate.sql
-    /// refuses the cell when one is an identifier of the agency's youth, since a goal_id is kept as sent. A cell
-    /// longer than 64 characters of 4 bytes fails its length rule and is never kept: `\N`.
+    /// The keyed hashes of every stretch of `shortest` to 64 characters inside the runs of A-Z a-z 0-9 _ - of a
+    /// free-text cell (goal_id, detail), wherever a youth_key or linkage_id can be written in it, glued to other
+    /// letters or not, as a COPY array literal, or `\N` for none: validate.sql refuses the cell when one is an
+    /// identifier of the agency's youth, since a goal_id is kept as sent. A cell of more than 64 characters
+    /// fails its length rule and is never kept: `\N`. (So at most 59 × 60 / 2 = 1,770 stretches per cell.)
     mutating func heldLiteral(_ cell: ArraySlice<UInt8>, shortest: Int) -> [UInt8] {
         let none = Array("\\N".utf8)
-        guard cell.count >= shortest, cell.count <= 4 * IdentifierHasher.maximumLength else { return none }
+        // Characters as PostgreSQL counts them: code points, i.e. the bytes that do not continue one.
+        let characters = cell.lazy.filter { $0 & 0xC0 != 0x80 }.count
+        guard cell.count >= shortest, characters <= IdentifierHasher.maximumLength else { return none }
         let bytes = Array(cell)
         if let known = held[bytes] { return known }
-        // At most 64 × 65 / 2 stretches in 64 bytes of one run: all are hashed.
-        let stretches = (IdentifierHasher.candidates(in: String(decoding: bytes, as: UTF8.self), limit: .max) ?? [])
-            .filter { $0.utf8.count >= shortest }.sorted()
+        var stretches = Set<ArraySlice<UInt8>>()
+        var start = 0
+        while start < bytes.count {
+            guard IdentifierHasher.isIdentifierByte(bytes[start]) else {
+                start += 1
+                continue
+            }
+            var end = start
+            while end < bytes.count, IdentifierHasher.isIdentifierByte(bytes[end]) { end += 1 }
+            for begin in start..<end where end - begin >= shortest {
+                for length in shortest...min(IdentifierHasher.maximumLength, end - begin) {
+                    stretches.insert(bytes[begin..<(begin + length)])
+                }
+            }
+            start = end
+        }
         let literal =
             stretches.isEmpty
             ? none
-            : Array(
-                "{\(stretches.map { String(decoding: hasher.hexDigest(Array($0.utf8)), as: UTF8.self) }.joined(separator: ","))}"
-                    .utf8)
-        if held.count >= IdentifierMemo.heldKept { held.removeAll(keepingCapacity: true) }
+            : Array("{".utf8)
+                + stretches.sorted { $0.lexicographicallyPrecedes($1) }.map { hasher.hexDigest(Array($0)) }
+                .joined(separator: Array(",".utf8)) + Array("}".utf8)
+        // Details repeat a few codes; the memo is emptied when it holds more than `heldKept` bytes.
+        heldBytes += bytes.count + literal.count
+        if heldBytes > IdentifierMemo.heldKept {
+            held.removeAll(keepingCapacity: true)
+            heldBytes = bytes.count + literal.count
+        }
         held[bytes] = literal
         return literal
     }

@@ -7,8 +7,8 @@ import PostgresClient
 /// validation in SQL/ingest/validate.sql judges them. Only what cannot reach SQL
 /// is judged here: the CSV structure, UTF-8, the header, and identifiers, which
 /// are replaced by their keyed hash before they leave the process. Beside each
-/// free-text cell go the keyed hashes of its stretches that could be an identifier
-/// (`held_<column>`), so that SQL can tell one inside it without seeing it.
+/// cell kept as sent (goal_id) go the keyed hashes of its stretches that could be
+/// an identifier (`held_<column>`), so that SQL can tell one inside it unseen.
 struct StagingLoader {
     /// Marks an identifier that broke the format rule; the raw value is never staged.
     static let invalidIdentifier = "invalid"
@@ -26,12 +26,15 @@ struct StagingLoader {
     /// The file's youth_key column and its free-text ones (goal_id, detail), for `heldKey`.
     private let keyColumn: Int?
     private let textColumns: [Int]
+    /// The columns kept as sent (goal_id), each staged with its `held_<column>`.
+    private let keptAsSent: [Int]
 
     init(file: ExtractFormat.File, hasher: IdentifierHasher) {
         self.file = file
         self.hasher = hasher
         keyColumn = file.columns.firstIndex { $0.name == "youth_key" }
         textColumns = file.columns.indices.filter { file.columns[$0].kind == "text" }
+        keptAsSent = file.columns.indices.filter { file.columns[$0].keptAsSent }
     }
 
     /// What a load staged: nil from `load` when the file has no usable header, so no record was read.
@@ -292,7 +295,7 @@ struct StagingLoader {
                 output.append(contentsOf: StagingLoader.invalidIdentifier.utf8)
             }
         }
-        for index in textColumns {
+        for index in keptAsSent {
             output.append(UInt8(ascii: "\t"))
             let cell = positions[index].map { StagingLoader.trim(record.field($0)) } ?? []
             output.append(contentsOf: memo.heldLiteral(cell, shortest: StagingLoader.shortestHeldKey))

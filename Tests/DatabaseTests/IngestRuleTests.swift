@@ -533,11 +533,11 @@ final class IngestRuleTests: IngestTestCase {
         // A goal_id is kept as sent, so one built from a statewide client number (the linkage_id) or from another
         // youth's key would store it. The fixture is accepted first, so its youth 3 (YKq7Zt03, LZw9Px03) is in
         // the agency's current snapshot; the second extract leaves youth 3 out. Its cells hold, as written:
-        // goal 1 (youth 1) youth 1's linkage_id LZw9Px01 inside "CWS-LZw9Px01-1"; goal 2 (youth 1) youth 2's
-        // key; goal 3 (youth 2) youth 3's key, known from the current snapshot only; event 1's detail youth 1's
-        // linkage_id whole (no code: refused for holding it, not also for the code list). Goal 4 holds
-        // "lzw9px01", which is no identifier of the agency (identifiers are compared as written), and goal 5
-        // "G-LZw9P", a 5-character piece of one: both fine.
+        // goal 1 (youth 1) youth 1's linkage_id LZw9Px01 glued to other letters, "CWSLZw9Px01-1"; goal 2
+        // (youth 1) youth 2's key after a space; goal 3 (youth 2) youth 3's key, known from the current snapshot
+        // only, glued to "G2". Goal 4 holds "lzw9px01", which is no identifier of the agency (identifiers are
+        // compared as written), and goal 5 "G-LZw9P", a 5-character piece of one: both fine. (A detail is kept
+        // only as one of its event's codes: not looked at.)
         let db = try Self.makeDatabase()
         assertAccepted(try ingest(try .fixture(), into: db))
         var x = try ExtractFiles.fixture()
@@ -547,23 +547,22 @@ final class IngestRuleTests: IngestTestCase {
         ] {
             x.setLines(name, x.lines(name).filter { !$0.hasPrefix("YKq7Zt03,") })
         }
-        x.set("goals.csv", record: 1, "goal_id", "CWS-LZw9Px01-1")
+        x.set("goals.csv", record: 1, "goal_id", "CWSLZw9Px01-1")
         x.set("goals.csv", record: 2, "goal_id", "for YKq7Zt02")
-        x.set("goals.csv", record: 3, "goal_id", "after YKq7Zt03")
+        x.set("goals.csv", record: 3, "goal_id", "G2YKq7Zt03")
         x.append(
             "goals.csv", "YKq7Zt02,lzw9px01-x,2,2024-03-01,met,2024-04-01",
             "YKq7Zt02,G-LZw9P,2,2024-03-01,met,2024-04-01")
-        x.set("events.csv", record: 1, "detail", "LZw9Px01")
         let held =
             "a value without a youth_key or linkage_id of your youth in it (the value is not shown: identifiers are "
-            + "kept only as keyed hashes, so they may not be sent inside another column"
+            + "kept only as keyed hashes, so they may not be sent inside another column; give the goal a code of "
+            + "its own, such as G-1)"
         assertRejected(
             try ingest(x, into: db),
             with: [
-                .init("events.csv", 1, "detail", nil, held + ")"),
-                .init("goals.csv", 1, "goal_id", nil, held + "; give the goal a code of its own, such as G-1)"),
-                .init("goals.csv", 2, "goal_id", nil, held + "; give the goal a code of its own, such as G-1)"),
-                .init("goals.csv", 3, "goal_id", nil, held + "; give the goal a code of its own, such as G-1)"),
+                .init("goals.csv", 1, "goal_id", nil, held),
+                .init("goals.csv", 2, "goal_id", nil, held),
+                .init("goals.csv", 3, "goal_id", nil, held),
             ])
     }
 

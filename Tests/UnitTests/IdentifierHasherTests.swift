@@ -92,29 +92,40 @@ final class IdentifierHasherTests: XCTestCase {
         XCTAssertEqual(candidates(String(repeating: "a_", count: 10))?.count, 30)
     }
 
-    func testAFreeTextCellIsStagedWithTheHashesOfItsStretchesOfSixOrMore() {
+    func testAFreeTextCellIsStagedWithTheHashesOfEveryStretchOfSixOrMore() {
         let hasher = IdentifierHasher(secret: "k")
         var memo = IdentifierMemo(hasher: hasher, columns: 1)
-        func held(_ text: String) -> String {
-            String(decoding: memo.heldLiteral(Array(text.utf8)[...], shortest: 6), as: UTF8.self)
+        func held(_ text: String) -> [UInt8] { memo.heldLiteral(Array(text.utf8)[...], shortest: 6) }
+        func hashes(_ text: String) -> Set<String> {
+            let literal = String(decoding: held(text), as: UTF8.self)
+            guard literal.hasPrefix("{"), literal.hasSuffix("}") else { return literal == "\\N" ? [] : ["?"] }
+            return Set(literal.dropFirst().dropLast().split(separator: ",").map(String.init))
         }
-        // "CWS-LZw9Px01-1": the pieces CWS, LZw9Px01 and 1 give the joins CWS, CWS-LZw9Px01, CWS-LZw9Px01-1,
-        // LZw9Px01, LZw9Px01-1 and 1, and the stretches -LZw9Px01-1, -1, CWS- and CWS-LZw9Px01-; of 6 characters
-        // or more: six, hashed, in the order of the stretches.
-        let six = ["-LZw9Px01-1", "CWS-LZw9Px01", "CWS-LZw9Px01-", "CWS-LZw9Px01-1", "LZw9Px01", "LZw9Px01-1"]
-        XCTAssertEqual(
-            held("CWS-LZw9Px01-1"), "{" + six.map { hasher.hash(Array($0.utf8)) }.joined(separator: ",") + "}")
-        // The same again, from the memo.
-        XCTAssertEqual(
-            held("CWS-LZw9Px01-1"), "{" + six.map { hasher.hash(Array($0.utf8)) }.joined(separator: ",") + "}")
-        // No stretch of 6: NULL in COPY's text format. Nor for a cell longer than 256 bytes, which fails its
-        // length rule (at most 64 characters) and is never kept.
-        XCTAssertEqual(held("G-1"), "\\N")
-        XCTAssertEqual(held("Plan 12, 4"), "\\N")
-        XCTAssertEqual(held(String(repeating: "K", count: 257)), "\\N")
-        // 256 bytes: looked at; its only stretches of at most 64 characters are inside "KEY123" (the run of
-        // 249 "x" is longer than any identifier).
-        XCTAssertEqual(
-            held("KEY123 " + String(repeating: "x", count: 249)), "{" + hasher.hash(Array("KEY123".utf8)) + "}")
+        func hashed(_ stretches: [String]) -> Set<String> { Set(stretches.map { hasher.hash(Array($0.utf8)) }) }
+
+        // "CWSLZw9Px01-1" is one run of 13 characters: 13 − L + 1 stretches of each length L from 6 to 13, i.e.
+        // 8 + 7 + … + 1 = 36, among them the linkage_id LZw9Px01 glued to CWS.
+        let glued = hashes("CWSLZw9Px01-1")
+        XCTAssertEqual(glued.count, 36)
+        XCTAssertTrue(glued.isSuperset(of: hashed(["LZw9Px01", "CWSLZw", "CWSLZw9Px01-1"])))
+        XCTAssertFalse(glued.contains(hasher.hash(Array("x01-1".utf8))), "5 characters")
+        // Runs are cut at every other character: "ab cdefgh, 12345" has one stretch of 6, cdefgh.
+        XCTAssertEqual(hashes("ab cdefgh, 12345"), hashed(["cdefgh"]))
+        // In the order of the stretches' bytes, and the same again from the memo.
+        let seven =
+            "{" + ["abcdef", "abcdefg", "bcdefg"].map { hasher.hash(Array($0.utf8)) }.joined(separator: ",") + "}"
+        XCTAssertEqual(String(decoding: held("abcdefg"), as: UTF8.self), seven)
+        XCTAssertEqual(String(decoding: held("abcdefg"), as: UTF8.self), seven)
+        // No stretch of 6: NULL in COPY's text format.
+        XCTAssertEqual(String(decoding: held("G-1"), as: UTF8.self), "\\N")
+        XCTAssertEqual(String(decoding: held("Plan 12, 4"), as: UTF8.self), "\\N")
+        // 64 characters (58 "é" of two bytes each and KEY123: 122 bytes) are looked at; 65 fail the length rule
+        // (at most 64 characters) and are never kept: not looked at.
+        XCTAssertEqual(hashes(String(repeating: "é", count: 58) + "KEY123"), hashed(["KEY123"]))
+        XCTAssertEqual(String(decoding: held(String(repeating: "é", count: 59) + "KEY123"), as: UTF8.self), "\\N")
+        XCTAssertEqual(String(decoding: held(String(repeating: "K", count: 65)), as: UTF8.self), "\\N")
+        // The longest run, 64 characters: 59 + 58 + … + 1 = 1,770 stretches, all distinct here (each of the 64
+        // characters an identifier may have, once).
+        XCTAssertEqual(hashes("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-").count, 1770)
     }
 }
