@@ -113,7 +113,7 @@ enum Hex {
 
 /// Remembers the last identifier hashed for each column: a youth's records usually come
 /// together in a file, so most rows repeat the previous row's youth_key and skip the HMAC.
-/// Likewise the held stretches of the last free-text cells: details repeat a few codes.
+/// Likewise the held stretches of cells kept as sent: many youth's goals share codes (G-1).
 struct IdentifierMemo {
     let hasher: IdentifierHasher
     private var last: [(identifier: [UInt8], digest: [UInt8])?]
@@ -135,7 +135,7 @@ struct IdentifierMemo {
     }
 
     /// The keyed hashes of every stretch of `shortest` to 64 characters inside the runs of A-Z a-z 0-9 _ - of a
-    /// free-text cell (goal_id, detail), wherever a youth_key or linkage_id can be written in it, glued to other
+    /// cell kept as sent (goal_id), wherever a youth_key or linkage_id can be written in it, glued to other
     /// letters or not, as a COPY array literal, or `\N` for none: validate.sql refuses the cell when one is an
     /// identifier of the agency's youth, since a goal_id is kept as sent. A cell of more than 64 characters
     /// fails its length rule and is never kept: `\N`. (So at most 59 × 60 / 2 = 1,770 stretches per cell.)
@@ -168,7 +168,7 @@ struct IdentifierMemo {
             : Array("{".utf8)
                 + stretches.sorted { $0.lexicographicallyPrecedes($1) }.map { hasher.hexDigest(Array($0)) }
                 .joined(separator: Array(",".utf8)) + Array("}".utf8)
-        // Details repeat a few codes; the memo is emptied when it holds more than `heldKept` bytes.
+        // The memo is emptied when it holds more than `heldKept` bytes.
         heldBytes += bytes.count + literal.count
         if heldBytes > IdentifierMemo.heldKept {
             held.removeAll(keepingCapacity: true)
