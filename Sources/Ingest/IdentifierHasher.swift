@@ -36,7 +36,7 @@ public struct IdentifierHasher {
 
     static let maximumLength = 64
 
-    static func isIdentifierByte(_ byte: UInt8) -> Bool {
+    private static func isIdentifierByte(_ byte: UInt8) -> Bool {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
             || isSeparator(byte)
     }
@@ -48,11 +48,36 @@ public struct IdentifierHasher {
     /// How many stretches of one text are worth hashing to look for identifiers in it.
     static let candidateLimit = 256
 
+    /// Every stretch of `shortest` to 64 characters inside the runs of A-Z a-z 0-9 _ - of `bytes`: wherever an
+    /// identifier of that length can be written, glued to other letters or digits or not. (A run of n
+    /// characters has (n − shortest + 1)(n − shortest + 2) / 2 of them when n ≤ 64.)
+    static func stretches(in bytes: [UInt8], shortest: Int) -> Set<ArraySlice<UInt8>> {
+        var found = Set<ArraySlice<UInt8>>()
+        var start = 0
+        while start < bytes.count {
+            guard isIdentifierByte(bytes[start]) else {
+                start += 1
+                continue
+            }
+            var end = start
+            while end < bytes.count, isIdentifierByte(bytes[end]) { end += 1 }
+            for begin in start..<end where end - begin >= shortest {
+                for length in shortest...min(maximumLength, end - begin) {
+                    found.insert(bytes[begin..<(begin + length)])
+                }
+            }
+            start = end
+        }
+        return found
+    }
+
     /// The stretches of `text` where an identifier may be written inside it (a record swallowed by a stray
     /// quote, a key built into a goal_id): each run of A-Z a-z 0-9 _ -, and within a run each join of
     /// neighbouring pieces between `-` and `_`, and each stretch from a separator to the run's end or from
-    /// the run's start through a separator, of at most 64 characters. An identifier glued to other letters
-    /// or digits is not found. Nil when the text holds more than `candidateLimit` of them.
+    /// the run's start through a separator, of at most 64 characters. Nil when the text holds more than
+    /// `candidateLimit` of them. Where the limit allows, also every stretch of 6 characters or more
+    /// (`stretches`), so that an identifier glued to other letters or digits is found too ("CWS1234567");
+    /// in a longer text only at the separators.
     static func candidates(in text: some StringProtocol) -> Set<String>? {
         let bytes = Array(text.utf8)
         var found = Set<String>()
@@ -88,6 +113,11 @@ public struct IdentifierHasher {
                 if found.count > candidateLimit { return nil }
             }
             start = end
+        }
+        let glued = stretches(in: bytes, shortest: StagingLoader.shortestHeldKey)
+        if glued.count <= candidateLimit {
+            let all = found.union(glued.lazy.map { String(decoding: $0, as: UTF8.self) })
+            if all.count <= candidateLimit { return all }
         }
         return found
     }
@@ -146,22 +176,7 @@ struct IdentifierMemo {
         guard cell.count >= shortest, characters <= IdentifierHasher.maximumLength else { return none }
         let bytes = Array(cell)
         if let known = held[bytes] { return known }
-        var stretches = Set<ArraySlice<UInt8>>()
-        var start = 0
-        while start < bytes.count {
-            guard IdentifierHasher.isIdentifierByte(bytes[start]) else {
-                start += 1
-                continue
-            }
-            var end = start
-            while end < bytes.count, IdentifierHasher.isIdentifierByte(bytes[end]) { end += 1 }
-            for begin in start..<end where end - begin >= shortest {
-                for length in shortest...min(IdentifierHasher.maximumLength, end - begin) {
-                    stretches.insert(bytes[begin..<(begin + length)])
-                }
-            }
-            start = end
-        }
+        let stretches = IdentifierHasher.stretches(in: bytes, shortest: shortest)
         let literal =
             stretches.isEmpty
             ? none

@@ -536,8 +536,9 @@ final class IngestRuleTests: IngestTestCase {
         // goal 1 (youth 1) youth 1's linkage_id LZw9Px01 glued to other letters, "CWSLZw9Px01-1"; goal 2
         // (youth 1) youth 2's key after a space; goal 3 (youth 2) youth 3's key, known from the current snapshot
         // only, glued to "G2". Goal 4 holds "lzw9px01", which is no identifier of the agency (identifiers are
-        // compared as written), and goal 5 "G-LZw9P", a 5-character piece of one: both fine. (A detail is kept
-        // only as one of its event's codes: not looked at.)
+        // compared as written), and goal 5 "G-LZw9P", a 5-character piece of one: both fine. A detail is kept
+        // only as one of its event's codes: event 1's "xLZw9Px01" is refused as no code, and not shown, since a
+        // part of it, glued to "x", is youth 1's linkage_id.
         let db = try Self.makeDatabase()
         assertAccepted(try ingest(try .fixture(), into: db))
         var x = try ExtractFiles.fixture()
@@ -553,6 +554,7 @@ final class IngestRuleTests: IngestTestCase {
         x.append(
             "goals.csv", "YKq7Zt02,lzw9px01-x,2,2024-03-01,met,2024-04-01",
             "YKq7Zt02,G-LZw9P,2,2024-03-01,met,2024-04-01")
+        x.set("events.csv", record: 1, "detail", "xLZw9Px01")
         let held =
             "a value without a youth_key or linkage_id of your youth in it (the value is not shown: identifiers are "
             + "kept only as keyed hashes, so they may not be sent inside another column; give the goal a code of "
@@ -560,6 +562,9 @@ final class IngestRuleTests: IngestTestCase {
         assertRejected(
             try ingest(x, into: db),
             with: [
+                .init(
+                    "events.csv", 1, "detail", nil,
+                    "(the value is not shown: a part of it is one of this extract's youth_key or linkage_id values)"),
                 .init("goals.csv", 1, "goal_id", nil, held),
                 .init("goals.csv", 2, "goal_id", nil, held),
                 .init("goals.csv", 3, "goal_id", nil, held),

@@ -62,15 +62,25 @@ final class IdentifierHasherTests: XCTestCase {
         func candidates(_ text: String) -> Set<String>? { IdentifierHasher.candidates(in: text) }
         // Runs "G-1", "6", "2024-02-01": each join of neighbouring pieces between - and _ (G, G-1, 1; 2024,
         // 2024-02, 2024-02-01, 02, 02-01, 01), and each stretch from a separator to the run's end (-1; -02-01,
-        // -01) or from the run's start through a separator (G-; 2024-, 2024-02-).
+        // -01) or from the run's start through a separator (G-; 2024-, 2024-02-): 16. Then every stretch of 6
+        // characters or more, all in 2024-02-01 (5 + 4 + 3 + 2 + 1 = 15), of which 2024-02, 2024-02-,
+        // 2024-02-01 and -02-01 are above: 11 more, 27 in all.
         XCTAssertEqual(
             candidates("G-1,6,2024-02-01"),
             [
                 "G", "G-1", "1", "-1", "G-", "6", "2024", "2024-02", "2024-02-01", "02", "02-01", "01", "-02-01",
                 "-01", "2024-", "2024-02-",
+                "2024-0", "024-02", "24-02-", "4-02-0", "024-02-", "24-02-0", "4-02-01", "024-02-0", "24-02-01",
+                "2024-02-0", "024-02-01",
             ])
-        // A key among words and punctuation, or after a line break or a tab.
-        XCTAssertEqual(candidates("case Y2C87003D8C0CA1B6."), ["case", "Y2C87003D8C0CA1B6"])
+        // A key among words and punctuation: "case" (too short to hold another), and the 17-character run with
+        // its 12 + 11 + … + 1 = 78 stretches of 6 or more, the key among them, and any key glued inside it.
+        let key = candidates("case Y2C87003D8C0CA1B6.")
+        XCTAssertEqual(key?.count, 79)
+        XCTAssertTrue(key?.isSuperset(of: ["case", "Y2C87003D8C0CA1B6", "87003D", "C87003D8C0CA1B6"]) ?? false)
+        // A statewide client number glued to letters.
+        XCTAssertTrue(candidates("CWS1234567-1")?.contains("1234567") ?? false)
+        // After a line break or a tab; runs shorter than 6 give no more than their pieces.
         XCTAssertEqual(candidates("x\n\tYK-1"), ["x", "YK", "YK-1", "1", "-1", "YK-"])
         // A key that begins or ends with a separator is found glued at it ("x_KEY" holds "_KEY").
         XCTAssertEqual(candidates("_abc"), ["_", "_abc", "abc"])
@@ -78,18 +88,24 @@ final class IdentifierHasherTests: XCTestCase {
         XCTAssertTrue(candidates("x_KLEADAA")?.contains("_KLEADAA") ?? false)
         XCTAssertTrue(candidates("KTRAILBB-x")?.contains("KTRAILBB-") ?? false)
         XCTAssertEqual(candidates("é, ;"), [])
-        // 64 characters at most: a run of 65 letters holds no piece of 64 or fewer.
-        XCTAssertEqual(candidates(String(repeating: "K", count: 64)), [String(repeating: "K", count: 64)])
-        XCTAssertEqual(candidates(String(repeating: "K", count: 65)), [])
+        // 64 characters at most: 64 K give K×6 … K×64 (59); 65 K, whose run is no piece, the same 59.
+        XCTAssertEqual(candidates(String(repeating: "K", count: 64))?.count, 59)
+        XCTAssertEqual(
+            candidates(String(repeating: "K", count: 65)), Set((6...64).map { String(repeating: "K", count: $0) }))
+        // A run of 30 distinct characters has 25 × 26 / 2 = 325 stretches of 6 or more, over the 256 looked up:
+        // only its pieces are (the whole run), as before.
+        XCTAssertEqual(candidates("ABCDEFGHIJKLMNOPQRSTUVWXYZabcd"), ["ABCDEFGHIJKLMNOPQRSTUVWXYZabcd"])
         // "00-01-…-71": 72 pieces and over 256 distinct joins (each of the first 50 pieces begins 21 joins of
         // at most 64 characters), too many to look up.
         XCTAssertNil(candidates((0..<72).map { String(format: "%02d", $0) }.joined(separator: "-")))
         // "a-a-…" (72 pieces, 144 characters): the joins "a", "a-a", … (odd lengths to 63: 32), the stretches
         // to the run's end "a-", "a-a-", … (even lengths to 64: 32) and "-", "-a-", … (odd lengths to 63: 32),
-        // and those from its start through a separator, "a-", … again: 96.
-        XCTAssertEqual(candidates(String(repeating: "a-", count: 72))?.count, 96)
-        // "a_" 10 times (20 characters) the same way: 10 + 10 + 10 = 30.
-        XCTAssertEqual(candidates(String(repeating: "a_", count: 10))?.count, 30)
+        // and those from its start through a separator, "a-", … again: 96. Of its stretches of 6 to 64, only
+        // those from a "-" to an "a" are new ("-a-a-a", even lengths 6 to 64): 30 more, 126.
+        XCTAssertEqual(candidates(String(repeating: "a-", count: 72))?.count, 126)
+        // "a_" 10 times (20 characters) the same way: 10 + 10 + 10 = 30, and "_a_a_a" … of even lengths 6 to
+        // 18 (from the second character on, at most 19 remain): 7 more, 37.
+        XCTAssertEqual(candidates(String(repeating: "a_", count: 10))?.count, 37)
     }
 
     func testAFreeTextCellIsStagedWithTheHashesOfEveryStretchOfSixOrMore() {
