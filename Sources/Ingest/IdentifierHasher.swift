@@ -48,11 +48,9 @@ public struct IdentifierHasher {
     /// How many stretches of one text are worth hashing to look for identifiers in it.
     static let candidateLimit = 256
 
-    /// Every stretch of `shortest` to 64 characters inside the runs of A-Z a-z 0-9 _ - of `bytes`: wherever an
-    /// identifier of that length can be written, glued to other letters or digits or not. (A run of n
-    /// characters has (n − shortest + 1)(n − shortest + 2) / 2 of them when n ≤ 64.)
-    static func stretches(in bytes: [UInt8], shortest: Int) -> Set<ArraySlice<UInt8>> {
-        var found = Set<ArraySlice<UInt8>>()
+    /// The runs of A-Z a-z 0-9 _ - in `bytes`: where identifiers can be written.
+    private static func runs(in bytes: [UInt8]) -> [Range<Int>] {
+        var runs: [Range<Int>] = []
         var start = 0
         while start < bytes.count {
             guard isIdentifierByte(bytes[start]) else {
@@ -61,12 +59,23 @@ public struct IdentifierHasher {
             }
             var end = start
             while end < bytes.count, isIdentifierByte(bytes[end]) { end += 1 }
-            for begin in start..<end where end - begin >= shortest {
-                for length in shortest...min(maximumLength, end - begin) {
+            runs.append(start..<end)
+            start = end
+        }
+        return runs
+    }
+
+    /// Every stretch of `shortest` to 64 characters inside the runs of A-Z a-z 0-9 _ - of `bytes`: wherever an
+    /// identifier of that length can be written, glued to other letters or digits or not. (A run of n
+    /// characters has (n − shortest + 1)(n − shortest + 2) / 2 of them when n ≤ 64.)
+    static func stretches(in bytes: [UInt8], shortest: Int) -> Set<ArraySlice<UInt8>> {
+        var found = Set<ArraySlice<UInt8>>()
+        for run in runs(in: bytes) {
+            for begin in run where run.upperBound - begin >= shortest {
+                for length in shortest...min(maximumLength, run.upperBound - begin) {
                     found.insert(bytes[begin..<(begin + length)])
                 }
             }
-            start = end
         }
         return found
     }
@@ -81,14 +90,8 @@ public struct IdentifierHasher {
     static func candidates(in text: some StringProtocol) -> Set<String>? {
         let bytes = Array(text.utf8)
         var found = Set<String>()
-        var start = 0
-        while start < bytes.count {
-            guard isIdentifierByte(bytes[start]) else {
-                start += 1
-                continue
-            }
-            var end = start
-            while end < bytes.count, isIdentifierByte(bytes[end]) { end += 1 }
+        for run in runs(in: bytes) {
+            let (start, end) = (run.lowerBound, run.upperBound)
             // A piece begins where the run does or after a separator, and ends where the run does or before
             // one; an identifier that begins or ends with a separator is found from it to the run's end, or
             // from the run's start to it ("x_KEY" holds "_KEY", "KEY-x" holds "KEY-").
@@ -112,7 +115,6 @@ public struct IdentifierHasher {
                 found.insert(String(decoding: bytes[span], as: UTF8.self))
                 if found.count > candidateLimit { return nil }
             }
-            start = end
         }
         let glued = stretches(in: bytes, shortest: StagingLoader.shortestHeldKey)
         if glued.count <= candidateLimit {
