@@ -230,10 +230,7 @@ BEGIN
                    WHERE h.hash IN (
                        SELECT youth_key FROM pg_temp.stage_youth
                        UNION ALL SELECT linkage_id FROM pg_temp.stage_youth
-                       UNION ALL SELECT y.youth_hash FROM core.youth y JOIN core.current_extract x USING (extract_id)
-                                 WHERE x.agency_id = (SELECT core.session_agency())
-                       UNION ALL SELECT y.linkage_hash FROM core.youth y JOIN core.current_extract x USING (extract_id)
-                                 WHERE x.agency_id = (SELECT core.session_agency()))) s
+                       UNION ALL SELECT h FROM ingest.current_identifiers() AS h)) s
              JOIN ingest.issue_place p ON p.file = %L AND p.col = %L
              WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = %4$L AND b.rec = s.rec AND b.col = %5$L)',
             'a value without a youth_key or linkage_id of your youth in it (the value is not shown: identifiers are '

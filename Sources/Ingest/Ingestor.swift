@@ -377,15 +377,11 @@ public struct Ingestor {
         let staged = files.flatMap { file in
             file.columns.filter(\.isIdentifier).map { "SELECT \"\($0.name)\" FROM pg_temp.\(file.stageTable)" }
         }
-        let current = ["youth_hash", "linkage_hash"].map { column in
-            "SELECT y.\(column) FROM core.youth y JOIN core.current_extract c USING (extract_id) "
-                + "WHERE c.agency_id = core.session_agency()"
-        }
+        let known = (staged + ["SELECT c FROM ingest.current_identifiers() AS c"]).joined(separator: " UNION ALL ")
         var byHash: [String: String] = [:]
         for candidate in shown { byHash[hasher.hash(candidate.utf8)] = candidate }
         let found = try connection.query(
-            "SELECT h FROM unnest($1::text[]) AS h WHERE h IN (\((staged + current).joined(separator: " UNION ALL ")))",
-            [Array(byHash.keys)])
+            "SELECT h FROM unnest($1::text[]) AS h WHERE h IN (\(known))", [Array(byHash.keys)])
         return Set(try found.rows.compactMap { byHash[try $0.decode(String.self, at: 0)] })
     }
 
