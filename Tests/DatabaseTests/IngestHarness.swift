@@ -61,6 +61,11 @@ struct ExtractFiles {
         self[name] = lines.map { $0 + "\n" }.joined()
     }
 
+    /// Rewrites the lines of every CSV file of the extract (header first).
+    mutating func editLinesOfEveryCSV(_ edit: ([String]) -> [String]) {
+        for name in files.keys.sorted() where name.hasSuffix(".csv") { setLines(name, edit(lines(name))) }
+    }
+
     /// Sets one cell of data record `record` (1 = first data row). The fixture has no quoted cells.
     mutating func set(_ name: String, record: Int, _ column: String, _ value: String) {
         var lines = self.lines(name)
@@ -167,6 +172,13 @@ class IngestTestCase: XCTestCase {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: url) }
         return url
+    }
+
+    /// `parent/secret.key` holding `testSecret`, for a CLI run given it in OUTCOMES_SECRET_FILE.
+    func secretFile(in parent: URL) throws -> URL {
+        let secret = parent.appendingPathComponent("secret.key")
+        try Data((testSecret + "\n").utf8).write(to: secret)
+        return secret
     }
 
     /// A migrated database with TEST-A and TEST-B registered (both for 06001 and 06075).

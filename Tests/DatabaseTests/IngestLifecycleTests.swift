@@ -514,8 +514,7 @@ final class IngestLifecycleTests: IngestTestCase {
 
         // The CLI says so and exits 0.
         let folder = try ExtractFiles.fixture().write(in: parent, name: "cli")
-        let secret = parent.appendingPathComponent("secret.key")
-        try Data((testSecret + "\n").utf8).write(to: secret)
+        let secret = try secretFile(in: parent)
         let cli = try runTool(
             outcomesBinary.path, ["ingest", folder.path, "--agency", "TEST-A", "--database", db.conninfo],
             environment: ["OUTCOMES_SECRET_FILE": secret.path])
@@ -566,8 +565,7 @@ final class IngestLifecycleTests: IngestTestCase {
         assertAccepted(b)
         x.setManifest(extractedOn: "2025-07-16")
         let folder = try x.write(in: parent, name: "c")
-        let secret = parent.appendingPathComponent("secret.key")
-        try Data((testSecret + "\n").utf8).write(to: secret)
+        let secret = try secretFile(in: parent)
         let testA = try agencyID(db, "TEST-A")
 
         /// Runs the CLI while `other` (run first, in a transaction holding TEST-A's snapshot) is under way; the
@@ -626,8 +624,7 @@ final class IngestLifecycleTests: IngestTestCase {
     func testCLIExitCodesAndReportFile() throws {
         let db = try Self.makeDatabase()
         let parent = try scratch()
-        let secret = parent.appendingPathComponent("secret.key")
-        try Data((testSecret + "\n").utf8).write(to: secret)
+        let secret = try secretFile(in: parent)
         let environment = ["OUTCOMES_SECRET_FILE": secret.path]
         var bad = try ExtractFiles.fixture()
         bad.set("goals.csv", record: 3, "status", "done")

@@ -492,16 +492,11 @@ final class IngestRuleTests: IngestTestCase {
         // new goal 4, G-K1234, which is fine; YKq7Zt02 becomes K12345 (6 characters), held by goal 3 in lower
         // case. Every refusal names the record and column and shows no value.
         var x = try ExtractFiles.fixture()
-        for name in [
-            "youth.csv", "cse_flags.csv", "placements.csv", "absences.csv", "events.csv", "school_terms.csv",
-            "assessments.csv", "stages_of_change.csv", "goals.csv",
-        ] {
-            x.setLines(
-                name,
-                x.lines(name).map {
-                    $0.replacingOccurrences(of: "YKq7Zt03", with: "K1234").replacingOccurrences(
-                        of: "YKq7Zt02", with: "K12345")
-                })
+        x.editLinesOfEveryCSV { lines in
+            lines.map {
+                $0.replacingOccurrences(of: "YKq7Zt03", with: "K1234").replacingOccurrences(
+                    of: "YKq7Zt02", with: "K12345")
+            }
         }
         x.set("goals.csv", record: 1, "goal_id", "YKq7Zt01")  // the key itself
         x.set("goals.csv", record: 2, "goal_id", "Plan ykq7zt01 #2")  // inside other text, in another case
@@ -542,12 +537,7 @@ final class IngestRuleTests: IngestTestCase {
         let db = try Self.makeDatabase()
         assertAccepted(try ingest(try .fixture(), into: db))
         var x = try ExtractFiles.fixture()
-        for name in [
-            "youth.csv", "cse_flags.csv", "placements.csv", "absences.csv", "events.csv", "school_terms.csv",
-            "assessments.csv", "stages_of_change.csv", "goals.csv",
-        ] {
-            x.setLines(name, x.lines(name).filter { !$0.hasPrefix("YKq7Zt03,") })
-        }
+        x.editLinesOfEveryCSV { lines in lines.filter { !$0.hasPrefix("YKq7Zt03,") } }
         x.set("goals.csv", record: 1, "goal_id", "CWSLZw9Px01-1")
         x.set("goals.csv", record: 2, "goal_id", "for YKq7Zt02")
         x.set("goals.csv", record: 3, "goal_id", "G2YKq7Zt03")

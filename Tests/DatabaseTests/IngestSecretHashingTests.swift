@@ -24,8 +24,7 @@ final class IngestSecretHashingTests: IngestTestCase {
         let db = try Self.makeDatabase()
         let parent = try scratch()
         let folder = try ExtractFiles.fixture().write(in: parent)
-        let secret = parent.appendingPathComponent("secret.key")
-        try Data((testSecret + "\n").utf8).write(to: secret)
+        let secret = try secretFile(in: parent)
         let reportFile = parent.appendingPathComponent("report.json")
 
         let run = try runTool(
@@ -126,8 +125,7 @@ final class IngestSecretHashingTests: IngestTestCase {
         var later = try ExtractFiles.fixture()
         later.setManifest(extractedOn: "2025-08-15")
         let second = try later.write(in: parent, name: "second")
-        let secret = parent.appendingPathComponent("secret.key")
-        try Data((testSecret + "\n").utf8).write(to: secret)
+        let secret = try secretFile(in: parent)
         func ingest(_ folder: URL) throws -> (status: Int32, output: String) {
             try runTool(
                 outcomesBinary.path, ["ingest", folder.path, "--agency", "TEST-A", "--database", db.conninfo],
@@ -185,8 +183,7 @@ final class IngestSecretHashingTests: IngestTestCase {
     func testADatabaseHashedBeforeFingerprintsNeedsItsSecretRecordedOnce() throws {
         let db = try Self.makeDatabase()
         let parent = try scratch()
-        let secret = parent.appendingPathComponent("secret.key")
-        try Data((testSecret + "\n").utf8).write(to: secret)
+        let secret = try secretFile(in: parent)
         let other = parent.appendingPathComponent("other.key")
         try Data("another-secret-4567\n".utf8).write(to: other)
         func outcomes(_ arguments: [String], secret file: URL) throws -> (status: Int32, output: String) {

@@ -78,8 +78,7 @@ final class KilledIngestTests: IngestTestCase {
                 $0.hasPrefix("outcomes-extract-")
             }
         }
-        let secret = parent.appendingPathComponent("secret.key")
-        try Data((testSecret + "\n").utf8).write(to: secret)
+        let secret = try secretFile(in: parent)
         let environment = ["OUTCOMES_SECRET_FILE": secret.path, "TMPDIR": unpacked.path]
         let databaseName = try db.withConnection {
             try $0.query("SELECT current_database()").single().decode(String.self, at: 0)
@@ -199,8 +198,7 @@ final class KilledIngestTests: IngestTestCase {
         let db = try Self.makeDatabase()
         let parent = try scratch()
         let folder = try ExtractFiles.fixture().write(in: parent)
-        let secret = parent.appendingPathComponent("secret.key")
-        try Data((testSecret + "\n").utf8).write(to: secret)
+        let secret = try secretFile(in: parent)
         let process = Process()
         process.executableURL = outcomesBinary
         process.arguments = ["ingest", folder.path, "--agency", "TEST-A", "--database", db.conninfo]
