@@ -7,7 +7,8 @@
 -- after the extract's row was written, inside a savepoint: when any problem
 -- was found (here or before), the ingest rolls back to the savepoint and the
 -- extract is recorded as rejected, so none of these rows is kept. Records with
--- a problem (in pg_temp.ingest_issue) are left out, so plain casts are safe. Cells
+-- a problem (in pg_temp.ingest_issue) are left out, so plain casts are safe;
+-- only the assessments keep theirs, for the rules across their records (below). Cells
 -- arrive trimmed by the loader, an empty one as NULL (see validate.sql), so they
 -- are cast and stored as staged, never trimmed here. Codes are stored in their
 -- canonical spelling; identifiers are already keyed hashes.
@@ -98,7 +99,12 @@ WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'goals.csv' 
 -- grouped on the exact values, so a hash collision can never report a false
 -- duplicate. (The judged pairs are MATERIALIZED so their checks are not pushed
 -- back onto every row.)
-CREATE TEMP TABLE IF NOT EXISTS cast_assessments (LIKE core.assessment) ON COMMIT DELETE ROWS;
+-- A record with a problem takes part too, as in validate.sql's rules across records: a cell that failed is
+-- cast as NULL (from pg_temp.checked_assessments), and a rule skips the records whose cells it reads failed,
+-- so that a bad date or an unknown youth does not hide a score out of range. Such rows are never written:
+-- the table has the columns of core.assessment without its NOT NULL constraints.
+CREATE TEMP TABLE IF NOT EXISTS cast_assessments ON COMMIT DELETE ROWS AS
+    SELECT * FROM core.assessment WITH NO DATA;
 
 -- The items of an instrument that lists them (ref.instrument_item: MSPSS, COPSE, URICA, VOICE) are codes,
 -- matched ignoring case like every code and kept as listed (Belonging is belonging); every other item stays
@@ -106,23 +112,26 @@ CREATE TEMP TABLE IF NOT EXISTS cast_assessments (LIKE core.assessment) ON COMMI
 -- item with a capital letter is looked up (about 0.3 s more per 1.4 million rows than none).
 INSERT INTO pg_temp.cast_assessments (extract_id, agency_id, rec, youth_hash, instrument, administered_on, item, score)
 SELECT (SELECT current_setting('outcomes.extract_id')::bigint), (SELECT core.session_agency()), rec,
-       youth_key, upper(instrument), administered_on::date,
-       CASE WHEN lower(item) = item THEN item
+       CASE WHEN 'youth_key' <> ALL (failed) THEN youth_key END,
+       CASE WHEN 'instrument' <> ALL (failed) THEN upper(instrument) END,
+       CASE WHEN 'administered_on' <> ALL (failed) THEN administered_on::date END,
+       CASE WHEN 'item' = ANY (failed) THEN NULL
+            WHEN lower(item) = item THEN item
             ELSE coalesce((SELECT i.item FROM ref.instrument_item i
                            WHERE i.instrument = upper(s.instrument) AND i.item = lower(s.item)), item) END,
-       score::numeric
-FROM pg_temp.stage_assessments s
-WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b WHERE b.file = 'assessments.csv' AND b.rec = s.rec);
+       CASE WHEN 'score' <> ALL (failed) THEN score::numeric END
+FROM pg_temp.checked_assessments s;
 
 ANALYZE pg_temp.cast_assessments (extract_id);
 
 WITH seen AS MATERIALIZED (
     SELECT instrument, item, score, GROUPING(item, score, key) AS grouped
     FROM (SELECT instrument, item, score,
-                 hash_record_extended(ROW(youth_hash, instrument, administered_on, item), 0) AS key
+                 CASE WHEN num_nulls(youth_hash, instrument, administered_on, item) = 0
+                      THEN hash_record_extended(ROW(youth_hash, instrument, administered_on, item), 0) END AS key
           FROM pg_temp.cast_assessments) s
     GROUP BY GROUPING SETS ((instrument, item), (instrument, score), (key))
-    HAVING GROUPING(key) = 1 OR count(*) > 1
+    HAVING GROUPING(key) = 1 OR (key IS NOT NULL AND count(*) > 1)
 ),
 bad_item AS MATERIALIZED (
     SELECT d.instrument, d.item,
@@ -146,6 +155,7 @@ bad_score AS MATERIALIZED (
 repeated AS MATERIALIZED (
     SELECT youth_hash, instrument, administered_on, item, min(rec) AS first_rec
     FROM pg_temp.cast_assessments
+    WHERE num_nulls(youth_hash, instrument, administered_on, item) = 0
     GROUP BY youth_hash, instrument, administered_on, item HAVING count(*) > 1
 )
 INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)

@@ -985,6 +985,42 @@ final class IngestRuleTests: IngestTestCase {
             ])
     }
 
+    /// The rules across assessment records (item, score, an item given twice) skip a record only when a cell
+    /// they read failed, like every rule across records: a bad date or an unknown youth hides nothing else.
+    func testAssessmentRulesOnARecordWithAnotherIssue() throws {
+        var x = try ExtractFiles.fixture()
+        x.append(
+            "assessments.csv",
+            "YKq7Zt99,MSPSS,2024-10-01,1,9",  // 7: unknown youth, and a score over MSPSS's 7
+            "YKq7Zt02,MSPSS,2024-13-01,99,9",  // 8: no date, MSPSS has no item 99, and the score is over 7
+            "YKq7Zt02,MSPSS,2024-10-01,13,x",  // 9: no item 13, and no number: the range is not checked
+            "YKq7Zt01,MSPSS,2024-04-01,1,x",  // 10: record 1's item and day again, and no number
+            "YKq7Zt01,MSPSS,2024-13-01,1,5",  // 11: no date, so no administration to repeat an item in
+            "YKq7Zt01,MSPSS9,2024-04-01,1,9")  // 12: no instrument, so neither item nor score is judged
+        let unknownYouth = "the youth_key of a youth listed in youth.csv"
+        let date = "a real date written YYYY-MM-DD"
+        let number = "a number from 0 to 999999999"
+        let mspssScore = "a score from 1 to 7 for MSPSS"
+        let mspssItem = "an item of MSPSS: 1, 2,"
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("assessments.csv", 7, "youth_key", nil, unknownYouth),
+                .init("assessments.csv", 7, "score", "9", mspssScore),
+                .init("assessments.csv", 8, "administered_on", "2024-13-01", date),
+                .init("assessments.csv", 8, "item", "99", mspssItem),
+                .init("assessments.csv", 8, "score", "9", mspssScore),
+                .init("assessments.csv", 9, "item", "13", mspssItem),
+                .init("assessments.csv", 9, "score", "x", number),
+                .init(
+                    "assessments.csv", 10, "item", "1",
+                    "each item once per administration (youth, instrument, administered_on); record 1 has it already"),
+                .init("assessments.csv", 10, "score", "x", number),
+                .init("assessments.csv", 11, "administered_on", "2024-13-01", date),
+                .init("assessments.csv", 12, "instrument", "MSPSS9", "one of: MSPSS, COPSE, URICA, CANS, VOICE"),
+            ])
+    }
+
     // MARK: Placement overlap
 
     func testPlacementEpisodesMayTouchButNotOverlap() throws {
