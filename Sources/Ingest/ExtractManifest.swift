@@ -15,10 +15,12 @@ public struct ExtractManifest: Equatable, Sendable {
     public var agencyCode: String
     public var extractedOn: PostgresDate
 
-    /// What a refused extract.json still tells: its problems, and extracted_on when that field itself is
-    /// right, so that the records are still held to it and every problem of the upload is reported at once.
+    /// What a refused extract.json still tells: its problems, and agency_code and extracted_on when each field
+    /// itself is right, so that the upload is still checked against them and every problem of it is reported at
+    /// once.
     public struct Refusal: Error, Sendable {
         public var issues: IssueList
+        public var agencyCode: String?
         public var extractedOn: PostgresDate?
     }
 
@@ -45,7 +47,10 @@ public struct ExtractManifest: Equatable, Sendable {
                 "extract.json is larger than 64 KiB; it should hold only format_version, agency_code and extracted_on")
             return .failure(Refusal(issues: issues))
         }
-        guard let object = try? JSONSerialization.jsonObject(with: data), let fields = object as? [String: Any] else {
+        let structure = JSONStructure(data)
+        guard let object = try? JSONSerialization.jsonObject(with: data), let fields = object as? [String: Any],
+            !structure.hasTrailingComma
+        else {
             issue(
                 nil, nil,
                 "a JSON object such as {\"format_version\": 1, \"agency_code\": \"LA-DCFS\", \"extracted_on\": \"2025-07-15\"}"
@@ -58,7 +63,7 @@ public struct ExtractManifest: Equatable, Sendable {
         // A field written twice has no one value: JSONSerialization keeps the last, which may not be the one
         // meant. Each is told once, and its value is not used. (Only the format's fields: any other is told as
         // unknown, and a name the upload chose is never put into a message's text.)
-        let written = memberNames(data).filter(ExtractManifest.fields.contains)
+        let written = structure.memberNames.filter(ExtractManifest.fields.contains)
         let times = Dictionary(written.map { ($0, 1) }, uniquingKeysWith: +)
         let repeated = Set(times.filter { $0.value > 1 }.keys)
         for name in ExtractManifest.fields.filter(repeated.contains) {
@@ -111,50 +116,57 @@ public struct ExtractManifest: Equatable, Sendable {
             }
         }
         guard issues.isEmpty, let version, let agency, let extractedOn else {
-            return .failure(Refusal(issues: issues, extractedOn: extractedOn))
+            return .failure(Refusal(issues: issues, agencyCode: agency, extractedOn: extractedOn))
         }
         return .success(ExtractManifest(formatVersion: version, agencyCode: agency, extractedOn: extractedOn))
     }
 }
 
-/// The names of the members of the JSON object in `data`, in the order written, repeats included: the one
-/// thing JSONSerialization does not tell. Called only on text it has read as an object, so this reads the
-/// structure without checking it, in the encodings it reads (UTF-8, or UTF-16 or UTF-32 as Windows tools
-/// write them, told apart as RFC 4627 does: by a byte-order mark or by the zero bytes of the first character).
-private func memberNames(_ data: Data) -> [String] {
-    guard let text = decodedJSON(data) else { return [] }
-    var names: [String] = []
-    var depth = 0
-    var nameNext = false
-    var scalars = text.unicodeScalars.makeIterator()
-    while let scalar = scalars.next() {
-        switch scalar {
-        case "\"":
-            var token = "\""
-            while let inner = scalars.next() {
-                token.unicodeScalars.append(inner)
-                if inner == "\\", let escaped = scalars.next() {
-                    token.unicodeScalars.append(escaped)
-                } else if inner == "\"" {
-                    break
+/// What JSONSerialization does not tell of the JSON object in `data`: the names of its members in the order
+/// written, repeats included, and whether a comma stands before a closing `}` or `]`, which JSON does not allow
+/// but JSONSerialization reads. Used only on text it has read as an object, so this reads the structure
+/// without checking it, in the encodings it reads (UTF-8, or UTF-16 or UTF-32 as Windows tools write them,
+/// told apart as RFC 4627 does: by a byte-order mark or by the zero bytes of the first character).
+private struct JSONStructure {
+    var memberNames: [String] = []
+    var hasTrailingComma = false
+
+    init(_ data: Data) {
+        guard let text = decodedJSON(data) else { return }
+        var depth = 0
+        var nameNext = false
+        var commaOpen = false  // a comma, and nothing but blanks since
+        var scalars = text.unicodeScalars.makeIterator()
+        while let scalar = scalars.next() {
+            if commaOpen, scalar == "}" || scalar == "]" { hasTrailingComma = true }
+            if !(scalar.properties.isWhitespace) { commaOpen = scalar == "," }
+            switch scalar {
+            case "\"":
+                var token = "\""
+                while let inner = scalars.next() {
+                    token.unicodeScalars.append(inner)
+                    if inner == "\\", let escaped = scalars.next() {
+                        token.unicodeScalars.append(escaped)
+                    } else if inner == "\"" {
+                        break
+                    }
                 }
+                if depth == 1, nameNext,
+                    let name = try? JSONSerialization.jsonObject(with: Data(token.utf8), options: .fragmentsAllowed)
+                        as? String
+                {
+                    memberNames.append(name)
+                }
+                nameNext = false
+            case "{", "[":
+                depth += 1
+                nameNext = depth == 1
+            case "}", "]": depth -= 1
+            case ",": nameNext = depth == 1
+            default: break
             }
-            if depth == 1, nameNext,
-                let name = try? JSONSerialization.jsonObject(with: Data(token.utf8), options: .fragmentsAllowed)
-                    as? String
-            {
-                names.append(name)
-            }
-            nameNext = false
-        case "{", "[":
-            depth += 1
-            nameNext = depth == 1
-        case "}", "]": depth -= 1
-        case ",": nameNext = depth == 1
-        default: break
         }
     }
-    return names
 }
 
 /// `data` decoded in the encoding JSONSerialization would read it in.

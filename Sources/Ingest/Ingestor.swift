@@ -408,27 +408,29 @@ public struct Ingestor {
     }
 
     /// Reads extract.json into `issues`, returning extracted_on whenever that field is right, even when others
-    /// are not: the records are held to it all the same.
+    /// are not: the records are held to it all the same. The agency_code is compared likewise.
     private func readManifest(_ source: ExtractSource, agencyCode: String, issues: inout IssueList) throws
         -> PostgresDate?
     {
         guard source.files.contains(ExtractManifest.fileName) else { return nil }
+        let (agency, extractedOn): (String?, PostgresDate?)
         switch try ExtractManifest.parse(
             contentsOf: source.folder.appendingPathComponent(ExtractManifest.fileName), today: .today())
         {
         case .failure(let refusal):
             issues.add(count: refusal.issues.total, listing: refusal.issues.listed)
-            return refusal.extractedOn
+            (agency, extractedOn) = (refusal.agencyCode, refusal.extractedOn)
         case .success(let manifest):
-            if manifest.agencyCode.uppercased() != agencyCode.uppercased() {
-                issues.append(
-                    IngestIssue(
-                        file: ExtractManifest.fileName, column: "agency_code", value: manifest.agencyCode,
-                        expected:
-                            "the agency this upload is for (\(agencyCode)); an agency uploads only its own extracts"))
-            }
-            return manifest.extractedOn
+            (agency, extractedOn) = (manifest.agencyCode, manifest.extractedOn)
         }
+        // Told whatever else is wrong with extract.json, so that fixing those does not bring this to light.
+        if let agency, agency.uppercased() != agencyCode.uppercased() {
+            issues.append(
+                IngestIssue(
+                    file: ExtractManifest.fileName, column: "agency_code", value: agency,
+                    expected: "the agency this upload is for (\(agencyCode)); an agency uploads only its own extracts"))
+        }
+        return extractedOn
     }
 }
 

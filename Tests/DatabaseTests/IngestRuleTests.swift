@@ -1331,6 +1331,18 @@ final class IngestRuleTests: IngestTestCase {
             with: [.init("extract.json", nil, "agency_code", "TEST-B", "the agency this upload is for (TEST-A)")])
     }
 
+    func testManifestAgencyDiffersFromTheUploadingAgencyWhileAnotherFieldIsWrong() throws {
+        var x = try ExtractFiles.fixture()
+        // Both are told at once: the agency learns of the code before it fixes the date and uploads again.
+        x.setManifest(agency: "TEST-B", extractedOn: "2025-7-15")
+        assertRejected(
+            try reject(x),
+            with: [
+                .init("extract.json", nil, "extracted_on", "2025-7-15", "a date YYYY-MM-DD"),
+                .init("extract.json", nil, "agency_code", "TEST-B", "the agency this upload is for (TEST-A)"),
+            ])
+    }
+
     func testManifestFormatVersionThroughIngest() throws {
         var x = try ExtractFiles.fixture()
         x.setManifest(version: "2")

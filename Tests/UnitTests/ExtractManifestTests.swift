@@ -140,12 +140,23 @@ final class ExtractManifestTests: XCTestCase {
     }
 
     func testNotJSON() {
-        for text in ["", "hello", "format_version=1", "[1, 2]", "\"text\"", "{\"format_version\": 1,"] {
+        // The last three end a list with a comma, which JSON does not allow (JSONSerialization reads them).
+        for text in [
+            "", "hello", "format_version=1", "[1, 2]", "\"text\"", "{\"format_version\": 1,",
+            #"{"format_version": 1, "agency_code": "LA-DCFS", "extracted_on": "2025-07-15",}"#,
+            #"{"format_version": 1, "agency_code": "LA-DCFS", "extracted_on": "2025-07-15" ,\r\n\t }"#,
+            #"{"format_version": 1, "agency_code": "LA-DCFS", "extracted_on": "2025-07-15", "x": [1,]}"#,
+        ] {
             let found = issues(text)
             XCTAssertEqual(found.count, 1, text)
             XCTAssertNil(found.first?.column, text)
             XCTAssertTrue(found.first?.expected.hasPrefix("a JSON object such as") ?? false, text)
         }
+    }
+
+    func testACommaBeforeABraceInsideAStringIsNoTrailingComma() throws {
+        let manifest = try parse(#"{"format_version": 1, "agency_code": "LA,}", "extracted_on": "2025-07-15"}"#).get()
+        XCTAssertEqual(manifest.agencyCode, "LA,}")
     }
 
     func testNotUTF8() {
@@ -154,24 +165,30 @@ final class ExtractManifestTests: XCTestCase {
         XCTAssertEqual(refusal.issues.total, 1)
     }
 
-    func testARefusedManifestStillGivesARightExtractedOn() {
-        // The records are held to extracted_on whatever else is wrong: an unknown field, another version, no
-        // agency code. A date that is itself wrong gives none (the records are then held to no date).
-        for (text, date) in [
+    func testARefusedManifestStillGivesARightAgencyAndExtractedOn() {
+        // The records are held to extracted_on, and the upload to agency_code, whatever else is wrong: an
+        // unknown field, another version, the other field missing or wrong. A field that is itself wrong gives
+        // none (the records are then held to no date, and no agency is compared).
+        let day = PostgresDate(year: 2025, month: 7, day: 15)
+        for (text, agency, date): (String, String?, PostgresDate?) in [
             (
                 #"{"format_version": 1, "agency_code": "LA-DCFS", "extracted_on": "2024-02-29", "comment": "x"}"#,
-                PostgresDate(year: 2024, month: 2, day: 29)
+                "LA-DCFS", PostgresDate(year: 2024, month: 2, day: 29)
             ),
-            (#"{"format_version": 2, "extracted_on": "2025-07-15"}"#, PostgresDate(year: 2025, month: 7, day: 15)),
-            (#"{"format_version": 2, "agency_code": "LA-DCFS", "extracted_on": "2025-02-30"}"#, nil),
-            (#"{"format_version": 2, "agency_code": "LA-DCFS", "extracted_on": "2026-11-25"}"#, nil),
-            (#"{"format_version": 2, "agency_code": "LA-DCFS", "extracted_on": 20250715}"#, nil),
-            ("[1]", nil),
+            (#"{"format_version": 2, "extracted_on": "2025-07-15"}"#, nil, day),
+            (#"{"format_version": 2, "agency_code": " LA-DCFS ", "extracted_on": "2025-02-30"}"#, "LA-DCFS", nil),
+            (#"{"format_version": 2, "agency_code": "LA-DCFS", "extracted_on": "2026-11-25"}"#, "LA-DCFS", nil),
+            (#"{"format_version": 2, "agency_code": "LA-DCFS", "extracted_on": 20250715}"#, "LA-DCFS", nil),
+            (#"{"format_version": 1, "agency_code": 7, "extracted_on": "2025-07-15"}"#, nil, day),
+            (#"{"format_version": 1, "agency_code": "", "extracted_on": "2025-07-15"}"#, nil, day),
+            (#"{"format_version": 1, "agency_code": "A", "agency_code": "B", "extracted_on": "2025-07-15"}"#, nil, day),
+            ("[1]", nil, nil),
         ] {
             guard case .failure(let refusal) = parse(text) else {
                 XCTFail("accepted: \(text)")
                 continue
             }
+            XCTAssertEqual(refusal.agencyCode, agency, text)
             XCTAssertEqual(refusal.extractedOn, date, text)
         }
     }
