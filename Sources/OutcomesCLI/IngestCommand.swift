@@ -33,13 +33,28 @@ struct IngestCommand: ParsableCommand {
                 throw ValidationError("--report \(report): the folder \(folder) does not exist or cannot be written.")
             }
             // Written into the extract folder, the report would overwrite one of its files, or make the next
-            // upload of that folder fail as an unknown file.
-            let extract = URL(fileURLWithPath: path).standardizedFileURL.path
-            guard folder != extract else {
+            // upload of that folder fail as an unknown file. Compared where the write would land, whichever
+            // symbolic links the two paths go through.
+            let extract = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+            let landing = IngestCommand.landingPlace(of: file).deletingLastPathComponent().path
+            guard landing != extract, !landing.hasPrefix(extract.hasSuffix("/") ? extract : extract + "/") else {
                 throw ValidationError(
                     "--report \(report) is inside the extract folder: write the report somewhere else.")
             }
         }
+    }
+
+    /// The file that a write to `file` creates or replaces: its folder's symbolic links resolved, and, when
+    /// `file` is itself a link, its target, followed even when the target does not exist yet.
+    private static func landingPlace(of file: URL) -> URL {
+        var place = file
+        for _ in 0..<40 {  // the kernel's own limit of links in one path
+            let folder = place.deletingLastPathComponent().resolvingSymlinksInPath()
+            place = folder.appendingPathComponent(place.lastPathComponent)
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: place.path) else { break }
+            place = URL(fileURLWithPath: target, relativeTo: folder).standardizedFileURL
+        }
+        return place
     }
 
     func run() throws {

@@ -682,14 +682,32 @@ final class IngestLifecycleTests: IngestTestCase {
             environment: environment)
         XCTAssertEqual(badReport.status, 64, badReport.output)
         XCTAssertTrue(badReport.output.contains("does not exist or cannot be written"), badReport.output)
-        // So are a folder, a file inside the extract folder, and an empty extract path (which would
-        // otherwise name the current folder).
+        // So are a folder, a file inside the extract folder, also when reached through a symbolic link to the
+        // folder or when the extract is named through one, or when the report path is a link to a file of the
+        // extract (which the write would overwrite) or to one not there yet, and an empty extract path (which
+        // would otherwise name the current folder).
+        let linkToFolder = parent.appendingPathComponent("link-to-extract")
+        try FileManager.default.createSymbolicLink(at: linkToFolder, withDestinationURL: folder)
+        let linkToYouth = parent.appendingPathComponent("report-link.json")
+        try FileManager.default.createSymbolicLink(atPath: linkToYouth.path, withDestinationPath: "bad/youth.csv")
+        let linkToNew = parent.appendingPathComponent("report-new.json")
+        try FileManager.default.createSymbolicLink(atPath: linkToNew.path, withDestinationPath: "bad/new.json")
         for (arguments, message) in [
             ([folder.path, "--report", parent.path], "is a folder: give the path of a file to write"),
             (
                 [folder.path, "--report", folder.appendingPathComponent("report.json").path],
                 "is inside the extract folder"
             ),
+            (
+                [folder.path, "--report", linkToFolder.appendingPathComponent("report.json").path],
+                "is inside the extract folder"
+            ),
+            (
+                [linkToFolder.path, "--report", folder.appendingPathComponent("youth.csv").path],
+                "is inside the extract folder"
+            ),
+            ([folder.path, "--report", linkToYouth.path], "is inside the extract folder"),
+            ([folder.path, "--report", linkToNew.path], "is inside the extract folder"),
             ([""], "PATH is empty"),
             ([folder.path, "--report", ""], "--report is empty: give the path of a file to write."),
         ] {
