@@ -163,6 +163,7 @@ public struct IssueList: Error, Sendable {
         var all = Set(listed.compactMap(\.otherValue))
         for case let found?? in files + columns + values { all.formUnion(found) }
         let identifiers = try lookUp(all)
+        let unsure = unsureOfYouthFile()
 
         for index in listed.indices {
             if let name = files[index], let shown = IssueList.hidden(name, among: identifiers) {
@@ -183,10 +184,15 @@ public struct IssueList: Error, Sendable {
             guard let value = values[index], let read = listed[index].valueAsRead else { continue }
             let note: String
             if let value {
-                guard !value.isDisjoint(with: identifiers) else { continue }
                 // As an identifier is read: without the blanks around it.
                 let whole = String(decoding: StagingLoader.trim(Array(read.utf8)[...]), as: UTF8.self)
-                note = identifiers.contains(whole) ? IssueList.withheldNote : IssueList.withheldPartNote
+                if !value.isDisjoint(with: identifiers) {
+                    note = identifiers.contains(whole) ? IssueList.withheldNote : IssueList.withheldPartNote
+                } else if unsure.contains(index) {
+                    note = IssueList.unsureNote
+                } else {
+                    continue
+                }
             } else {
                 note = IssueList.uncheckedNote
             }
@@ -194,6 +200,27 @@ public struct IssueList: Error, Sendable {
             listed[index].expected += note
         }
     }
+
+    /// The listed issues of youth.csv whose value could be an identifier that is known nowhere: when its header
+    /// names the columns in another order than its records, the identifiers are read as, say, genders, and
+    /// what is read as youth_key or linkage_id is not them. So a refused value of youth.csv written like an
+    /// identifier (1 to 64 characters of A-Z a-z 0-9 _ -) is shown only when at least `commonValue` listed
+    /// issues of its column have it: a youth_key is one youth's, and a linkage_id is rarely more. (Counted among
+    /// the listed issues, so a capped list hides more, never less. Header cells have a rule of their own.)
+    private func unsureOfYouthFile() -> Set<Int> {
+        var places: [Int: String] = [:]
+        for (index, issue) in listed.enumerated() where issue.file == ExtractFormat.youthFile && issue.record != 0 {
+            guard issue.value != nil, let read = issue.valueAsRead, let column = issue.column else { continue }
+            let whole = StagingLoader.trim(Array(read.utf8)[...])
+            if IdentifierHasher.isValid(whole) {
+                places[index] = column + "\n" + String(decoding: whole, as: UTF8.self)
+            }
+        }
+        let times = Dictionary(places.values.map { ($0, 1) }, uniquingKeysWith: +)
+        return Set(places.filter { times[$0.value, default: 0] < IssueList.commonValue }.keys)
+    }
+
+    static let commonValue = 3
 
     /// What is shown in place of a name from the upload (a file, the upload itself) whose `stretches` (those
     /// that could be an identifier; nil: too many to look up) hold one of `identifiers`; nil when it may be shown.
@@ -205,6 +232,9 @@ public struct IssueList: Error, Sendable {
     static let withheldNote =
         " (the value is not shown: it is one of this extract's youth_key or linkage_id values; "
         + "check that the columns are in the header's order)"
+    static let unsureNote =
+        " (the value is not shown: in youth.csv, where the youth's identifiers are, a value written like a youth_key "
+        + "or linkage_id is shown only when 3 or more records have it; check that the columns are in the header's order)"
     static let withheldPartNote =
         " (the value is not shown: a part of it is one of this extract's youth_key or linkage_id values)"
     static let withheldName = "(a name that holds a youth_key or linkage_id value: not shown)"

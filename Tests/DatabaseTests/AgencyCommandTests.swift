@@ -93,7 +93,7 @@ final class AgencyCommandTests: IngestTestCase {
             try ingest(next, into: db),
             with: [
                 .init(
-                    "youth.csv", 2, "county_fips", "06075",
+                    "youth.csv", 2, "county_fips", nil,
                     "a county your agency is registered to report for (06001, 06037)")
             ])
 

@@ -159,8 +159,8 @@ final class IngestRuleTests: IngestTestCase {
         assertRejected(
             try reject(x),
             with: [
-                .init("youth.csv", 2, "county_fips", "06002", expected),
-                .init("youth.csv", 3, "county_fips", "6001", expected),
+                .init("youth.csv", 2, "county_fips", nil, expected),
+                .init("youth.csv", 3, "county_fips", nil, expected),
             ])
     }
 
@@ -173,9 +173,9 @@ final class IngestRuleTests: IngestTestCase {
         assertRejected(
             try reject(x),
             with: [
-                .init("youth.csv", 1, "birth_month", "2009-13", expected),
-                .init("youth.csv", 2, "birth_month", "2008-11-01", expected),
-                .init("youth.csv", 3, "birth_month", "1899-12", expected),
+                .init("youth.csv", 1, "birth_month", nil, expected),
+                .init("youth.csv", 2, "birth_month", nil, expected),
+                .init("youth.csv", 3, "birth_month", nil, expected),
             ])
     }
 
@@ -225,7 +225,7 @@ final class IngestRuleTests: IngestTestCase {
             try reject(x),
             with: [
                 .init(
-                    "youth.csv", 1, "gender", "woman",
+                    "youth.csv", 1, "gender", nil,
                     "one of: female, male, transgender_female, transgender_male, nonbinary, another, declined, unknown"),
                 .init(
                     "placements.csv", 1, "setting", "foster_home",
@@ -249,7 +249,7 @@ final class IngestRuleTests: IngestTestCase {
         assertRejected(
             try reject(x),
             with: [
-                .init("youth.csv", 2, "race_source", "self_report", "one of: self, observed, unknown"),
+                .init("youth.csv", 2, "race_source", nil, "one of: self, observed, unknown"),
                 .init("cse_flags.csv", 1, "flag", "victim", "one of: confirmed, suspected, at_risk"),
                 .init(
                     "cse_flags.csv", 2, "basis", "police",
@@ -397,7 +397,7 @@ final class IngestRuleTests: IngestTestCase {
             with: [
                 .init("youth.csv", 1, "race_ethnicity", "DECLINED;BLACK", expected),
                 .init("youth.csv", 2, "race_ethnicity", "BLACK;black", expected),
-                .init("youth.csv", 4, "race_ethnicity", "LATINO", expected),
+                .init("youth.csv", 4, "race_ethnicity", nil, expected),
                 .init("youth.csv", 5, "race_ethnicity", "ASIAN.FILIPINO-AM", expected),
                 .init("youth.csv", 6, "race_ethnicity", "UNKNOWN;UNKNOWN", expected),
                 .init("youth.csv", 9, "race_ethnicity", "BLACK;", expected),
@@ -1269,7 +1269,7 @@ final class IngestRuleTests: IngestTestCase {
         assertRejected(
             try reject(x),
             with: [
-                .init("youth.csv", 3, "birth_month", "2025-08", "a month not after the extract date 2025-07-15"),
+                .init("youth.csv", 3, "birth_month", nil, "a month not after the extract date 2025-07-15"),
                 .init("events.csv", 3, "occurred_on", "2025-07-16", bound),
                 .init("school_terms.csv", 2, "term_end", "2025-07-16", bound),
             ])
@@ -1286,6 +1286,7 @@ final class IngestRuleTests: IngestTestCase {
             try reject(x),
             with: [
                 .init("extract.json", nil, "note", nil, "only format_version, agency_code and extracted_on"),
+                .init("extract.json", nil, "agency_code", "TEST-B", "the agency this upload is for (TEST-A)"),
                 .init("events.csv", 3, "occurred_on", "2025-07-16", "a date on or before the extract date 2025-07-15"),
             ])
     }
@@ -1299,7 +1300,7 @@ final class IngestRuleTests: IngestTestCase {
             try reject(x),
             with: [
                 .init(
-                    "youth.csv", 2, "county_fips", "06037",
+                    "youth.csv", 2, "county_fips", nil,
                     "a county your agency is registered to report for (06001, 06075)")
             ])
     }
@@ -1315,11 +1316,11 @@ final class IngestRuleTests: IngestTestCase {
         assertRejected(
             try reject(x),
             with: [
-                .init("youth.csv", 2, "county_fips", "06037", registered),
-                .init("youth.csv", 2, "gender", "woman", "one of: female, male,"),
+                .init("youth.csv", 2, "county_fips", nil, registered),
+                .init("youth.csv", 2, "gender", nil, "one of: female, male,"),
                 .init(
                     "youth.csv", 4, "youth_key", nil, "a youth_key used once in youth.csv (record 1 has the same one)"),
-                .init("youth.csv", 4, "county_fips", "06037", registered),
+                .init("youth.csv", 4, "county_fips", nil, registered),
             ])
     }
 

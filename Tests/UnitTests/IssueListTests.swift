@@ -24,6 +24,33 @@ final class IssueListTests: XCTestCase {
             IngestIssue(
                 file: "youth.csv", record: 4, column: "gender", value: tooManyParts, expected: "one of: female",
                 valueAsRead: tooManyParts),
+            // youth.csv: a value written like an identifier is shown when 3 records have it (girl-ish, with record
+            // 3), not when fewer do (Femal3; 2024-4 twice in birth_month, whose once in gender does not count);
+            // a value that cannot be an identifier ("F.") is shown, and so is a value of another file.
+            IngestIssue(
+                file: "youth.csv", record: 5, column: "gender", value: "girl-ish", expected: "one of: female",
+                valueAsRead: "girl-ish"),
+            IngestIssue(
+                file: "youth.csv", record: 6, column: "gender", value: " girl-ish", expected: "one of: female",
+                valueAsRead: " girl-ish"),
+            IngestIssue(
+                file: "youth.csv", record: 7, column: "gender", value: "Femal3", expected: "one of: female",
+                valueAsRead: "Femal3"),
+            IngestIssue(
+                file: "youth.csv", record: 7, column: "birth_month", value: "2024-4", expected: "a month",
+                valueAsRead: "2024-4"),
+            IngestIssue(
+                file: "youth.csv", record: 8, column: "birth_month", value: "2024-4", expected: "a month",
+                valueAsRead: "2024-4"),
+            IngestIssue(
+                file: "youth.csv", record: 8, column: "gender", value: "2024-4", expected: "one of: female",
+                valueAsRead: "2024-4"),
+            IngestIssue(
+                file: "youth.csv", record: 9, column: "gender", value: "F.", expected: "one of: female",
+                valueAsRead: "F."),
+            IngestIssue(
+                file: "events.csv", record: 1, column: "event", value: "arest", expected: "one of: arrest",
+                valueAsRead: "arest"),
             // Another cell's value, the end date of the episode overlapped, is a (date-like) key.
             IngestIssue(
                 file: "placements.csv", record: 2, column: "started_on", value: "2024-02-01",
@@ -44,7 +71,9 @@ final class IssueListTests: XCTestCase {
         }
 
         var lookUps: [Set<String>] = []
-        issues.withhold(ownNames: ["youth.csv", "placements.csv", "gender", "started_on"]) { stretches in
+        issues.withhold(
+            ownNames: ["youth.csv", "placements.csv", "events.csv", "gender", "birth_month", "started_on", "event"]
+        ) { stretches in
             lookUps.append(stretches)
             return stretches.intersection(identifiers)
         }
@@ -63,6 +92,10 @@ final class IssueListTests: XCTestCase {
 
         let shown = issues.listed.map { [$0.file, $0.column ?? "-", $0.value ?? "-", $0.expected] }
         let name = "(a name that holds a youth_key or linkage_id value: not shown)"
+        let unsure =
+            " (the value is not shown: in youth.csv, where the youth's identifiers are, a value written like a "
+            + "youth_key or linkage_id is shown only when 3 or more records have it; check that the columns are in "
+            + "the header's order)"
         XCTAssertEqual(
             shown,
             [
@@ -82,6 +115,14 @@ final class IssueListTests: XCTestCase {
                     "one of: female (the value is not shown: it has too many parts to check that it holds no "
                         + "youth_key or linkage_id)",
                 ],
+                ["youth.csv", "gender", "girl-ish", "one of: female"],
+                ["youth.csv", "gender", " girl-ish", "one of: female"],
+                ["youth.csv", "gender", "-", "one of: female" + unsure],
+                ["youth.csv", "birth_month", "-", "a month" + unsure],
+                ["youth.csv", "birth_month", "-", "a month" + unsure],
+                ["youth.csv", "gender", "-", "one of: female" + unsure],
+                ["youth.csv", "gender", "F.", "one of: female"],
+                ["events.csv", "event", "arest", "one of: arrest"],
                 // The value 2024-02-01 holds no identifier and is shown; the date quoted in `expected` is not.
                 [
                     "placements.csv", "started_on", "2024-02-01",
