@@ -10,47 +10,28 @@ final class IssueListTests: XCTestCase {
         // "00-01-…-71" (215 characters): its first 144 are read, 48 pieces of which each of the first 28 begins
         // 21 joins of at most 64 characters: far over the 256 stretches that are looked up.
         let tooManyParts = (0..<72).map { String(format: "%02d", $0) }.joined(separator: "-")
+        // A refused cell, read as shown.
+        func cell(_ file: String, _ record: Int, _ column: String, _ value: String, _ expected: String) -> IngestIssue {
+            IngestIssue(
+                file: file, record: record, column: column, value: value, expected: expected, valueAsRead: value)
+        }
         var issues = IssueList()
         for issue in [
-            IngestIssue(
-                file: "youth.csv", record: 1, column: "gender", value: "YK0001", expected: "one of: female",
-                valueAsRead: "YK0001"),
-            IngestIssue(
-                file: "youth.csv", record: 2, column: "gender", value: "see YK0001", expected: "one of: female",
-                valueAsRead: "see YK0001"),
-            IngestIssue(
-                file: "youth.csv", record: 3, column: "gender", value: "girl-ish", expected: "one of: female",
-                valueAsRead: "girl-ish"),
-            IngestIssue(
-                file: "youth.csv", record: 4, column: "gender", value: tooManyParts, expected: "one of: female",
-                valueAsRead: tooManyParts),
+            cell("youth.csv", 1, "gender", "YK0001", "one of: female"),
+            cell("youth.csv", 2, "gender", "see YK0001", "one of: female"),
+            cell("youth.csv", 3, "gender", "girl-ish", "one of: female"),
+            cell("youth.csv", 4, "gender", tooManyParts, "one of: female"),
             // youth.csv: a value written like an identifier is shown when 3 records have it (girl-ish, with record
             // 3), not when fewer do (Femal3; 2024-4 twice in birth_month, whose once in gender does not count);
             // a value that cannot be an identifier ("F.") is shown, and so is a value of another file.
-            IngestIssue(
-                file: "youth.csv", record: 5, column: "gender", value: "girl-ish", expected: "one of: female",
-                valueAsRead: "girl-ish"),
-            IngestIssue(
-                file: "youth.csv", record: 6, column: "gender", value: " girl-ish", expected: "one of: female",
-                valueAsRead: " girl-ish"),
-            IngestIssue(
-                file: "youth.csv", record: 7, column: "gender", value: "Femal3", expected: "one of: female",
-                valueAsRead: "Femal3"),
-            IngestIssue(
-                file: "youth.csv", record: 7, column: "birth_month", value: "2024-4", expected: "a month",
-                valueAsRead: "2024-4"),
-            IngestIssue(
-                file: "youth.csv", record: 8, column: "birth_month", value: "2024-4", expected: "a month",
-                valueAsRead: "2024-4"),
-            IngestIssue(
-                file: "youth.csv", record: 8, column: "gender", value: "2024-4", expected: "one of: female",
-                valueAsRead: "2024-4"),
-            IngestIssue(
-                file: "youth.csv", record: 9, column: "gender", value: "F.", expected: "one of: female",
-                valueAsRead: "F."),
-            IngestIssue(
-                file: "events.csv", record: 1, column: "event", value: "arest", expected: "one of: arrest",
-                valueAsRead: "arest"),
+            cell("youth.csv", 5, "gender", "girl-ish", "one of: female"),
+            cell("youth.csv", 6, "gender", " girl-ish", "one of: female"),
+            cell("youth.csv", 7, "gender", "Femal3", "one of: female"),
+            cell("youth.csv", 7, "birth_month", "2024-4", "a month"),
+            cell("youth.csv", 8, "birth_month", "2024-4", "a month"),
+            cell("youth.csv", 8, "gender", "2024-4", "one of: female"),
+            cell("youth.csv", 9, "gender", "F.", "one of: female"),
+            cell("events.csv", 1, "event", "arest", "one of: arrest"),
             // Another cell's value, the end date of the episode overlapped, is a (date-like) key.
             IngestIssue(
                 file: "placements.csv", record: 2, column: "started_on", value: "2024-02-01",
