@@ -184,9 +184,9 @@ public struct IssueList: Error, Sendable {
             guard let value = values[index], let read = listed[index].valueAsRead else { continue }
             let note: String
             if let value {
-                // As an identifier is read: without the blanks around it.
-                let whole = String(decoding: StagingLoader.trim(Array(read.utf8)[...]), as: UTF8.self)
                 if !value.isDisjoint(with: identifiers) {
+                    // As an identifier is read: without the blanks around it.
+                    let whole = String(decoding: StagingLoader.trim(Array(read.utf8)[...]), as: UTF8.self)
                     note = identifiers.contains(whole) ? IssueList.withheldNote : IssueList.withheldPartNote
                 } else if unsure.contains(index) {
                     note = IssueList.unsureNote

@@ -35,9 +35,9 @@ struct IngestCommand: ParsableCommand {
             // Written into the extract folder, the report would overwrite one of its files, or make the next
             // upload of that folder fail as an unknown file. Compared where the write would land, whichever
             // symbolic links the two paths go through.
-            let extract = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-            let landing = IngestCommand.landingPlace(of: file).deletingLastPathComponent().path
-            guard landing != extract, !landing.hasPrefix(extract.hasSuffix("/") ? extract : extract + "/") else {
+            let extract = URL(fileURLWithPath: path).resolvingSymlinksInPath().pathComponents
+            let landing = IngestCommand.landingPlace(of: file).deletingLastPathComponent().pathComponents
+            guard !landing.starts(with: extract) else {
                 throw ValidationError(
                     "--report \(report) is inside the extract folder: write the report somewhere else.")
             }
