@@ -22,9 +22,9 @@ columns AS (
                                  WHEN 'count' THEN 'whole number ≥ 0'
                                  WHEN 'numeric' THEN 'number ≥ 0'
                                  WHEN 'item' THEN 'item of the instrument (see below)'
-                                 WHEN 'text' THEN 'text, at most 64 characters, without '
-                                                  || CASE WHEN c.kept_as_sent THEN 'a youth_key or linkage_id'
-                                                          ELSE 'the record''s youth_key' END || ' in it'
+                                 WHEN 'text' THEN 'text, at most 64 characters'
+                                                  || CASE WHEN c.kept_as_sent THEN ', without a youth_key or linkage_id in it'
+                                                          ELSE '' END
                                  WHEN 'domain' THEN 'outcome domain number 1–13'
                              END, c.description), E'\n' ORDER BY c.ord) AS rows
     FROM ref.extract_column c

@@ -201,7 +201,18 @@ public final class ExtractSource {
                 reject("no symbolic links in the zip", entry: path)
                 continue
             }
-            if entry.type == .directory { continue }
+            if entry.type == .directory {
+                // A folder holding files is the extract's own (a zip of the folder), or told with its files;
+                // an empty one is told here, as a folder upload's sub-folder is (it hides no file, so the zip
+                // stays complete).
+                let folder = path.hasSuffix("/") ? path : path + "/"
+                if !filePaths.contains(where: { $0.hasPrefix(folder) }) {
+                    issues.append(
+                        IngestIssue(
+                            file: "\(name): \(path)", expected: "files directly in the extract folder (no sub-folders)"))
+                }
+                continue
+            }
             let components = path.split(separator: "/", omittingEmptySubsequences: false)
             if path.hasPrefix("/") || components.contains("..") {
                 reject("a file inside the extract folder (this path points outside it)", entry: path)

@@ -158,7 +158,9 @@ public struct Ingestor {
                 FROM core.extract e JOIN core.current_extract c ON c.agency_id = e.agency_id
                 WHERE e.agency_id = $1 AND e.sha256 = $2 AND e.status = 'accepted'
                 """, [agencyID, source.sha256])
-            if let row = earlier.rows.first {
+            // Only an upload without problems of its own: the checksum covers its files, not a sub-folder or
+            // link beside them, which would be refused.
+            if source.issues.isEmpty, let row = earlier.rows.first {
                 return IngestOutcome(
                     status: .alreadyAccepted, extractID: try row.decode(Int64.self, "id"), agencyCode: agencyCode,
                     source: source.displayName, sha256: source.sha256, issues: IssueList(), recordCounts: [:],
@@ -253,13 +255,15 @@ public struct Ingestor {
                 [ExtractManifest.fileName] + ExtractManifest.fields
                     + format.files.flatMap { [$0.name] + $0.columns.map(\.name) })
 
-            // The records are written under a provisional accepted extract, inside a savepoint, where the
+            // The records are written under a provisional extract, inside a savepoint, where the
             // rules across assessment records run (accept.sql). Any problem at all rolls
-            // the savepoint back and records the extract as rejected instead.
+            // the savepoint back and records the extract as rejected instead. (Provisionally rejected when a
+            // problem is known already: an upload whose files are an accepted extract's, beside a sub-folder,
+            // has its checksum, which may be accepted once only.)
             try connection.query("SAVEPOINT accept")
             let provisional = try recordExtract(
                 on: connection, agencyID: agencyID, source: source, sourceName: sourceName, extractedOn: extractedOn,
-                present: present, counts: counts, issues: IssueList())
+                present: present, counts: counts, issues: issues)
             try connection.query("SELECT set_config('outcomes.extract_id', $1, true)", [String(provisional)])
             try connection.execute(script: acceptSQL)
             phases.acceptance = Date().timeIntervalSince(started)

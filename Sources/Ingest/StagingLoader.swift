@@ -23,9 +23,8 @@ struct StagingLoader {
 
     let file: ExtractFormat.File
     let hasher: IdentifierHasher
-    /// The file's youth_key column and its free-text ones (goal_id, detail), for `heldKey`.
+    /// The file's youth_key column, for `heldKey`.
     private let keyColumn: Int?
-    private let textColumns: [Int]
     /// The columns kept as sent (goal_id), each staged with its `held_<column>`.
     private let keptAsSent: [Int]
 
@@ -33,7 +32,6 @@ struct StagingLoader {
         self.file = file
         self.hasher = hasher
         keyColumn = file.columns.firstIndex { $0.name == "youth_key" }
-        textColumns = file.columns.indices.filter { file.columns[$0].kind == "text" }
         keptAsSent = file.columns.indices.filter { file.columns[$0].keptAsSent }
     }
 
@@ -304,20 +302,22 @@ struct StagingLoader {
         return true
     }
 
-    /// The free-text column (goal_id, detail) of `record` that holds the record's own youth_key, if any: a
-    /// youth_key is kept only as its keyed hash, and a goal_id built from it would keep it as sent. (Judged
-    /// here, as the raw key never reaches the server.) Keys of fewer than `shortestHeldKey` characters are not
+    /// The column kept as sent (goal_id) of `record` that holds the record's own youth_key in any case, if
+    /// any: a youth_key is kept only as its keyed hash, and a goal_id built from it would keep it as sent.
+    /// (Judged here, as the raw key never reaches the server; validate.sql finds every identifier of the
+    /// agency's youth written as it is.) A detail is kept only as one of its event's codes, so it is not looked
+    /// at: a key can be part of a code by chance. Keys of fewer than `shortestHeldKey` characters are not
     /// looked for: `12` is in `G-12` by chance.
     private func heldKey(_ record: CSVParser.Record, positions: [Int?]) -> Int? {
-        guard !textColumns.isEmpty, let keyColumn, let keyPosition = positions[keyColumn] else { return nil }
+        guard !keptAsSent.isEmpty, let keyColumn, let keyPosition = positions[keyColumn] else { return nil }
         let key = StagingLoader.trim(record.field(keyPosition))
         guard key.count >= StagingLoader.shortestHeldKey, IdentifierHasher.isValid(key) else { return nil }
         func folded(_ bytes: ArraySlice<UInt8>) -> [UInt8] { bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 } }
-        for index in textColumns {
+        for index in keptAsSent {
             // Of a cell with a line break only the first line is looked at, the part a refusal shows: the
             // cell is refused for the break, which tells the likelier cause, a stray quote that joined the
-            // next records (the same youth's among them) to this one. (Most cells are shorter than the key, an
-            // empty detail above all: nothing to fold.)
+            // next records (the same youth's among them) to this one. (Most cells are shorter than the key: nothing
+            // to fold.)
             guard let position = positions[index], case let field = record.field(position),
                 case let bytes = field.prefix(while: { $0 != 0x0A && $0 != 0x0D }), bytes.count >= key.count
             else { continue }

@@ -498,6 +498,18 @@ final class IngestLifecycleTests: IngestTestCase {
         XCTAssertEqual(again.sha256, a.sha256)
         XCTAssertEqual(try tableCounts(db), before, "no new extract row, no new records")
 
+        // The same files beside a sub-folder have the same checksum (it covers the files), but the upload is
+        // refused for the sub-folder as any other would be, not taken for the accepted one.
+        let beside = try ExtractFiles.fixture().write(in: try scratch())
+        try FileManager.default.createDirectory(
+            at: beside.appendingPathComponent("old"), withIntermediateDirectories: false)
+        let refused = try ingestor(db).ingest(path: beside.path, agencyCode: "TEST-A")
+        XCTAssertEqual(refused.sha256, a.sha256)
+        assertRejected(
+            refused,
+            with: [.init("old", nil, nil, nil, "only files directly in the extract folder (no sub-folders or links)")])
+        XCTAssertEqual(try integer(db, "SELECT count(*) FROM core.extract WHERE status = 'accepted'"), 1)
+
         // A zip is recognised by its own bytes.
         let parent = try scratch()
         var zip = StoredZip()

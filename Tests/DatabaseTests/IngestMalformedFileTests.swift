@@ -661,6 +661,44 @@ final class IngestMalformedFileTests: IngestTestCase {
             ])
     }
 
+    func testZipWithAnEmptySubFolder() throws {
+        // An empty folder in a zip is refused as one in a folder upload is (testFolderWithASubFolder): the same
+        // contents get the same verdict. The folder holding the extract's files ("extract/", as zip tools write
+        // it before its files) is not refused. (Empty folders were skipped: both zips were accepted.)
+        let parent = try scratch()
+        var flat = StoredZip()
+        flat.add(try ExtractFiles.fixture())
+        flat.add("old/", Data(), kind: .directory)
+        let flatURL = parent.appendingPathComponent("flat.zip")
+        try flat.write(to: flatURL)
+        let expected = "files directly in the extract folder (no sub-folders)"
+        assertRejected(try rejectPath(flatURL), with: [.init("flat.zip: old/", nil, nil, nil, expected)])
+
+        var nested = StoredZip()
+        nested.add("extract/", Data(), kind: .directory)
+        nested.add(try ExtractFiles.fixture(), prefix: "extract/")
+        nested.add("extract/sub/", Data(), kind: .directory)
+        let nestedURL = parent.appendingPathComponent("nested.zip")
+        try nested.write(to: nestedURL)
+        assertRejected(try rejectPath(nestedURL), with: [.init("nested.zip: extract/sub/", nil, nil, nil, expected)])
+
+        // An empty folder hides no file: a file left out is still told as missing.
+        var x = try ExtractFiles.fixture()
+        x["goals.csv"] = nil
+        x["cse_flags.csv"] = nil
+        var short = StoredZip()
+        short.add(x)
+        short.add("old/", Data(), kind: .directory)
+        let shortURL = parent.appendingPathComponent("short.zip")
+        try short.write(to: shortURL)
+        assertRejected(
+            try rejectPath(shortURL),
+            with: [
+                .init("short.zip: old/", nil, nil, nil, expected),
+                .init("cse_flags.csv", nil, nil, nil, "this required file in the extract (it is missing)"),
+            ])
+    }
+
     func testZipOfAFolderWithANestedFolder() throws {
         let parent = try scratch()
         var x = try ExtractFiles.fixture()

@@ -486,8 +486,8 @@ final class IngestRuleTests: IngestTestCase {
     }
 
     func testAYouthKeyInsideAFreeTextCellIsRefused() throws {
-        // A youth_key is stored only as its keyed hash; a goal_id or detail holding the record's own key would
-        // store it as sent. The fixture's youth YKq7Zt01 (8 characters) has goals 1 and 2 and event 1; youth
+        // A youth_key is stored only as its keyed hash; a goal_id holding the record's own key would store it
+        // as sent. The fixture's youth YKq7Zt01 (8 characters) has goals 1 and 2 and event 1; youth
         // YKq7Zt02 has goal 3. Youth YKq7Zt03 becomes K1234 (5 characters, below the 6 looked for) with a
         // new goal 4, G-K1234, which is fine; YKq7Zt02 becomes K12345 (6 characters), held by goal 3 in lower
         // case. Every refusal names the record and column and shows no value.
@@ -502,6 +502,8 @@ final class IngestRuleTests: IngestTestCase {
         x.set("goals.csv", record: 2, "goal_id", "Plan ykq7zt01 #2")  // inside other text, in another case
         x.set("goals.csv", record: 3, "goal_id", "k12345-a")  // a 6-character key
         x.append("goals.csv", "K1234,G-K1234,2,2024-03-01,met,2024-04-01")  // a 5-character key: by chance
+        // A detail is kept only as one of its event's codes: event 1's "YKq7Zt01-cert" is refused as no code,
+        // and not shown, since a part of it is youth 1's key (IssueList.withhold).
         x.set("events.csv", record: 1, "detail", "YKq7Zt01-cert")
         // On the first line of a value with a line break, the part a refusal for the break would show: told as
         // held. (A key after the break, as when a stray quote joins the youth's next record, is told as a line
@@ -515,13 +517,23 @@ final class IngestRuleTests: IngestTestCase {
             with: [
                 .init(
                     "events.csv", 1, "detail", nil,
-                    "a value without the record's youth_key in it (the value is not shown: a youth_key is kept only "
-                        + "as a keyed hash, so it may not be sent inside another column)"),
+                    "one of: birth_certificate, ssn_card, state_id, immunization_record, court_records (the value is "
+                        + "not shown: a part of it is one of this extract's youth_key or linkage_id values)"),
                 .init("goals.csv", 1, "goal_id", nil, goal),
                 .init("goals.csv", 2, "goal_id", nil, goal),
                 .init("goals.csv", 3, "goal_id", nil, goal),
                 .init("goals.csv", 5, "goal_id", nil, goal),
             ])
+    }
+
+    func testADetailCodeThatHoldsTheYouthKeyIsAccepted() throws {
+        // A detail is stored only as one of its event's codes, so it cannot carry a key: youth 1 renamed
+        // "certificate" keeps event 1's detail "birth_certificate", which holds the key by chance. (It was
+        // refused as holding the record's youth_key, and the record's other cells went unjudged.)
+        var x = try ExtractFiles.fixture()
+        x.editLinesOfEveryCSV { lines in lines.map { $0.replacingOccurrences(of: "YKq7Zt01", with: "certificate") } }
+        XCTAssertEqual(x.lines("events.csv")[1], "certificate,document_obtained,2024-08-01,birth_certificate")
+        assertAccepted(try ingest(x, into: try Self.makeDatabase()))
     }
 
     func testAnIdentifierOfTheAgencysYouthInsideAFreeTextCellIsRefused() throws {
