@@ -244,11 +244,18 @@ public struct IssueList: Error, Sendable {
     static let uncheckedNote =
         " (the value is not shown: it has too many parts to check that it holds no youth_key or linkage_id)"
 
-    /// Orders the listed issues as an agency reads them: by file (format order), record, column.
-    public mutating func sort(fileOrder: [String]) {
+    /// Adds the issues found apart (by SQL, after those found while reading the files) and lists the first
+    /// `cap` of all as an agency reads them: by file (`fileOrder`; the upload's own problems first), record
+    /// (the file as a whole first), and as found. Each side lists its own first issues in that order, so
+    /// the first `cap` of both are among them: a later file's problems found while reading cannot push out
+    /// an earlier file's found by SQL.
+    public mutating func merge(count: Int, listing issues: [IngestIssue], fileOrder: [String]) {
         func rank(_ file: String) -> Int { fileOrder.firstIndex(of: file) ?? -1 }
-        listed.sort { a, b in
-            (rank(a.file), a.file, a.record ?? -1) < (rank(b.file), b.file, b.record ?? -1)
-        }
+        total += count
+        // (Swift's sort is stable: issues of one record keep their order.)
+        listed = Array(
+            (listed + issues).sorted { a, b in
+                (rank(a.file), a.file, a.record ?? -1) < (rank(b.file), b.file, b.record ?? -1)
+            }.prefix(IssueList.cap))
     }
 }

@@ -272,10 +272,10 @@ public struct Ingestor {
                 """
                 SELECT file, rec, col, left(value, $2) AS value, expected, count(*) OVER () AS total,
                        left(value, $3) AS value_as_read, other
-                FROM pg_temp.ingest_issue ORDER BY file_ord, rec, col_ord, expected LIMIT $1
+                FROM pg_temp.ingest_issue ORDER BY file_ord, rec NULLS FIRST, col_ord, expected LIMIT $1
                 """, [IssueList.cap, IngestIssue.shownLength + 1, IngestIssue.readLength])
             let sqlTotal = try found.rows.first?.decode(Int.self, "total") ?? 0
-            issues.add(
+            issues.merge(
                 count: sqlTotal,
                 listing: try found.rows.map { row in
                     IngestIssue(
@@ -285,8 +285,7 @@ public struct Ingestor {
                         expected: try row.decode(String.self, "expected"),
                         valueAsRead: try row.decode(String?.self, "value_as_read"),
                         otherValue: try row.decode(String?.self, "other"))
-                })
-            issues.sort(fileOrder: [ExtractManifest.fileName] + format.files.map(\.name))
+                }, fileOrder: [ExtractManifest.fileName] + format.files.map(\.name))
 
             var extractID = provisional
             if issues.isEmpty {

@@ -1517,4 +1517,25 @@ final class IngestRuleTests: IngestTestCase {
         XCTAssertEqual(try stored.decode(Int.self, "total"), 1200)
         XCTAssertEqual(try stored.decode(Int.self, "listed"), 1000)
     }
+
+    func testTheCapListsTheFirstIssuesInFileOrderWhoeverFoundThem() throws {
+        // cse_flags.csv (file 2) gets 600 at_risk flags of youth 1 with an unknown basis, which SQL finds;
+        // goals.csv (file 9) 1,000 records of 4 fields instead of 6, which the reader finds while staging,
+        // before SQL runs. 1,600 issues: the 1,000 listed are cse_flags.csv's 600, records 1 to 600, then
+        // goals.csv's records 1 to 400. (The reader's were listed first, and then all 1,000 were goals.csv's.)
+        var x = try ExtractFiles.fixture()
+        x.setLines(
+            "cse_flags.csv", [x.lines("cse_flags.csv")[0]] + (1...600).map { _ in "YKq7Zt01,at_risk,2024-01-01,bad,,,," })
+        x.setLines("goals.csv", [x.lines("goals.csv")[0]] + (1...1000).map { "YKq7Zt01,G-\($0),1,2024-01-01" })
+        let outcome = try reject(x)
+        XCTAssertEqual(outcome.issues.total, 1600)
+        let listed = outcome.issues.listed
+        XCTAssertEqual(listed.count, 1000)
+        XCTAssertEqual(listed.prefix(600).map(\.file), Array(repeating: "cse_flags.csv", count: 600))
+        XCTAssertEqual(listed.prefix(600).map(\.record), (1...600).map { $0 })
+        XCTAssertEqual(listed.prefix(600).map(\.column), Array(repeating: "basis", count: 600))
+        XCTAssertEqual(listed.suffix(400).map(\.file), Array(repeating: "goals.csv", count: 400))
+        XCTAssertEqual(listed.suffix(400).map(\.record), (1...400).map { $0 })
+        XCTAssertEqual(listed.last?.expected, "6 fields as in the header (found 4); quote values that contain commas")
+    }
 }
