@@ -2,8 +2,9 @@
 --
 -- Runs inside the ingest transaction, acting as outcomes_ingest, after every
 -- CSV file was streamed into pg_temp.stage_<file> (all cells as text, plus the
--- record number `rec`; identifiers already replaced by their keyed hash, or by
--- 'invalid' when they broke the format rule; beside each column kept as sent,
+-- record number `rec`; identifiers already replaced by their keyed hash, or,
+-- when they broke the format rule, by '!' and the keyed hash of the cell as sent
+-- (so that a report can withhold it where it is shown); beside each column kept as sent,
 -- held_<column>: the keyed hashes of the cell's stretches that could be one).
 -- Cells arrive trimmed: the loader
 -- removes the blanks around every cell (ExtractFormat.blanks) and stages a cell
@@ -38,7 +39,9 @@ DECLARE
     f record;
     c record;
     bad record;
-    grouped text[];     -- per column: the cell as grouped (identifiers: only NULL, 'invalid' or 'ok')
+    grouped text[];     -- per column: the cell as grouped, `key AS g<ord>`
+    key text;           -- the column's cell as judged (identifiers: only NULL, '!' or 'ok')
+    keys jsonb;         -- per column name: its key
     sets text[];        -- per column: its grouping set
     judged text[];      -- per column: (ord, name, distinct value, its problem)
     checks text[];      -- per column: (name, ord, value shown, problem) for the listed records
@@ -56,6 +59,7 @@ BEGIN
         judged := '{}';
         checks := '{}';
         failing := '{}';
+        keys := '{}';
         FOR c IN SELECT * FROM ref.extract_column WHERE file = f.file ORDER BY ord LOOP
             allowed := NULL;
             IF c.list IS NOT NULL THEN
@@ -63,7 +67,7 @@ BEGIN
             END IF;
             rule := CASE c.kind
                 WHEN 'identifier' THEN format(
-                    'WHEN {cell} = %L THEN %L', 'invalid',
+                    'WHEN {cell} = %L THEN %L', '!',
                     '1 to 64 characters of A-Z, a-z, 0-9, _ and -, not the word NULL (leave the cell empty when there is none; '
                     || 'the value is not shown: identifiers never appear in reports)')
                 WHEN 'fips' THEN format(
@@ -97,24 +101,26 @@ BEGIN
                 WHEN 'domain' THEN format('WHEN {cell} !~ ''^(1[0-3]|[1-9])$'' THEN %L', 'an outcome domain number, 1 to 13')
             END;
             -- No value of the format holds a line break: one in a cell is nearly always a stray quote that
-            -- joined the next records to it (an identifier with one is staged as 'invalid').
+            -- joined the next records to it (an identifier with one is staged as one that broke its rule).
             rule := format('CASE WHEN {cell} IS NULL THEN %s WHEN {cell} ~ ''[\r\n]'' THEN %L %s END',
                            CASE WHEN c.required THEN quote_literal('a value: this column is required') ELSE 'NULL' END,
                            'a value on one line: a line break inside a value usually means that a stray double quote (") '
                            || 'opened a quoted value that ran on over the next records; remove the stray quote',
                            rule);
-            -- Identifiers are staged as keyed hashes, or 'invalid': group only on whether they are usable.
-            grouped := grouped || CASE WHEN c.kind = 'identifier'
-                THEN format('CASE WHEN s.%1$I IS NULL THEN NULL WHEN s.%1$I = %2$L THEN %2$L ELSE %3$L END AS g%4$s',
-                            c.name, 'invalid', 'ok', c.ord)
-                ELSE format('s.%I AS g%s', c.name, c.ord) END;
+            -- Identifiers are staged as keyed hashes, '!' before one that broke the rule: judged only on whether
+            -- they are usable.
+            key := CASE WHEN c.kind = 'identifier'
+                THEN format('(CASE WHEN s.%1$I LIKE ''!%%'' THEN ''!'' WHEN s.%1$I IS NOT NULL THEN ''ok'' END)', c.name)
+                ELSE format('s.%I', c.name) END;
+            keys := keys || jsonb_build_object(c.name, key);
+            grouped := grouped || format('%s AS g%s', key, c.ord);
             sets := sets || format('(g%s)', c.ord);
             judged := judged || format('(%s, %L, d.g%s, CASE WHEN d.m%3$s = 0 THEN %s END)',
                                        c.ord, c.name, c.ord, replace(rule, '{cell}', format('d.g%s', c.ord)));
             checks := checks || format(
                 '(%L, %s, %s, %s)', c.name, c.ord,
                 CASE WHEN c.kind = 'identifier' THEN 'NULL::text' ELSE format('s.%I', c.name) END,
-                replace(rule, '{cell}', format('s.%I', c.name)));
+                replace(rule, '{cell}', key));
         END LOOP;
         FOR bad IN EXECUTE format(
             'SELECT j.name, array_agg(j.value) FILTER (WHERE j.value IS NOT NULL) AS bad_values,
@@ -128,10 +134,10 @@ BEGIN
             array_to_string(grouped, ', '), f.stage, array_to_string(sets, ', '), array_to_string(judged, ', '))
         LOOP
             IF bad.bad_values IS NOT NULL THEN
-                failing := failing || format('s.%I = ANY (%L::text[])', bad.name, bad.bad_values);
+                failing := failing || format('%s = ANY (%L::text[])', keys->>bad.name, bad.bad_values);
             END IF;
             IF bad.null_is_bad THEN
-                failing := failing || format('s.%I IS NULL', bad.name);
+                failing := failing || format('%s IS NULL', keys->>bad.name);
             END IF;
         END LOOP;
         CONTINUE WHEN failing = '{}';
@@ -162,7 +168,7 @@ INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expe
 SELECT p.file, p.file_ord, d.rec, p.col, p.col_ord, NULL,
        'a youth_key used once in youth.csv (record ' || d.first_rec || ' has the same one)'
 FROM (SELECT rec, min(rec) OVER (PARTITION BY youth_key) AS first_rec FROM pg_temp.stage_youth
-      WHERE youth_key IS NOT NULL AND youth_key <> 'invalid') d
+      WHERE youth_key NOT LIKE '!%') d
 JOIN ingest.issue_place p ON p.file = 'youth.csv' AND p.col = 'youth_key'
 WHERE d.rec <> d.first_rec;
 
@@ -190,7 +196,7 @@ DECLARE
     listed text := current_setting('outcomes.youth_listed');
     expected text := 'the youth_key of a youth listed in youth.csv'
         || CASE WHEN listed = 'some' THEN ' (some records of youth.csv could not be read: correct those first)'
-                WHEN EXISTS (SELECT FROM pg_temp.stage_youth WHERE youth_key IS NULL OR youth_key = 'invalid')
+                WHEN EXISTS (SELECT FROM pg_temp.stage_youth WHERE youth_key IS NULL OR youth_key LIKE '!%')
                 THEN ' (some records of youth.csv have a youth_key that is missing or invalid: correct those first)'
                 ELSE '' END;
 BEGIN
@@ -203,7 +209,7 @@ BEGIN
             'INSERT INTO pg_temp.ingest_issue (file, file_ord, rec, col, col_ord, value, expected)
              SELECT p.file, p.file_ord, s.rec, p.col, p.col_ord, NULL, %L
              FROM pg_temp.%I s JOIN ingest.issue_place p ON p.file = %L AND p.col = ''youth_key''
-             WHERE s.youth_key IS NOT NULL AND s.youth_key <> ''invalid''
+             WHERE s.youth_key NOT LIKE ''!%%''
                AND NOT EXISTS (SELECT FROM pg_temp.stage_youth y WHERE y.youth_key = s.youth_key)',
             expected, f.stage, f.file);
     END LOOP;

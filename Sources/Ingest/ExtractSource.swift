@@ -209,7 +209,8 @@ public final class ExtractSource {
                 if !filePaths.contains(where: { $0.hasPrefix(folder) }) {
                     issues.append(
                         IngestIssue(
-                            file: "\(name): \(path)", expected: "files directly in the extract folder (no sub-folders)"))
+                            file: "\(name): \(path)", expected: "files directly in the extract folder (no sub-folders)")
+                    )
                 }
                 continue
             }

@@ -160,7 +160,14 @@ public struct IssueList: Error, Sendable {
         let files = listed.map { stretches(IssueList.fromUpload($0.fileAsRead, ownNames: ownNames)) }
         let columns = listed.map { stretches(IssueList.fromUpload($0.columnAsRead, ownNames: ownNames)) }
         let values = listed.map { stretches($0.value == nil ? nil : $0.valueAsRead) }
-        var all = Set(listed.compactMap(\.otherValue))
+        // Each shown value as a whole, as an identifier is read (without the blanks around it): it may be one
+        // sent in a youth_key or linkage_id column that broke the format's rule there ("Jane Doe").
+        let wholes = listed.map { issue in
+            issue.value == nil
+                ? nil
+                : issue.valueAsRead.map { String(decoding: StagingLoader.trim(Array($0.utf8)[...]), as: UTF8.self) }
+        }
+        var all = Set(listed.compactMap(\.otherValue) + wholes.compactMap { $0 })
         for case let found?? in files + columns + values { all.formUnion(found) }
         let identifiers = try lookUp(all)
         let unsure = unsureOfYouthFile()
@@ -181,13 +188,13 @@ public struct IssueList: Error, Sendable {
                 }
                 listed[index].expected += IssueList.withheldOtherNote
             }
-            guard let value = values[index], let read = listed[index].valueAsRead else { continue }
+            guard let value = values[index], let whole = wholes[index] else { continue }
             let note: String
-            if let value {
+            if identifiers.contains(whole) {
+                note = IssueList.withheldNote
+            } else if let value {
                 if !value.isDisjoint(with: identifiers) {
-                    // As an identifier is read: without the blanks around it.
-                    let whole = String(decoding: StagingLoader.trim(Array(read.utf8)[...]), as: UTF8.self)
-                    note = identifiers.contains(whole) ? IssueList.withheldNote : IssueList.withheldPartNote
+                    note = IssueList.withheldPartNote
                 } else if unsure.contains(index) {
                     note = IssueList.unsureNote
                 } else {
@@ -204,23 +211,35 @@ public struct IssueList: Error, Sendable {
     /// The listed issues of youth.csv whose value could be an identifier that is known nowhere: when its header
     /// names the columns in another order than its records, the identifiers are read as, say, genders, and
     /// what is read as youth_key or linkage_id is not them. So a refused value of youth.csv written like an
-    /// identifier (1 to 64 characters of A-Z a-z 0-9 _ -) is shown only when at least `commonValue` listed
-    /// issues of its column have it: a youth_key is one youth's, and a linkage_id is rarely more. (Counted among
-    /// the listed issues, so a capped list hides more, never less. Header cells have a rule of their own.)
+    /// identifier or a name (`couldBeAnIdentifier`) is shown only when at least `commonValue` listed issues of
+    /// its column have it: a youth_key is one youth's, and a linkage_id is rarely more. (Counted among the
+    /// listed issues, so a capped list hides more, never less. Header cells have a rule of their own.)
     private func unsureOfYouthFile() -> Set<Int> {
         var places: [Int: String] = [:]
         for (index, issue) in listed.enumerated() where issue.file == ExtractFormat.youthFile && issue.record != 0 {
             guard issue.value != nil, let read = issue.valueAsRead, let column = issue.column else { continue }
-            let whole = StagingLoader.trim(Array(read.utf8)[...])
-            if IdentifierHasher.isValid(whole) {
-                places[index] = column + "\n" + String(decoding: whole, as: UTF8.self)
-            }
+            let whole = String(decoding: StagingLoader.trim(Array(read.utf8)[...]), as: UTF8.self)
+            if IssueList.couldBeAnIdentifier(whole) { places[index] = column + "\n" + whole }
         }
         let times = Dictionary(places.values.map { ($0, 1) }, uniquingKeysWith: +)
         return Set(places.filter { times[$0.value, default: 0] < IssueList.commonValue }.keys)
     }
 
     static let commonValue = 3
+
+    /// 1 to 64 characters of letters (of any script), digits, spaces and _ - ': a youth_key or linkage_id,
+    /// valid (A-Z a-z 0-9 _ -) or not, as when an agency keys its youth by name ("Jane Doe", "O'Neil").
+    /// Codes, dates and numbers that are slightly off are written so too ("woman", "2009-13"); an
+    /// abbreviation ("F."), a refined race ("ASIAN.FILIPINO-AM"), a multi-value cell ("BLACK;black") or one
+    /// with a hidden character is not.
+    static func couldBeAnIdentifier(_ value: String) -> Bool {
+        let scalars = value.unicodeScalars
+        return (1...IdentifierHasher.maximumLength).contains(scalars.count)
+            && scalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+            && scalars.allSatisfy {
+                $0.properties.isAlphabetic || $0.properties.numericType != nil || " _-'".unicodeScalars.contains($0)
+            }
+    }
 
     /// What is shown in place of a name from the upload (a file, the upload itself) whose `stretches` (those
     /// that could be an identifier; nil: too many to look up) hold one of `identifiers`; nil when it may be shown.
@@ -233,8 +252,9 @@ public struct IssueList: Error, Sendable {
         " (the value is not shown: it is one of this extract's youth_key or linkage_id values; "
         + "check that the columns are in the header's order)"
     static let unsureNote =
-        " (the value is not shown: in youth.csv, where the youth's identifiers are, a value written like a youth_key "
-        + "or linkage_id is shown only when 3 or more records have it; check that the columns are in the header's order)"
+        " (the value is not shown: in youth.csv, where the youth's identifiers are, a value written like a youth_key, "
+        + "a linkage_id or a name is shown only when 3 or more records have it; check that the columns are in the "
+        + "header's order)"
     static let withheldPartNote =
         " (the value is not shown: a part of it is one of this extract's youth_key or linkage_id values)"
     static let withheldName = "(a name that holds a youth_key or linkage_id value: not shown)"

@@ -371,8 +371,9 @@ public struct Ingestor {
     }
 
     /// The candidates (stretches of shown values and names that could be identifiers, as when columns are
-    /// swapped or mislabelled, or a stray quote joins records) that are youth_key or linkage_id values staged
-    /// in `files` or of the agency's current snapshot: each is hashed like an identifier and looked up.
+    /// swapped or mislabelled, or a stray quote joins records, and whole shown values) that are youth_key or
+    /// linkage_id values staged in `files`, valid or not, or of the agency's current snapshot: each is hashed
+    /// like an identifier and looked up, also as one that broke the format's rule (staged with a mark).
     private func identifiers(
         among shown: Set<String>, stagedIn files: [ExtractFormat.File], on connection: PostgresConnection
     ) throws -> Set<String> {
@@ -382,7 +383,11 @@ public struct Ingestor {
         }
         let known = (staged + ["SELECT c FROM ingest.current_identifiers() AS c"]).joined(separator: " UNION ALL ")
         var byHash: [String: String] = [:]
-        for candidate in shown { byHash[hasher.hash(candidate.utf8)] = candidate }
+        for candidate in shown {
+            let hash = hasher.hash(candidate.utf8)
+            byHash[hash] = candidate
+            byHash[String(UnicodeScalar(StagingLoader.invalidIdentifierMark)) + hash] = candidate
+        }
         let found = try connection.query(
             "SELECT h FROM unnest($1::text[]) AS h WHERE h IN (\(known))", [Array(byHash.keys)])
         return Set(try found.rows.compactMap { byHash[try $0.decode(String.self, at: 0)] })

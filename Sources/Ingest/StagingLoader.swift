@@ -10,8 +10,10 @@ import PostgresClient
 /// cell kept as sent (goal_id) go the keyed hashes of its stretches that could be
 /// an identifier (`held_<column>`), so that SQL can tell one inside it unseen.
 struct StagingLoader {
-    /// Marks an identifier that broke the format rule; the raw value is never staged.
-    static let invalidIdentifier = "invalid"
+    /// Comes before the keyed hash of an identifier that broke the format rule (a name sent as a youth_key,
+    /// say): validate.sql refuses it, and a report withholds it where another column shows it, as a valid
+    /// one. The raw value is never staged.
+    static let invalidIdentifierMark = UInt8(ascii: "!")
     /// What a header or record cell that is not UTF-8 was expected to be.
     static let notUTF8 = "UTF-8 text (save the file as UTF-8)"
     static let chunkSize = 1 << 16
@@ -290,7 +292,8 @@ struct StagingLoader {
             } else if IdentifierHasher.isValid(cell) && !StagingLoader.isNullWord(cell) {
                 output.append(contentsOf: memo.hexDigest(cell, column: index))
             } else {
-                output.append(contentsOf: StagingLoader.invalidIdentifier.utf8)
+                output.append(StagingLoader.invalidIdentifierMark)
+                output.append(contentsOf: hasher.hexDigest(Array(cell)))
             }
         }
         for index in keptAsSent {

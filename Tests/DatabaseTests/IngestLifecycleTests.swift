@@ -845,8 +845,8 @@ final class IngestLifecycleTests: IngestTestCase {
         }
         let unsure =
             " (the value is not shown: in youth.csv, where the youth's identifiers are, a value written like a "
-            + "youth_key or linkage_id is shown only when 3 or more records have it; check that the columns are in "
-            + "the header's order)"
+            + "youth_key, a linkage_id or a name is shown only when 3 or more records have it; check that the "
+            + "columns are in the header's order)"
         let gender = "one of: female, male, transgender_female, transgender_male, nonbinary, another, declined, unknown"
         let required = "a value: this column is required"
         let source = "one of: self, observed, unknown"
@@ -873,6 +873,33 @@ final class IngestLifecycleTests: IngestTestCase {
             XCTAssertFalse(outcome.issues.listed.map(\.description).joined().contains(raw), raw)
             XCTAssertFalse(report.contains(raw), raw)
         }
+    }
+
+    func testAnIdentifierThatBrokeItsRuleIsNotShownInAnotherColumn() throws {
+        // An agency keys a new youth by name: youth.csv record 4 has the youth_key "Jane Doe", refused for its
+        // space (never shown). events.csv gets a record of youth 2 with the name in the event column (its header
+        // swapped): it is refused as no event, and the value is not shown, being, whole and trimmed, that
+        // youth_key. (It was shown: only valid identifiers were staged, as keyed hashes, to look values up in.)
+        var x = try ExtractFiles.fixture()
+        x.append("youth.csv", "Jane Doe,,06001,2008-01,female,WHITE,self")
+        x.append("events.csv", "YKq7Zt02, Jane Doe ,2024-01-01,")
+        let db = try Self.makeDatabase()
+        let outcome = try ingest(x, into: db)
+        assertRejected(
+            outcome,
+            with: [
+                .init("youth.csv", 4, "youth_key", nil, "1 to 64 characters of A-Z, a-z, 0-9, _ and -"),
+                .init(
+                    "events.csv", 4, "event", nil,
+                    "(the value is not shown: it is one of this extract's youth_key or linkage_id values; check "
+                        + "that the columns are in the header's order)"),
+            ])
+        let report = try db.withConnection {
+            try $0.query("SELECT report::text AS r FROM core.extract WHERE id = $1", [outcome.extractID]).single()
+                .decode(String.self, "r")
+        }
+        XCTAssertFalse(report.contains("Jane"), report)
+        XCTAssertFalse(outcome.issues.listed.map(\.description).joined().contains("Jane"))
     }
 
     func testNamesFromTheUploadThatHoldAnIdentifierAreNotShown() throws {

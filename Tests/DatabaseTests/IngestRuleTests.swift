@@ -1525,7 +1525,8 @@ final class IngestRuleTests: IngestTestCase {
         // goals.csv's records 1 to 400. (The reader's were listed first, and then all 1,000 were goals.csv's.)
         var x = try ExtractFiles.fixture()
         x.setLines(
-            "cse_flags.csv", [x.lines("cse_flags.csv")[0]] + (1...600).map { _ in "YKq7Zt01,at_risk,2024-01-01,bad,,,," })
+            "cse_flags.csv",
+            [x.lines("cse_flags.csv")[0]] + (1...600).map { _ in "YKq7Zt01,at_risk,2024-01-01,bad,,,," })
         x.setLines("goals.csv", [x.lines("goals.csv")[0]] + (1...1000).map { "YKq7Zt01,G-\($0),1,2024-01-01" })
         let outcome = try reject(x)
         XCTAssertEqual(outcome.issues.total, 1600)

@@ -6,7 +6,8 @@ import XCTest
 /// (IssueList.withhold), with the look-up of the extract's identifiers played by a set.
 final class IssueListTests: XCTestCase {
     func testWhatHoldsAnIdentifierOrIsTooLongToCheckIsNotShown() {
-        let identifiers: Set = ["YK0001", "2024-03-01"]
+        // "Jane Roe" broke the identifier rule in a youth_key column: it was staged marked, and is found whole.
+        let identifiers: Set = ["YK0001", "2024-03-01", "Jane Roe"]
         // "00-01-…-71" (215 characters): its first 144 are read, 48 pieces of which each of the first 28 begins
         // 21 joins of at most 64 characters: far over the 256 stretches that are looked up.
         let tooManyParts = (0..<72).map { String(format: "%02d", $0) }.joined(separator: "-")
@@ -21,9 +22,10 @@ final class IssueListTests: XCTestCase {
             cell("youth.csv", 2, "gender", "see YK0001", "one of: female"),
             cell("youth.csv", 3, "gender", "girl-ish", "one of: female"),
             cell("youth.csv", 4, "gender", tooManyParts, "one of: female"),
-            // youth.csv: a value written like an identifier is shown when 3 records have it (girl-ish, with record
-            // 3), not when fewer do (Femal3; 2024-4 twice in birth_month, whose once in gender does not count);
-            // a value that cannot be an identifier ("F.") is shown, and so is a value of another file.
+            // youth.csv: a value written like an identifier or a name is shown when 3 records have it (girl-ish,
+            // with record 3), not when fewer do (Femal3; 2024-4 twice in birth_month, whose once in gender does
+            // not count; "Jane Doe" once); a value that cannot be an identifier nor a name (an abbreviation "F.",
+            // a list "ASIAN;;WHITE") is shown, and so is a value of another file.
             cell("youth.csv", 5, "gender", "girl-ish", "one of: female"),
             cell("youth.csv", 6, "gender", " girl-ish", "one of: female"),
             cell("youth.csv", 7, "gender", "Femal3", "one of: female"),
@@ -31,7 +33,11 @@ final class IssueListTests: XCTestCase {
             cell("youth.csv", 8, "birth_month", "2024-4", "a month"),
             cell("youth.csv", 8, "gender", "2024-4", "one of: female"),
             cell("youth.csv", 9, "gender", "F.", "one of: female"),
+            cell("youth.csv", 10, "gender", "Jane Doe", "one of: female"),
+            cell("youth.csv", 10, "race_ethnicity", "ASIAN;;WHITE", "one or more of"),
             cell("events.csv", 1, "event", "arest", "one of: arrest"),
+            // The whole of a value is an identifier that broke its rule.
+            cell("events.csv", 2, "event", " Jane Roe", "one of: arrest"),
             // Another cell's value, the end date of the episode overlapped, is a (date-like) key.
             IngestIssue(
                 file: "placements.csv", record: 2, column: "started_on", value: "2024-02-01",
@@ -64,7 +70,7 @@ final class IssueListTests: XCTestCase {
         // only) or from "#3" ("3").
         XCTAssertEqual(lookUps.count, 1)
         let looked = lookUps.first ?? []
-        for stretch in ["YK0001", "see", "girl", "girl-ish", "2024-03-01", "2024-02", "notes", "txt", "x"] {
+        for stretch in ["YK0001", "see", "girl", "girl-ish", "2024-03-01", "2024-02", "notes", "txt", "x", "Jane Roe"] {
             XCTAssertTrue(looked.contains(stretch), stretch)
         }
         for stretch in ["youth", "gender", "placements", "started_on", "3"] {
@@ -75,8 +81,8 @@ final class IssueListTests: XCTestCase {
         let name = "(a name that holds a youth_key or linkage_id value: not shown)"
         let unsure =
             " (the value is not shown: in youth.csv, where the youth's identifiers are, a value written like a "
-            + "youth_key or linkage_id is shown only when 3 or more records have it; check that the columns are in "
-            + "the header's order)"
+            + "youth_key, a linkage_id or a name is shown only when 3 or more records have it; check that the "
+            + "columns are in the header's order)"
         XCTAssertEqual(
             shown,
             [
@@ -103,7 +109,14 @@ final class IssueListTests: XCTestCase {
                 ["youth.csv", "birth_month", "-", "a month" + unsure],
                 ["youth.csv", "gender", "-", "one of: female" + unsure],
                 ["youth.csv", "gender", "F.", "one of: female"],
+                ["youth.csv", "gender", "-", "one of: female" + unsure],
+                ["youth.csv", "race_ethnicity", "ASIAN;;WHITE", "one or more of"],
                 ["events.csv", "event", "arest", "one of: arrest"],
+                [
+                    "events.csv", "event", "-",
+                    "one of: arrest (the value is not shown: it is one of this extract's youth_key or linkage_id "
+                        + "values; check that the columns are in the header's order)",
+                ],
                 // The value 2024-02-01 holds no identifier and is shown; the date quoted in `expected` is not.
                 [
                     "placements.csv", "started_on", "2024-02-01",
