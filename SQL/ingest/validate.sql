@@ -188,7 +188,7 @@ WHERE NOT EXISTS (SELECT FROM pg_temp.ingest_issue b
 -- 3. Every other file: youth_key must be a youth of youth.csv. outcomes.youth_listed says how youth.csv
 -- was read: 'all' its records; 'some' (records with a problem reported by the loader were left out,
 -- and their youth may be the ones referred to: the message says so, as it does when some youth_key of
--- youth.csv is missing or invalid); 'no' (missing, or its header refused: that is reported once, not
+-- youth.csv is missing or invalid); 'no' (missing, or its records unread for their header: that is reported once, not
 -- as every key of every file).
 DO $$
 DECLARE

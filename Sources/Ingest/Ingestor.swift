@@ -444,7 +444,8 @@ public struct Ingestor {
 
 /// How youth.csv was read, for validate.sql's rule that every other file's youth are listed in it
 /// (the session setting `outcomes.youth_listed`): all its records; some, others having been left out
-/// with a problem of their own; or none, the file missing or its header refused.
+/// with a problem of their own; or none, the file missing or its records unread (no header, a required column
+/// missing, or a header that may be a record).
 enum YouthListing: String {
     case all, some, no
 }

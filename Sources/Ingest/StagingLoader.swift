@@ -186,6 +186,9 @@ struct StagingLoader {
             lacking.contains { cell.name.count > $0.count && cell.name.hasPrefix($0) }
                 && cell.position + 1 < mapping.count && mapping[(cell.position + 1)...].allSatisfy { $0 == nil }
         }
+        // The records are read under a header with names that are no column of the file (or empty), or a column
+        // named twice (its first is read), so that their cells are judged too; not when the header may be a record.
+        var mayBeData = runOn
         if runOn {
             headerIssues = [
                 IngestIssue(
@@ -195,6 +198,7 @@ struct StagingLoader {
                         + "header with a line break)")
             ]
         } else if file.name == ExtractFormat.youthFile, unknown.count + blank >= matched {
+            mayBeData = true
             // As many cells that are no column (or empty) as columns: they may be a record's values (run into
             // the header after a trailing comma), so each is named by its position only. Only in youth.csv:
             // a record run into another file's header holds a youth_key that youth.csv lists, which is withheld
@@ -205,13 +209,16 @@ struct StagingLoader {
                     " (the name is not shown: as many cells of this header are no column as are, so they may be data)"
             }
         }
-        for (index, column) in file.columns.enumerated() where column.required && !mapping.contains(index) {
+        // Nor when a required column is missing: every record would lack its value, and the rules that read it
+        // would say nothing of them.
+        let lackingRequired = file.columns.indices.filter { file.columns[$0].required && !mapping.contains($0) }
+        for index in lackingRequired {
             headerIssues.append(
                 IngestIssue(
-                    file: file.name, record: 0, column: column.name, expected: "this required column in the header"))
+                    file: file.name, record: 0, column: known[index], expected: "this required column in the header"))
         }
         for issue in headerIssues { issues.append(issue) }
-        return headerIssues.isEmpty ? mapping : nil
+        return mayBeData || !lackingRequired.isEmpty ? nil : mapping
     }
 
     /// Appends one record in COPY text format; returns false (with issues) when it cannot be staged.

@@ -29,9 +29,12 @@ final class IngestRuleTests: IngestTestCase {
 
     func testHeaderMissingARequiredColumn() throws {
         var x = try ExtractFiles.fixture()
-        // goals.csv without its last column, status_on (required).
+        // goals.csv without its last column, status_on (required). Its records are not read (every one would
+        // lack the value, and the rules that read it would say nothing of them), so record 1's domain 0 is
+        // not told until the header is corrected.
         x.setLines(
             "goals.csv", x.lines("goals.csv").map { $0.components(separatedBy: ",").dropLast().joined(separator: ",") })
+        x.set("goals.csv", record: 1, "domain", "0")
         assertRejected(
             try reject(x), with: [.init("goals.csv", 0, "status_on", nil, "this required column in the header")])
     }
@@ -47,28 +50,60 @@ final class IngestRuleTests: IngestTestCase {
 
     func testHeaderUnknownColumn() throws {
         var x = try ExtractFiles.fixture()
-        // A 7th column `first_name`: it names the position and lists the file's columns.
+        // A 7th column `first_name`: it names the position and lists the file's columns. The records are still
+        // read under the other columns, so record 1's domain 0 and record 2's youth, unknown, are told too (every
+        // error of an upload together); the unknown column's cells are not judged.
         let lines = x.lines("goals.csv")
         x.setLines("goals.csv", [lines[0] + ",first_name"] + lines.dropFirst().map { $0 + ",Ann" })
+        x.set("goals.csv", record: 1, "domain", "0")
+        x.set("goals.csv", record: 2, "youth_key", "YKq7Zt09")
         let outcome = try reject(x)
         assertRejected(
             outcome,
             with: [
                 .init(
                     "goals.csv", 0, "#7", "first_name",
-                    "a column of goals.csv: youth_key, goal_id, domain, set_on, status, status_on")
+                    "a column of goals.csv: youth_key, goal_id, domain, set_on, status, status_on"),
+                .init("goals.csv", 1, "domain", "0", "an outcome domain number, 1 to 13"),
+                .init("goals.csv", 2, "youth_key", nil, "the youth_key of a youth listed in youth.csv"),
             ])
-        XCTAssertFalse(outcome.issues.listed.contains { $0.value == "Ann" }, "the data of the file is not looked at")
+        XCTAssertFalse(outcome.issues.listed.contains { $0.value == "Ann" }, "the unknown column is not judged")
+    }
+
+    func testAYouthFileWithAnUnknownColumnStillListsItsYouth() throws {
+        // youth.csv has an 8th column `first_name`, refused. Its records are read all the same: youth 1's gender
+        // "woman" is told (in one record only, written like a key: not shown), and the youth of the other files
+        // are checked against it: goals.csv record 3's YKq7Zt09 is unknown, and no other record is. (A refused
+        // header made every reference go unchecked.)
+        var x = try ExtractFiles.fixture()
+        let lines = x.lines("youth.csv")
+        x.setLines("youth.csv", [lines[0] + ",first_name"] + lines.dropFirst().map { $0 + ",Ann" })
+        x.set("youth.csv", record: 1, "gender", "woman")
+        x.set("goals.csv", record: 3, "youth_key", "YKq7Zt09")
+        assertRejected(
+            try reject(x),
+            with: [
+                .init(
+                    "youth.csv", 0, "#8", "first_name",
+                    "a column of youth.csv: youth_key, linkage_id, county_fips, birth_month, gender"),
+                .init("youth.csv", 1, "gender", nil, "one of: female, male"),
+                .init("goals.csv", 3, "youth_key", nil, "the youth_key of a youth listed in youth.csv"),
+            ])
     }
 
     func testHeaderDuplicateColumn() throws {
         var x = try ExtractFiles.fixture()
-        // " Status" (trimmed, case-insensitive) repeats column 5, status.
+        // " Status" (trimmed, case-insensitive) repeats column 5, status. The first is read: record 1's
+        // "done" there is told, and the second's "bogus" is not judged.
         let lines = x.lines("goals.csv")
-        x.setLines("goals.csv", [lines[0] + ", Status"] + lines.dropFirst().map { $0 + ",met" })
+        x.setLines("goals.csv", [lines[0] + ", Status"] + lines.dropFirst().map { $0 + ",bogus" })
+        x.set("goals.csv", record: 1, "status", "done")
         assertRejected(
             try reject(x),
-            with: [.init("goals.csv", 0, "status", " Status", "each column once (it is also column 5 of the header)")])
+            with: [
+                .init("goals.csv", 0, "status", " Status", "each column once (it is also column 5 of the header)"),
+                .init("goals.csv", 1, "status", "done", "one of: "),
+            ])
     }
 
     func testHeaderNamesAreCaseInsensitiveTrimmedAndInAnyOrder() throws {
