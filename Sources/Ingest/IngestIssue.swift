@@ -153,8 +153,11 @@ public struct IssueList: Error, Sendable {
     /// Hides values and names that hold identifiers of the extract, or too many stretches to look them all up,
     /// and says why nothing is shown. The stretches of every listed value and name from the upload that could
     /// be an identifier are worked out once and handed to `identifiers` at once, which returns those that are
-    /// one; `ownNames` are the format's file and column names, never checked.
-    mutating func withhold(ownNames: Set<String>, identifiers lookUp: (Set<String>) throws -> Set<String>) rethrows {
+    /// one; `ownNames` are the format's file and column names, never checked. `youthListedInFull`: every
+    /// record of youth.csv was read (so the youth of other files that it lists are known).
+    mutating func withhold(
+        ownNames: Set<String>, youthListedInFull: Bool, identifiers lookUp: (Set<String>) throws -> Set<String>
+    ) rethrows {
         // Per listed issue: nil when there is nothing to check, else the stretches (nil: too many).
         func stretches(_ text: String?) -> Set<String>?? { text.map { IdentifierHasher.candidates(in: $0) } }
         let files = listed.map { stretches(IssueList.fromUpload($0.fileAsRead, ownNames: ownNames)) }
@@ -170,7 +173,7 @@ public struct IssueList: Error, Sendable {
         var all = Set(listed.compactMap(\.otherValue) + wholes.compactMap { $0 })
         for case let found?? in files + columns + values { all.formUnion(found) }
         let identifiers = try lookUp(all)
-        let unsure = unsureOfYouthFile()
+        let unsure = unsure(youthListedInFull: youthListedInFull)
 
         for index in listed.indices {
             if let name = files[index], let shown = IssueList.hidden(name, among: identifiers) {
@@ -195,8 +198,8 @@ public struct IssueList: Error, Sendable {
             } else if let value {
                 if !value.isDisjoint(with: identifiers) {
                     note = IssueList.withheldPartNote
-                } else if unsure.contains(index) {
-                    note = IssueList.unsureNote
+                } else if let unsureNote = unsure[index] {
+                    note = unsureNote
                 } else {
                     continue
                 }
@@ -208,21 +211,40 @@ public struct IssueList: Error, Sendable {
         }
     }
 
-    /// The listed issues of youth.csv whose value could be an identifier that is known nowhere: when its header
-    /// names the columns in another order than its records, the identifiers are read as, say, genders, and
-    /// what is read as youth_key or linkage_id is not them. So a refused value of youth.csv written like an
-    /// identifier or a name (`couldBeAnIdentifier`) is shown only when at least `commonValue` listed issues of
-    /// its column have it: a youth_key is one youth's, and a linkage_id is rarely more. (Counted among the
-    /// listed issues, so a capped list hides more, never less. Header cells have a rule of their own.)
-    private func unsureOfYouthFile() -> Set<Int> {
+    /// The listed issues whose value could be an identifier that is known nowhere, each with the note that says
+    /// why it is not shown. Identifiers are known from the identifier columns of the upload and the current
+    /// snapshot; but when a header names the columns in another order than its records, they are read as,
+    /// say, genders, and what is read as youth_key or linkage_id is not them. That shows as youth that
+    /// youth.csv does not list, except in youth.csv itself. So a refused value written like an identifier or a
+    /// name (`couldBeAnIdentifier`) is shown only when at least `commonValue` listed issues of its file and
+    /// column have it (a youth_key is one youth's, and a linkage_id is rarely more's), if it is in youth.csv,
+    /// or in a record whose youth is not known from youth.csv: one with an issue of its youth_key, or any when
+    /// youth.csv was not read in full or the list is capped (the issue of its youth_key may be left out).
+    /// (Counted among the listed issues, so a capped list hides more, never less. Header cells have a rule
+    /// of their own.)
+    private func unsure(youthListedInFull: Bool) -> [Int: String] {
+        let youthUnknown = Set(
+            listed.filter { $0.column == "youth_key" && $0.record != nil }.map { "\($0.file)\n\($0.record ?? 0)" })
+        let everyRecord = !youthListedInFull || total > listed.count
         var places: [Int: String] = [:]
-        for (index, issue) in listed.enumerated() where issue.file == ExtractFormat.youthFile && issue.record != 0 {
-            guard issue.value != nil, let read = issue.valueAsRead, let column = issue.column else { continue }
+        var times: [String: Int] = [:]
+        for (index, issue) in listed.enumerated() {
+            guard let record = issue.record, record > 0, issue.value != nil, let read = issue.valueAsRead,
+                let column = issue.column
+            else { continue }
             let whole = String(decoding: StagingLoader.trim(Array(read.utf8)[...]), as: UTF8.self)
-            if IssueList.couldBeAnIdentifier(whole) { places[index] = column + "\n" + whole }
+            guard IssueList.couldBeAnIdentifier(whole) else { continue }
+            let place = issue.file + "\n" + column + "\n" + whole
+            times[place, default: 0] += 1
+            if issue.file == ExtractFormat.youthFile || everyRecord
+                || youthUnknown.contains("\(issue.file)\n\(record)")
+            {
+                places[index] = place
+            }
         }
-        let times = Dictionary(places.values.map { ($0, 1) }, uniquingKeysWith: +)
-        return Set(places.filter { times[$0.value, default: 0] < IssueList.commonValue }.keys)
+        return places.filter { times[$0.value, default: 0] < IssueList.commonValue }.mapValues { place in
+            place.hasPrefix(ExtractFormat.youthFile + "\n") ? IssueList.unsureNote : IssueList.unknownYouthNote
+        }
     }
 
     static let commonValue = 3
@@ -255,6 +277,10 @@ public struct IssueList: Error, Sendable {
         " (the value is not shown: in youth.csv, where the youth's identifiers are, a value written like a youth_key, "
         + "a linkage_id or a name is shown only when 3 or more records have it; check that the columns are in the "
         + "header's order)"
+    static let unknownYouthNote =
+        " (the value is not shown: where the record's youth is not known from youth.csv, a value written like a "
+        + "youth_key, a linkage_id or a name is shown only when 3 or more records have it; check that the columns "
+        + "are in the header's order)"
     static let withheldPartNote =
         " (the value is not shown: a part of it is one of this extract's youth_key or linkage_id values)"
     static let withheldName = "(a name that holds a youth_key or linkage_id value: not shown)"

@@ -294,7 +294,9 @@ public struct Ingestor {
                 try connection.query("ROLLBACK TO SAVEPOINT accept")
                 // (After the rollback: the provisional extract is no longer the agency's current snapshot.)
                 let staged = format.files.filter { present.contains($0.name) }
-                try issues.withhold(ownNames: ownNames) { try identifiers(among: $0, stagedIn: staged, on: connection) }
+                try issues.withhold(ownNames: ownNames, youthListedInFull: youthListed == .all) {
+                    try identifiers(among: $0, stagedIn: staged, on: connection)
+                }
                 extractID = try recordExtract(
                     on: connection, agencyID: agencyID, source: source, sourceName: sourceName,
                     extractedOn: extractedOn, present: present, counts: counts, issues: issues)

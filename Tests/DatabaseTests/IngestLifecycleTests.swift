@@ -902,6 +902,38 @@ final class IngestLifecycleTests: IngestTestCase {
         XCTAssertFalse(outcome.issues.listed.map(\.description).joined().contains("Jane"))
     }
 
+    func testKeysUnderAnotherColumnAreNotShownWhenYouthCSVIsMissing() throws {
+        // A first upload of extract.json and cse_flags.csv only, whose header names flag where the records hold
+        // the youth_key: the keys YKq7Zt01 to 03 are read as flags and refused, and are known nowhere (no other
+        // file, no snapshot; the youth_key column holds confirmed, suspected, at_risk). Each is in one record,
+        // so none is shown, on screen or in the stored report. (They were shown.)
+        var x = try ExtractFiles.fixture()
+        x.files = x.files.filter { ["extract.json", "cse_flags.csv"].contains($0.key) }
+        x["cse_flags.csv"] = x["cse_flags.csv"]?.replacingOccurrences(of: "youth_key,flag,", with: "flag,youth_key,")
+        let note =
+            "(the value is not shown: where the record's youth is not known from youth.csv, a value written like a "
+            + "youth_key, a linkage_id or a name is shown only when 3 or more records have it; check that the "
+            + "columns are in the header's order)"
+        let db = try Self.makeDatabase()
+        let outcome = try ingest(x, into: db)
+        assertRejected(
+            outcome,
+            with: [
+                .init("youth.csv", nil, nil, nil, "this required file in the extract (it is missing)"),
+                .init("cse_flags.csv", 1, "flag", nil, note),
+                .init("cse_flags.csv", 2, "flag", nil, note),
+                .init("cse_flags.csv", 3, "flag", nil, note),
+            ])
+        let report = try db.withConnection {
+            try $0.query("SELECT report::text AS r FROM core.extract WHERE id = $1", [outcome.extractID]).single()
+                .decode(String.self, "r")
+        }
+        for key in ["YKq7Zt01", "YKq7Zt02", "YKq7Zt03"] {
+            XCTAssertFalse(report.contains(key), report)
+            XCTAssertFalse(outcome.issues.listed.map(\.description).joined().contains(key), key)
+        }
+    }
+
     func testNamesFromTheUploadThatHoldAnIdentifierAreNotShown() throws {
         // A file named after a youth_key, and a field of extract.json named after another: both are this
         // extract's keys (youth.csv lists them), so neither name is shown. A field name of 5,000 characters

@@ -2,6 +2,13 @@ import XCTest
 
 @testable import Ingest
 
+/// A refused cell, read as shown.
+private func cell(_ file: String, _ record: Int, _ column: String, _ value: String?, _ expected: String)
+    -> IngestIssue
+{
+    IngestIssue(file: file, record: record, column: column, value: value, expected: expected, valueAsRead: value)
+}
+
 /// How a rejected extract's listed issues are screened for identifiers before they are shown or stored
 /// (IssueList.withhold), with the look-up of the extract's identifiers played by a set.
 final class IssueListTests: XCTestCase {
@@ -11,11 +18,6 @@ final class IssueListTests: XCTestCase {
         // "00-01-…-71" (215 characters): its first 144 are read, 48 pieces of which each of the first 28 begins
         // 21 joins of at most 64 characters: far over the 256 stretches that are looked up.
         let tooManyParts = (0..<72).map { String(format: "%02d", $0) }.joined(separator: "-")
-        // A refused cell, read as shown.
-        func cell(_ file: String, _ record: Int, _ column: String, _ value: String, _ expected: String) -> IngestIssue {
-            IngestIssue(
-                file: file, record: record, column: column, value: value, expected: expected, valueAsRead: value)
-        }
         var issues = IssueList()
         for issue in [
             cell("youth.csv", 1, "gender", "YK0001", "one of: female"),
@@ -59,7 +61,8 @@ final class IssueListTests: XCTestCase {
 
         var lookUps: [Set<String>] = []
         issues.withhold(
-            ownNames: ["youth.csv", "placements.csv", "events.csv", "gender", "birth_month", "started_on", "event"]
+            ownNames: ["youth.csv", "placements.csv", "events.csv", "gender", "birth_month", "started_on", "event"],
+            youthListedInFull: true
         ) { stretches in
             lookUps.append(stretches)
             return stretches.intersection(identifiers)
@@ -132,5 +135,52 @@ final class IssueListTests: XCTestCase {
                 ],
                 ["youth.csv", "#3", "-", "a column name"],
             ])
+    }
+
+    func testAValueWrittenLikeAKeyInARecordOfAYouthNotInYouthCSVIsShownOnlyWhenCommon() {
+        // Other files' refused values written like a key or a name, in records whose youth youth.csv does not
+        // list (an issue of the record's youth_key), are shown only when 3 records of the file and column have
+        // them: a header out of order puts the keys under another column, and the keys read are then no youth's.
+        let unknown = "the youth_key of a youth listed in youth.csv"
+        let note =
+            " (the value is not shown: where the record's youth is not known from youth.csv, a value written like a "
+            + "youth_key, a linkage_id or a name is shown only when 3 or more records have it; check that the "
+            + "columns are in the header's order)"
+        func screened(_ cells: [IngestIssue], inFull: Bool, total: Int? = nil) -> [String] {
+            var issues = IssueList()
+            issues.add(count: total ?? cells.count, listing: cells)
+            issues.withhold(ownNames: [], youthListedInFull: inFull) { _ in [] }
+            return issues.listed.filter { $0.column != "youth_key" }.map {
+                "\($0.record ?? 0) \($0.value ?? "-") \($0.expected)"
+            }
+        }
+        let cells = [
+            // Record 1: unknown youth, "KEY0001" in flag: not shown. Record 2: a known youth: "arest" shown.
+            cell("cse_flags.csv", 1, "youth_key", nil, unknown), cell("cse_flags.csv", 1, "flag", "KEY0001", "one of"),
+            cell("cse_flags.csv", 2, "flag", "arest", "one of"),
+            // Records 3 to 5, unknown youth: "done" three times is shown; "Jane Doe" once is not; "F;M" cannot be
+            // a key or a name and is shown.
+            cell("cse_flags.csv", 3, "youth_key", nil, unknown), cell("cse_flags.csv", 3, "flag", "done", "one of"),
+            cell("cse_flags.csv", 4, "youth_key", nil, unknown), cell("cse_flags.csv", 4, "flag", "done", "one of"),
+            cell("cse_flags.csv", 5, "youth_key", nil, unknown), cell("cse_flags.csv", 5, "flag", "done", "one of"),
+            cell("cse_flags.csv", 5, "basis", "Jane Doe", "one of"),
+            cell("cse_flags.csv", 6, "youth_key", nil, unknown), cell("cse_flags.csv", 6, "basis", "F;M", "one of"),
+            // "arest" in another file's record of an unknown youth: the count is per file and column.
+            cell("events.csv", 1, "youth_key", nil, unknown), cell("events.csv", 1, "event", "arest", "one of"),
+        ]
+        XCTAssertEqual(
+            screened(cells, inFull: true),
+            [
+                "1 - one of" + note, "2 arest one of", "3 done one of", "4 done one of", "5 done one of",
+                "5 - one of" + note, "6 F;M one of", "1 - one of" + note,
+            ])
+        // When youth.csv was not read in full, or the list is capped (so a record's youth_key issue may be left
+        // out), every record is one whose youth may be unknown: record 2's "arest" is not shown either.
+        let everyRecord = [
+            "1 - one of" + note, "2 - one of" + note, "3 done one of", "4 done one of", "5 done one of",
+            "5 - one of" + note, "6 F;M one of", "1 - one of" + note,
+        ]
+        XCTAssertEqual(screened(cells, inFull: false), everyRecord)
+        XCTAssertEqual(screened(cells, inFull: true, total: 1500), everyRecord)
     }
 }
