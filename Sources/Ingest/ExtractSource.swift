@@ -1,13 +1,15 @@
 import Crypto
 import Foundation
+import OutcomesStore
 import ZIPFoundation
 
 /// An uploaded extract as a folder of files, whether it arrived as a folder or a `.zip`.
 ///
 /// A zip is unpacked into a private temporary folder with limits (no paths
 /// outside the folder, no links, a size cap counted while inflating, so a zip
-/// bomb cannot fill the disk), and the folder is removed by `close()`, or, if
-/// the process was killed first, by the next process that opens a zip.
+/// bomb cannot fill the disk), and the folder is removed by `close()`, or on
+/// Ctrl-C or `kill` before that (`ScratchHome.removeAtExit`), or, if the process
+/// was killed outright (SIGKILL, a crash), by the next process that opens a zip.
 public final class ExtractSource {
     /// Caps on what a zip may unpack to (a zip bomb stops at the cap, counted while inflating).
     public struct Limits: Sendable, Equatable {
@@ -63,7 +65,9 @@ public final class ExtractSource {
     deinit { close() }
 
     public func close() {
-        if let temporary { try? FileManager.default.removeItem(at: temporary) }
+        guard let temporary else { return }
+        try? FileManager.default.removeItem(at: temporary)
+        ScratchHome.forgetRemoval(temporary)
     }
 
     /// Opens a folder or a zip. Throws only for operational failures (missing path, unreadable file).
@@ -147,9 +151,16 @@ public final class ExtractSource {
             "\(unpackPrefix)\(getpid())-\(UUID().uuidString)")
         try fm.createDirectory(
             at: temporary, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        // The unpacked files hold raw identifiers: when unpacking fails, they go at once.
+        // The unpacked files hold raw identifiers: when unpacking fails, they go at once, and if the process is
+        // interrupted (Ctrl-C, `kill`) they go before it ends.
+        ScratchHome.removeAtExit(temporary)
         var handedOver = false
-        defer { if !handedOver { try? fm.removeItem(at: temporary) } }
+        defer {
+            if !handedOver {
+                try? fm.removeItem(at: temporary)
+                ScratchHome.forgetRemoval(temporary)
+            }
+        }
         var issues = IssueList()
         var files: [String] = []
         var complete = true

@@ -6,7 +6,8 @@ import Foundation
 
 /// Throwaway folders for embedded clusters (the tests', the benchmarks'): short paths under
 /// /tmp, reachable by the server account, and removed (server stopped first) when the process
-/// exits, also on Ctrl-C or `kill`.
+/// exits, also on Ctrl-C or `kill`. Other throwaway folders (an unpacked upload, which holds raw
+/// identifiers) are removed likewise once registered with `removeAtExit`.
 ///
 /// Every folder is `/tmp/oc-XXXXXX` or `/tmp/ob-XXXXXX` (a PostgreSQL socket path must stay
 /// under about 107 bytes) and holds an `owner.pid` marker naming the process that made it. A
@@ -20,8 +21,9 @@ public enum ScratchHome {
         case benchmark = "/tmp/ob-"
     }
     static let marker = "owner.pid"
-    /// Folders to destroy at exit.
+    /// Folders to destroy at exit: clusters' homes, and plain folders (`removeAtExit`).
     private static let registered = Locked<[URL]>([])
+    private static let plainFolders = Locked<[URL]>([])
     private static let setUp = Locked(false)
 
     /// Creates a fresh folder and arranges for it (and any cluster in it) to be destroyed at exit.
@@ -41,6 +43,18 @@ public enum ScratchHome {
         try Data("\(getpid())\n".utf8).write(to: url.appendingPathComponent(marker))
         registered.withLock { $0.append(url) }
         return url
+    }
+
+    /// Has `folder`, one this process made, removed if the process exits or is interrupted (Ctrl-C, `kill`)
+    /// before it calls `forgetRemoval`: a signal would otherwise end it without running its own clean-up.
+    public static func removeAtExit(_ folder: URL) {
+        installExitHandlers()
+        plainFolders.withLock { $0.append(folder) }
+    }
+
+    /// The folder was removed by its maker (or is handed on): the exit no longer needs to.
+    public static func forgetRemoval(_ folder: URL) {
+        plainFolders.withLock { $0.removeAll { $0 == folder } }
     }
 
     /// Stops the cluster in `home` (if any) and deletes the folder now (never while a signal's teardown runs).
@@ -74,6 +88,7 @@ public enum ScratchHome {
                 return homes
             }
             for home in homes { try? EmbeddedCluster(home: home).destroy() }
+            for folder in plainFolders.withLock({ $0 }) { try? FileManager.default.removeItem(at: folder) }
             if let exitStatus { _exit(exitStatus) }
         }
     }
