@@ -131,10 +131,12 @@ final class AccessControlTests: IngestTestCase {
     }
 
     func testIngestSessionCanWriteItsOwnAgencysRows() throws {
-        // The control case of the test above: the same INSERT for its own agency passes the policy.
+        // The control case of the test above: the same INSERT for its own agency, under the extract the
+        // session is writing (outcomes.extract_id, as the Ingestor sets it), passes the policy.
         let s = try twoAgencies()
         try asIngest(s.db, agency: s.a) { c in
             try c.query("BEGIN")
+            try c.query("SELECT set_config('outcomes.extract_id', $1, true)", [String(s.extractA)])
             try c.query(
                 """
                 INSERT INTO core.youth (extract_id, agency_id, rec, youth_hash, county_fips, birth_month, gender,
@@ -175,6 +177,40 @@ final class AccessControlTests: IngestTestCase {
                     """, [s.extractB, s.a]), "A's row in B's extract")
         }
         XCTAssertEqual(try integer(s.db, "SELECT count(*) FROM core.youth WHERE extract_id = $1", [s.extractB]), 3)
+    }
+
+    func testIngestSessionWritesOnlyUnderTheExtractItIsWriting() throws {
+        // A's second accepted extract is being written (outcomes.extract_id); its first is history, and a row
+        // under it (a score too) is refused, as is a row with no extract named. (0017: it was enough that the
+        // extract was the agency's, so a mistaken query could add a youth to an earlier snapshot.)
+        let s = try twoAgencies()
+        var second = try ExtractFiles.fixture()
+        second.set("youth.csv", record: 1, "gender", "male")
+        let later = try ingest(second, into: s.db, agency: "TEST-A")
+        assertAccepted(later)
+        let youth = """
+            INSERT INTO core.youth (extract_id, agency_id, rec, youth_hash, county_fips, birth_month, gender,
+                                    race_categories, race_source)
+            VALUES ($1, $2, 99, 'x', '06001', '2009-01-01', 'male', '{BLACK}', 'self')
+            """
+        let score =
+            "INSERT INTO core.assessment_score (extract_id, agency_id, youth_hash, instrument, administered_on, items) "
+            + "VALUES ($1, $2, 'x', 'MSPSS', '2024-01-01', 1)"
+        try asIngest(s.db, agency: s.a) { c in
+            XCTAssertThrowsError(try c.query(youth, [later.extractID, s.a]), "no extract named")
+            try c.query("SELECT set_config('outcomes.extract_id', $1, false)", [String(later.extractID)])
+            for statement in [youth, score] {
+                XCTAssertThrowsError(try c.query(statement, [s.extractA, s.a]), "under the earlier extract") { error in
+                    XCTAssertEqual((error as? PostgresError)?.sqlState, PostgresError.insufficientPrivilege, "\(error)")
+                }
+            }
+            try c.query("BEGIN")
+            try c.query(youth, [later.extractID, s.a])
+            try c.query(score, [later.extractID, s.a])
+            try c.query("ROLLBACK")
+        }
+        XCTAssertEqual(try integer(s.db, "SELECT count(*) FROM core.youth WHERE extract_id = $1", [s.extractA]), 3)
+        XCTAssertEqual(try integer(s.db, "SELECT count(*) FROM core.youth WHERE youth_hash = 'x'"), 0)
     }
 
     /// The person index (0010_person_index.sql) is record-level data that only computations read.
