@@ -12,9 +12,18 @@ public enum SecretFile {
         return try create(at: url, bytes: bytes)
     }
 
-    /// Reads the secret; nil when there is no file.
+    /// Reads the secret; nil when there is no file. A file that other users may read or change is refused:
+    /// whoever reads it can test guessed identifiers against the stored hashes.
     public static func read(at url: URL) throws -> String? {
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        var info = stat()
+        if stat(url.path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_mode & 0o077 != 0 {
+            throw StoreError(
+                .configuration,
+                "The secret file \(url.path) can be read or changed by users other than its owner (mode "
+                    + String(info.st_mode & 0o777, radix: 8) + "): make it private with chmod 600 \(url.path), and "
+                    + "check who has read it.")
+        }
         guard let existing = try? String(contentsOf: url, encoding: .utf8) else {
             throw StoreError(
                 .configuration,

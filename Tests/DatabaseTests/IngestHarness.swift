@@ -177,8 +177,14 @@ class IngestTestCase: XCTestCase {
     /// `parent/secret.key` holding `testSecret`, for a CLI run given it in OUTCOMES_SECRET_FILE.
     func secretFile(in parent: URL) throws -> URL {
         let secret = parent.appendingPathComponent("secret.key")
-        try Data((testSecret + "\n").utf8).write(to: secret)
+        try writeSecret(testSecret, to: secret)
         return secret
+    }
+
+    /// Writes a secret file as an operator must: private to its owner (mode 0600), else it is refused.
+    func writeSecret(_ secret: String, to url: URL) throws {
+        try Data((secret + "\n").utf8).write(to: url)
+        XCTAssertEqual(chmod(url.path, 0o600), 0, url.path)
     }
 
     /// A migrated database with TEST-A and TEST-B registered (both for 06001 and 06075).

@@ -151,7 +151,7 @@ final class IngestSecretHashingTests: IngestTestCase {
             missing.output)
         XCTAssertFalse(FileManager.default.fileExists(atPath: secret.path), "no new secret was made")
         // Another secret in its place (a new one made by hand, another deployment's): refused likewise.
-        try Data("another-secret-4567\n".utf8).write(to: secret)
+        try writeSecret("another-secret-4567", to: secret)
         let refused = try ingest(second)
         XCTAssertEqual(refused.status, 78, refused.output)
         XCTAssertTrue(
@@ -162,8 +162,21 @@ final class IngestSecretHashingTests: IngestTestCase {
             refused.output)
         XCTAssertEqual(try tableCounts(db), before)
 
-        // Restored from the backup, the same upload is accepted, its youth hashed as before.
+        // Restored from the backup but readable by every user (mode 0644, as a copy made without care): refused,
+        // as anyone who reads it can test guessed identifiers against the stored hashes; nothing is stored.
         try Data((testSecret + "\n").utf8).write(to: secret)
+        XCTAssertEqual(chmod(secret.path, 0o644), 0)
+        let exposed = try ingest(second)
+        XCTAssertEqual(exposed.status, 78, exposed.output)
+        XCTAssertTrue(
+            exposed.output.contains(
+                "The secret file \(secret.path) can be read or changed by users other than its owner (mode 644): "
+                    + "make it private with chmod 600 \(secret.path)"),
+            exposed.output)
+        XCTAssertEqual(try tableCounts(db), before)
+
+        // Made private, the same upload is accepted, its youth hashed as before.
+        XCTAssertEqual(chmod(secret.path, 0o600), 0)
         let accepted = try ingest(second)
         XCTAssertEqual(accepted.status, 0, accepted.output)
         XCTAssertEqual(
@@ -185,7 +198,7 @@ final class IngestSecretHashingTests: IngestTestCase {
         let parent = try scratch()
         let secret = try secretFile(in: parent)
         let other = parent.appendingPathComponent("other.key")
-        try Data("another-secret-4567\n".utf8).write(to: other)
+        try writeSecret("another-secret-4567", to: other)
         func outcomes(_ arguments: [String], secret file: URL) throws -> (status: Int32, output: String) {
             try runTool(
                 outcomesBinary.path, arguments + ["--database", db.conninfo],
