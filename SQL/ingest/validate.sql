@@ -98,7 +98,7 @@ BEGIN
                 WHEN 'item' THEN format(
                     'WHEN {cell} !~ ''^[A-Za-z0-9_.]{1,64}$'' THEN %L', 'an item code of 1 to 64 letters, digits, _ and . (e.g. 7 or behavioral.depression)')
                 WHEN 'text' THEN format('WHEN length({cell}) > 64 THEN %L', 'at most 64 characters')
-                WHEN 'domain' THEN format('WHEN {cell} !~ ''^(1[0-3]|[1-9])$'' THEN %L', 'an outcome domain number, 1 to 13')
+                WHEN 'domain' THEN format('WHEN {cell} !~ ''^0*(1[0-3]|[1-9])$'' THEN %L', 'an outcome domain number, 1 to 13')
             END;
             -- No value of the format holds a line break: one in a cell is nearly always a stray quote that
             -- joined the next records to it (an identifier with one is staged as one that broke its rule).

@@ -505,7 +505,7 @@ final class IngestRuleTests: IngestTestCase {
         var x = try ExtractFiles.fixture()
         x.set("goals.csv", record: 1, "domain", "0")
         x.set("goals.csv", record: 2, "domain", "14")
-        x.set("goals.csv", record: 3, "domain", "4")  // any of 1–13 is fine
+        x.set("goals.csv", record: 3, "domain", "04")  // any of 1–13 is fine, with leading zeros as counts
         let expected = "an outcome domain number, 1 to 13"
         assertRejected(
             try reject(x),
