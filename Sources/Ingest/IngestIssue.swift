@@ -218,14 +218,13 @@ public struct IssueList: Error, Sendable {
     /// youth.csv does not list, except in youth.csv itself. So a refused value written like an identifier or a
     /// name (`couldBeAnIdentifier`) is shown only when at least `commonValue` listed issues of its file and
     /// column have it (a youth_key is one youth's, and a linkage_id is rarely more's), if it is in youth.csv,
-    /// or in a record whose youth is not known from youth.csv: one with an issue of its youth_key, or any when
-    /// youth.csv was not read in full or the list is capped (the issue of its youth_key may be left out).
-    /// (Counted among the listed issues, so a capped list hides more, never less. Header cells have a rule
-    /// of their own.)
+    /// or in a record whose youth is not known from youth.csv: one with an issue of its youth_key (the first
+    /// column of every file, so listed before the record's others even in a capped list), or any when
+    /// youth.csv was not read in full. (Counted among the listed issues, so a capped list hides more, never
+    /// less. Header cells have a rule of their own.)
     private func unsure(youthListedInFull: Bool) -> [Int: String] {
         let youthUnknown = Set(
             listed.filter { $0.column == "youth_key" && $0.record != nil }.map { "\($0.file)\n\($0.record ?? 0)" })
-        let everyRecord = !youthListedInFull || total > listed.count
         var places: [Int: String] = [:]
         var times: [String: Int] = [:]
         for (index, issue) in listed.enumerated() {
@@ -236,7 +235,7 @@ public struct IssueList: Error, Sendable {
             guard IssueList.couldBeAnIdentifier(whole) else { continue }
             let place = issue.file + "\n" + column + "\n" + whole
             times[place, default: 0] += 1
-            if issue.file == ExtractFormat.youthFile || everyRecord
+            if issue.file == ExtractFormat.youthFile || !youthListedInFull
                 || youthUnknown.contains("\(issue.file)\n\(record)")
             {
                 places[index] = place
