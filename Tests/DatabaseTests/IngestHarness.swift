@@ -84,6 +84,13 @@ struct ExtractFiles {
         setLines(name, lines)
     }
 
+    /// Adds a column named `name` (as written in the header) at the end of every line of a CSV file, with
+    /// `value` in every record.
+    mutating func addColumn(_ name: String, to file: String, value: String) {
+        let lines = self.lines(file)
+        setLines(file, [lines[0] + "," + name] + lines.dropFirst().map { $0 + "," + value })
+    }
+
     /// Appends raw data lines; they become the next record numbers.
     mutating func append(_ name: String, _ newLines: String...) {
         setLines(name, lines(name) + newLines)

@@ -53,8 +53,7 @@ final class IngestRuleTests: IngestTestCase {
         // A 7th column `first_name`: it names the position and lists the file's columns. The records are still
         // read under the other columns, so record 1's domain 0 and record 2's youth, unknown, are told too (every
         // error of an upload together); the unknown column's cells are not judged.
-        let lines = x.lines("goals.csv")
-        x.setLines("goals.csv", [lines[0] + ",first_name"] + lines.dropFirst().map { $0 + ",Ann" })
+        x.addColumn("first_name", to: "goals.csv", value: "Ann")
         x.set("goals.csv", record: 1, "domain", "0")
         x.set("goals.csv", record: 2, "youth_key", "YKq7Zt09")
         let outcome = try reject(x)
@@ -76,8 +75,7 @@ final class IngestRuleTests: IngestTestCase {
         // are checked against it: goals.csv record 3's YKq7Zt09 is unknown, and no other record is. (A refused
         // header made every reference go unchecked.)
         var x = try ExtractFiles.fixture()
-        let lines = x.lines("youth.csv")
-        x.setLines("youth.csv", [lines[0] + ",first_name"] + lines.dropFirst().map { $0 + ",Ann" })
+        x.addColumn("first_name", to: "youth.csv", value: "Ann")
         x.set("youth.csv", record: 1, "gender", "woman")
         x.set("goals.csv", record: 3, "youth_key", "YKq7Zt09")
         assertRejected(
@@ -95,8 +93,7 @@ final class IngestRuleTests: IngestTestCase {
         var x = try ExtractFiles.fixture()
         // " Status" (trimmed, case-insensitive) repeats column 5, status. The first is read: record 1's
         // "done" there is told, and the second's "bogus" is not judged.
-        let lines = x.lines("goals.csv")
-        x.setLines("goals.csv", [lines[0] + ", Status"] + lines.dropFirst().map { $0 + ",bogus" })
+        x.addColumn(" Status", to: "goals.csv", value: "bogus")
         x.set("goals.csv", record: 1, "status", "done")
         assertRejected(
             try reject(x),

@@ -131,6 +131,12 @@ final class IngestSecretHashingTests: IngestTestCase {
                 outcomesBinary.path, ["ingest", folder.path, "--agency", "TEST-A", "--database", db.conninfo],
                 environment: ["OUTCOMES_SECRET_FILE": secret.path])
         }
+        /// The ingest of `second` stops with a configuration error (78) saying `message`, and stores nothing.
+        func assertStopped(saying message: String, file: StaticString = #filePath, line: UInt = #line) throws {
+            let run = try ingest(second)
+            XCTAssertEqual(run.status, 78, run.output, file: file, line: line)
+            XCTAssertTrue(run.output.contains(message), run.output, file: file, line: line)
+        }
         XCTAssertEqual(try ingest(first).status, 0)
         // The first ingest recorded the secret's fingerprint, HMAC-SHA256 of a fixed text, computed apart:
         // printf %s "outcomes: hashing secret check" | openssl dgst -sha256 -hmac test-secret-0123
@@ -142,37 +148,25 @@ final class IngestSecretHashingTests: IngestTestCase {
         // The secret file is lost. A new one would hash every youth to values that link to no earlier upload:
         // none is made, and the ingest stops with a configuration error, storing nothing, not even a rejection.
         try FileManager.default.removeItem(at: secret)
-        let missing = try ingest(second)
-        XCTAssertEqual(missing.status, 78, missing.output)
-        XCTAssertTrue(
-            missing.output.contains(
-                "The secret file \(secret.path) is missing, but this database holds identifiers hashed with a "
-                    + "secret: restore the file from a backup"),
-            missing.output)
+        try assertStopped(
+            saying: "The secret file \(secret.path) is missing, but this database holds identifiers hashed with a "
+                + "secret: restore the file from a backup")
         XCTAssertFalse(FileManager.default.fileExists(atPath: secret.path), "no new secret was made")
         // Another secret in its place (a new one made by hand, another deployment's): refused likewise.
         try writeSecret("another-secret-4567", to: secret)
-        let refused = try ingest(second)
-        XCTAssertEqual(refused.status, 78, refused.output)
-        XCTAssertTrue(
-            refused.output.contains(
-                "The secret used to hash identifiers is not the one this database's identifiers were hashed with, "
-                    + "so no youth would link to earlier uploads; nothing was stored. Restore the original secret "
-                    + "file from a backup"),
-            refused.output)
+        try assertStopped(
+            saying: "The secret used to hash identifiers is not the one this database's identifiers were hashed with, "
+                + "so no youth would link to earlier uploads; nothing was stored. Restore the original secret "
+                + "file from a backup")
         XCTAssertEqual(try tableCounts(db), before)
 
         // Restored from the backup but readable by every user (mode 0644, as a copy made without care): refused,
         // as anyone who reads it can test guessed identifiers against the stored hashes; nothing is stored.
         try Data((testSecret + "\n").utf8).write(to: secret)
         XCTAssertEqual(chmod(secret.path, 0o644), 0)
-        let exposed = try ingest(second)
-        XCTAssertEqual(exposed.status, 78, exposed.output)
-        XCTAssertTrue(
-            exposed.output.contains(
-                "The secret file \(secret.path) can be read or changed by users other than its owner (mode 644): "
-                    + "make it private with chmod 600 \(secret.path)"),
-            exposed.output)
+        try assertStopped(
+            saying: "The secret file \(secret.path) can be read or changed by users other than its owner (mode 644): "
+                + "make it private with chmod 600 \(secret.path)")
         XCTAssertEqual(try tableCounts(db), before)
 
         // Made private, the same upload is accepted, its youth hashed as before.
