@@ -96,9 +96,9 @@ public struct AgencyRegistry: Sendable {
         }
     }
 
-    /// Read as the compute role, which reads every agency and changes none.
+    /// Read as the register role, which reads the agencies and no record, and changes nothing.
     public func list() throws -> [Agency] {
-        try database.withConnection(as: .compute) { connection in
+        try database.withConnection(as: .register) { connection in
             try connection.query(
                 """
                 SELECT a.code, a.name, coalesce(array_to_string(array_agg(c.county_fips ORDER BY c.county_fips), ','), '') AS counties

@@ -168,8 +168,8 @@ struct ExtractsCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                // Read as the compute role, which reads every upload and writes none.
-                let rows = try global.database().withConnection(as: .compute) { connection in
+                // Read as the register role, which reads the uploads and no record.
+                let rows = try global.database().withConnection(as: .register) { connection in
                     try connection.query(
                         """
                         SELECT e.id, a.code, e.status, e.extracted_on::text AS extracted_on,

@@ -10,6 +10,8 @@ public enum ServiceRole: String, Sendable {
     case ingest = "outcomes_ingest"
     /// Reads record-level data, writes computed results.
     case compute = "outcomes_compute"
+    /// Reads the register of agencies and uploads (not their records, nor the uploads' error reports).
+    case register = "outcomes_register"
     /// Reads published (suppressed) results only.
     case analyst = "outcomes_analyst"
 }

@@ -277,6 +277,33 @@ final class AccessControlTests: IngestTestCase {
         }
     }
 
+    func testTheRegisterRoleReadsWhoUploadedWhatAndNoRecord() throws {
+        // The lists of agencies and uploads read as outcomes_register (0018): two agencies with two counties
+        // each, their two accepted extracts (both current); not the uploads' error reports, which quote the
+        // agencies' cells, nor any record, and it writes nothing.
+        let s = try twoAgencies()
+        try s.db.withConnection(as: .register) { c in
+            func count(_ sql: String) throws -> Int { try c.query(sql).single().decode(Int.self, at: 0) }
+            XCTAssertEqual(try count("SELECT count(*) FROM core.agency"), 2)
+            XCTAssertEqual(try count("SELECT count(*) FROM core.agency_county"), 4)
+            XCTAssertEqual(try count("SELECT count(*) FROM core.current_extract"), 2)
+            XCTAssertEqual(try count("SELECT count(*) FROM core.snapshot_restore"), 0)
+            XCTAssertEqual(
+                try count("SELECT count(*) FROM core.extract WHERE status = 'accepted' AND error_count = 0"), 2)
+            assertDenied("register reads the error reports") { try c.query("SELECT report FROM core.extract") }
+            for table in recordTables + ["assessment_score"] {
+                assertDenied("register reads core.\(table)") { try c.query("SELECT count(*) FROM core.\(table)") }
+            }
+            assertDenied("register reads the person index") { try c.query("SELECT count(*) FROM person_index.person") }
+            assertDenied("register reads computed cells") { try c.query("SELECT count(*) FROM result.cell") }
+            assertDenied("register registers an agency") {
+                try c.query("INSERT INTO core.agency (code, name) VALUES ('X', 'X')")
+            }
+        }
+        // The lists themselves, through the program's own calls.
+        XCTAssertEqual(try AgencyRegistry(database: s.db).list().map(\.code), ["TEST-A", "TEST-B"])
+    }
+
     func testAnalystCannotReadRecordLevelData() throws {
         let s = try twoAgencies()
         try s.db.withConnection(as: .analyst) { c in

@@ -72,6 +72,7 @@ final class TransactionTests: XCTestCase {
         XCTAssertEqual(try users(.analyst).current, "outcomes_analyst")
         XCTAssertEqual(try users(.analyst).session, "outcomes")
         XCTAssertEqual(try users(.compute).current, "outcomes_compute")
+        XCTAssertEqual(try users(.register).current, "outcomes_register")
         XCTAssertEqual(try users(.ingest).current, "outcomes_ingest")
 
         // The switch is real: the analyst may read reference data but not record-level tables.
