@@ -167,8 +167,9 @@ public struct Ingestor {
                     currentExtractID: try row.decode(Int64.self, "current"))
             }
 
+            // Issues are found in the order they are listed (the upload's own, other files, extract.json, then the
+            // format's files in order), so that a list cut at the cap keeps the first.
             var issues = source.issues
-            let extractedOn = try readManifest(source, agencyCode: agencyCode, issues: &issues)
             let format = try ExtractFormat.load(from: connection)
             let known = Set(format.files.map(\.name) + [ExtractManifest.fileName])
             for name in source.files where !known.contains(name) {
@@ -196,6 +197,7 @@ public struct Ingestor {
                     IngestIssue(file: ExtractManifest.fileName, expected: "extract.json in the extract (it is missing)")
                 )
             }
+            let extractedOn = try readManifest(source, agencyCode: agencyCode, issues: &issues)
 
             var phases = IngestOutcome.Phases()
             var started = Date()
@@ -259,11 +261,14 @@ public struct Ingestor {
             // rules across assessment records run (accept.sql). Any problem at all rolls
             // the savepoint back and records the extract as rejected instead. (Provisionally rejected when a
             // problem is known already: an upload whose files are an accepted extract's, beside a sub-folder,
-            // has its checksum, which may be accepted once only.)
+            // has its checksum, which may be accepted once only. Its report lists nothing: the issues are not
+            // screened for identifiers yet, and a row rolled back is still written to disk.)
             try connection.query("SAVEPOINT accept")
+            var counted = IssueList()
+            counted.add(count: issues.total, listing: [])
             let provisional = try recordExtract(
                 on: connection, agencyID: agencyID, source: source, sourceName: sourceName, extractedOn: extractedOn,
-                present: present, counts: counts, issues: issues)
+                present: present, counts: counts, issues: counted)
             try connection.query("SELECT set_config('outcomes.extract_id', $1, true)", [String(provisional)])
             try connection.execute(script: acceptSQL)
             phases.acceptance = Date().timeIntervalSince(started)

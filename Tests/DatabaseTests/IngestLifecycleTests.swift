@@ -934,6 +934,43 @@ final class IngestLifecycleTests: IngestTestCase {
         }
     }
 
+    func testNoRowWrittenDuringAnIngestHoldsAnIdentifierNotScreened() throws {
+        // Rows rolled back are written to disk all the same (the table's file, the write-ahead log), so no row
+        // an ingest writes, even for a moment, may hold what the report screens. A trigger copies the report of
+        // every extract row inserted to a file of its own, which a rollback does not undo. The upload has a file
+        // named after youth 1's key (a problem known before the records are checked, so the provisional row is
+        // rejected from the start): neither row may name it. (The provisional row held the report unscreened.)
+        let db = try Self.makeDatabase()
+        let spies = try TestCluster.shared.cluster.dataDirectory.appendingPathComponent("spy-\(UUID().uuidString)")
+        try db.withConnection { c in
+            try c.execute(
+                script: """
+                    CREATE FUNCTION public.spy_report() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+                    BEGIN
+                        EXECUTE format('COPY (SELECT %L::text) TO %L', coalesce(NEW.report::text, ''),
+                                       '\(spies.path)-' || NEW.id || '.txt');
+                        RETURN NULL;
+                    END
+                    $$;
+                    CREATE TRIGGER spy AFTER INSERT ON core.extract FOR EACH ROW EXECUTE FUNCTION public.spy_report();
+                    """)
+        }
+        var x = try ExtractFiles.fixture()
+        x["YKq7Zt01.txt"] = "notes\n"
+        let outcome = try ingest(x, into: db)
+        XCTAssertEqual(outcome.status, .rejected)
+        let folder = spies.deletingLastPathComponent()
+        let written = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
+            $0.hasPrefix(spies.lastPathComponent)
+        }
+        XCTAssertEqual(written.count, 2, "the provisional row and the rejected one")
+        for name in written {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            XCTAssertFalse(text.contains("YKq7Zt01"), text)
+            try FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+        }
+    }
+
     func testNamesFromTheUploadThatHoldAnIdentifierAreNotShown() throws {
         // A file named after a youth_key, and a field of extract.json named after another: both are this
         // extract's keys (youth.csv lists them), so neither name is shown. A field name of 5,000 characters

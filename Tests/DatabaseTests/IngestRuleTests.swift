@@ -1553,6 +1553,23 @@ final class IngestRuleTests: IngestTestCase {
         XCTAssertEqual(try stored.decode(Int.self, "listed"), 1000)
     }
 
+    func testTheCapKeepsTheUploadsOwnProblemsListedFirst() throws {
+        // extract.json with 1,200 fields besides its three (1,200 issues) and a file notes.txt that is no file of
+        // the format (1 issue, listed first as a problem of the upload itself): 1,201 issues, and the 1,000 listed
+        // begin with notes.txt. (extract.json was read first, its issues filled the list, and notes.txt was left
+        // out.)
+        var x = try ExtractFiles.fixture()
+        let extra = (0..<1200).map { String(format: "\"x%04d\": 0", $0) }.joined(separator: ", ")
+        x["extract.json"] =
+            #"{"format_version": 1, "agency_code": "TEST-A", "extracted_on": "2025-07-15", "# + extra + "}"
+        x["notes.txt"] = "notes\n"
+        let outcome = try reject(x)
+        XCTAssertEqual(outcome.issues.total, 1201)
+        XCTAssertEqual(outcome.issues.listed.count, 1000)
+        XCTAssertEqual(outcome.issues.listed.first?.file, "notes.txt")
+        XCTAssertEqual(outcome.issues.listed.dropFirst().map(\.column), (0..<999).map { String(format: "x%04d", $0) })
+    }
+
     func testTheCapListsTheFirstIssuesInFileOrderWhoeverFoundThem() throws {
         // cse_flags.csv (file 2) gets 600 at_risk flags of youth 1 with an unknown basis, which SQL finds;
         // goals.csv (file 9) 1,000 records of 4 fields instead of 6, which the reader finds while staging,
