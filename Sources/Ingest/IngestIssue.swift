@@ -216,49 +216,49 @@ public struct IssueList: Error, Sendable {
     /// snapshot; but when a header names the columns in another order than its records, they are read as,
     /// say, genders, and what is read as youth_key or linkage_id is not them. That shows as youth that
     /// youth.csv does not list, except in youth.csv itself. So a refused value written like an identifier or a
-    /// name (`couldBeAnIdentifier`) is shown only when at least `commonValue` listed issues of its file and
-    /// column have it (a youth_key is one youth's, and a linkage_id is rarely more's), if it is in youth.csv,
-    /// or in a record whose youth is not known from youth.csv: one with an issue of its youth_key (the first
-    /// column of every file, so listed before the record's others even in a capped list), or any when
-    /// youth.csv was not read in full. (Counted among the listed issues, so a capped list hides more, never
-    /// less. Header cells have a rule of their own.)
+    /// name (`couldBeAnIdentifier`) is not shown in youth.csv, nor in a record whose youth is not known from
+    /// youth.csv: one with an issue of its youth_key (the first column of every file, so listed before the
+    /// record's others even in a capped list), or any when youth.csv was not read in full, when a header cell
+    /// of another file is not shown either (a record run into the header may hold a key). However often a
+    /// value is refused, it may be a key: one youth has many records, and a linkage_id may be several youth's.
     private func unsure(youthListedInFull: Bool) -> [Int: String] {
         let youthUnknown = Set(
             listed.filter { $0.column == "youth_key" && $0.record != nil }.map { "\($0.file)\n\($0.record ?? 0)" })
-        var places: [Int: String] = [:]
-        var times: [String: Int] = [:]
+        var notes: [Int: String] = [:]
         for (index, issue) in listed.enumerated() {
-            guard let record = issue.record, record > 0, issue.value != nil, let read = issue.valueAsRead,
-                let column = issue.column
-            else { continue }
-            let whole = String(decoding: StagingLoader.trim(Array(read.utf8)[...]), as: UTF8.self)
-            guard IssueList.couldBeAnIdentifier(whole) else { continue }
-            let place = issue.file + "\n" + column + "\n" + whole
-            times[place, default: 0] += 1
-            if issue.file == ExtractFormat.youthFile || !youthListedInFull
-                || youthUnknown.contains("\(issue.file)\n\(record)")
-            {
-                places[index] = place
+            guard let record = issue.record, issue.value != nil, let read = issue.valueAsRead else { continue }
+            let note: String
+            if issue.file == ExtractFormat.youthFile {
+                // (Its header cells have a rule of their own, StagingLoader.mapHeader.)
+                guard record > 0 else { continue }
+                note = IssueList.unsureNote
+            } else if record == 0 {
+                guard !youthListedInFull else { continue }
+                note = IssueList.unknownYouthHeaderNote
+            } else {
+                guard !youthListedInFull || youthUnknown.contains("\(issue.file)\n\(record)") else { continue }
+                note = IssueList.unknownYouthNote
             }
+            let whole = String(decoding: StagingLoader.trim(Array(read.utf8)[...]), as: UTF8.self)
+            if IssueList.couldBeAnIdentifier(whole) { notes[index] = note }
         }
-        return places.filter { times[$0.value, default: 0] < IssueList.commonValue }.mapValues { place in
-            place.hasPrefix(ExtractFormat.youthFile + "\n") ? IssueList.unsureNote : IssueList.unknownYouthNote
-        }
+        return notes
     }
 
-    static let commonValue = 3
-
-    /// 1 to 64 characters of letters (of any script), digits, spaces and _ - ': a youth_key or linkage_id,
-    /// valid (A-Z a-z 0-9 _ -) or not, as when an agency keys its youth by name ("Jane Doe", "O'Neil").
-    /// Codes, dates and numbers that are slightly off are written so too ("woman", "2009-13"); an
-    /// abbreviation ("F."), a refined race ("ASIAN.FILIPINO-AM"), a multi-value cell ("BLACK;black") or one
+    /// Letters (of any script, with their accents), digits, spaces and _ - ' ’ . , only, with a letter or a
+    /// digit: a youth_key or linkage_id, valid (A-Z a-z 0-9 _ -) or not, as when an agency keys its youth by
+    /// name ("Jane Doe", "Doe, Jane A.", "O’Neil"). Codes, dates and numbers that are slightly off are written
+    /// so too ("woman", "2009-13", "F."); a multi-value cell ("BLACK;;WHITE"), a date with slashes, or a value
     /// with a hidden character is not.
     static func couldBeAnIdentifier(_ value: String) -> Bool {
         let scalars = value.unicodeScalars
-        return (1...IdentifierHasher.maximumLength).contains(scalars.count)
-            && scalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+        func letterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+        }
+        return scalars.contains(where: letterOrDigit)
             && scalars.allSatisfy {
-                $0.properties.isAlphabetic || $0.properties.numericType != nil || " _-'".unicodeScalars.contains($0)
+                letterOrDigit($0) || $0.properties.generalCategory == .nonspacingMark
+                    || $0.properties.generalCategory == .spacingMark || " _-'\u{2019}.,".unicodeScalars.contains($0)
             }
     }
 
@@ -274,12 +274,13 @@ public struct IssueList: Error, Sendable {
         + "check that the columns are in the header's order)"
     static let unsureNote =
         " (the value is not shown: in youth.csv, where the youth's identifiers are, a value written like a youth_key, "
-        + "a linkage_id or a name is shown only when 3 or more records have it; check that the columns are in the "
-        + "header's order)"
+        + "a linkage_id or a name is not shown; check that the columns are in the header's order)"
     static let unknownYouthNote =
         " (the value is not shown: where the record's youth is not known from youth.csv, a value written like a "
-        + "youth_key, a linkage_id or a name is shown only when 3 or more records have it; check that the columns "
-        + "are in the header's order)"
+        + "youth_key, a linkage_id or a name is not shown; check that the columns are in the header's order)"
+    static let unknownYouthHeaderNote =
+        " (the name is not shown: youth.csv was not read in full, so the youth's identifiers are not known, and a "
+        + "header cell written like a youth_key, a linkage_id or a name may be one, of a record run into the header)"
     static let withheldPartNote =
         " (the value is not shown: a part of it is one of this extract's youth_key or linkage_id values)"
     static let withheldName = "(a name that holds a youth_key or linkage_id value: not shown)"

@@ -833,9 +833,10 @@ final class IngestLifecycleTests: IngestTestCase {
         // youth.csv's header names gender where the records have linkage_id (and the other way round), in the
         // agency's first upload: the linkage_ids are read as genders, and what is read as linkage_id is a
         // gender, so no linkage_id of the extract is known to look for. The ones shown as refused genders
-        // (records 1 and 3) are withheld all the same: each is in one record. Record 2 has no linkage_id, so
-        // its "gender" is empty. Three new youth (4 to 6) have race_source "selfie": a value that three records
-        // have is no youth's identifier, and is shown.
+        // (records 1 and 3) are withheld all the same, being written like one. Record 2 has no linkage_id, so
+        // its "gender" is empty. Three new youth (4 to 6) have race_source "selfie": withheld too, however many
+        // records have it (a linkage_id may be several youth's); "self-report?" cannot be a key or a name and is
+        // shown (record 7).
         var x = try ExtractFiles.fixture()
         x["youth.csv"] = x["youth.csv"]?.replacingOccurrences(
             of: "youth_key,linkage_id,county_fips,birth_month,gender,",
@@ -843,10 +844,10 @@ final class IngestLifecycleTests: IngestTestCase {
         for key in ["YKq7Zt04", "YKq7Zt05", "YKq7Zt06"] {
             x.append("youth.csv", "\(key),,06001,2010-02,male,BLACK,selfie")
         }
+        x.append("youth.csv", "YKq7Zt07,,06001,2010-02,male,BLACK,self-report?")
         let unsure =
             " (the value is not shown: in youth.csv, where the youth's identifiers are, a value written like a "
-            + "youth_key, a linkage_id or a name is shown only when 3 or more records have it; check that the "
-            + "columns are in the header's order)"
+            + "youth_key, a linkage_id or a name is not shown; check that the columns are in the header's order)"
         let gender = "one of: female, male, transgender_female, transgender_male, nonbinary, another, declined, unknown"
         let required = "a value: this column is required"
         let source = "one of: self, observed, unknown"
@@ -859,11 +860,13 @@ final class IngestLifecycleTests: IngestTestCase {
                 .init("youth.csv", 2, "gender", nil, required),
                 .init("youth.csv", 3, "gender", nil, gender + unsure),
                 .init("youth.csv", 4, "gender", nil, required),
-                .init("youth.csv", 4, "race_source", "selfie", source),
+                .init("youth.csv", 4, "race_source", nil, source + unsure),
                 .init("youth.csv", 5, "gender", nil, required),
-                .init("youth.csv", 5, "race_source", "selfie", source),
+                .init("youth.csv", 5, "race_source", nil, source + unsure),
                 .init("youth.csv", 6, "gender", nil, required),
-                .init("youth.csv", 6, "race_source", "selfie", source),
+                .init("youth.csv", 6, "race_source", nil, source + unsure),
+                .init("youth.csv", 7, "gender", nil, required),
+                .init("youth.csv", 7, "race_source", "self-report?", source),
             ])
         let report = try db.withConnection {
             try $0.query("SELECT report::text AS r FROM core.extract WHERE id = $1", [outcome.extractID]).single()
@@ -905,15 +908,16 @@ final class IngestLifecycleTests: IngestTestCase {
     func testKeysUnderAnotherColumnAreNotShownWhenYouthCSVIsMissing() throws {
         // A first upload of extract.json and cse_flags.csv only, whose header names flag where the records hold
         // the youth_key: the keys YKq7Zt01 to 03 are read as flags and refused, and are known nowhere (no other
-        // file, no snapshot; the youth_key column holds confirmed, suspected, at_risk). Each is in one record,
-        // so none is shown, on screen or in the stored report. (They were shown.)
+        // file, no snapshot; the youth_key column holds confirmed, suspected, at_risk). Youth 1 has two more
+        // flags (records 4 and 5), so its key is refused three times. None is shown, on screen or in the stored
+        // report. (They were shown, and then a key in three records was.)
         var x = try ExtractFiles.fixture()
         x.files = x.files.filter { ["extract.json", "cse_flags.csv"].contains($0.key) }
         x["cse_flags.csv"] = x["cse_flags.csv"]?.replacingOccurrences(of: "youth_key,flag,", with: "flag,youth_key,")
+        x.append("cse_flags.csv", "YKq7Zt01,at_risk,2024-04-01,other,,,,", "YKq7Zt01,at_risk,2024-05-01,other,,,,")
         let note =
             "(the value is not shown: where the record's youth is not known from youth.csv, a value written like a "
-            + "youth_key, a linkage_id or a name is shown only when 3 or more records have it; check that the "
-            + "columns are in the header's order)"
+            + "youth_key, a linkage_id or a name is not shown; check that the columns are in the header's order)"
         let db = try Self.makeDatabase()
         let outcome = try ingest(x, into: db)
         assertRejected(
@@ -923,6 +927,8 @@ final class IngestLifecycleTests: IngestTestCase {
                 .init("cse_flags.csv", 1, "flag", nil, note),
                 .init("cse_flags.csv", 2, "flag", nil, note),
                 .init("cse_flags.csv", 3, "flag", nil, note),
+                .init("cse_flags.csv", 4, "flag", nil, note),
+                .init("cse_flags.csv", 5, "flag", nil, note),
             ])
         let report = try db.withConnection {
             try $0.query("SELECT report::text AS r FROM core.extract WHERE id = $1", [outcome.extractID]).single()

@@ -418,7 +418,8 @@ final class IngestRuleTests: IngestTestCase {
         x.append(
             "youth.csv",
             "YKq7Zt04,,06001,2009-01,male,LATINO,self",  // 4: not a minimum category
-            "YKq7Zt05,,06001,2009-01,male,ASIAN.FILIPINO-AM,self",  // 5: detail = letters and _ only
+            // 5: detail = letters and _ only (not shown: written like a name, in youth.csv, IssueList.unsureNote)
+            "YKq7Zt05,,06001,2009-01,male,ASIAN.FILIPINO-AM,self",
             "YKq7Zt06,,06001,2009-01,male,UNKNOWN;UNKNOWN,self",  // 6: UNKNOWN alone, once
             "YKq7Zt07,,06001,2009-01,male,MENA;NHPI;AIAN;hispanic.salvadoran,self",  // 7: fine
             "YKq7Zt08,,06001,2009-01,male,UNKNOWN,self",  // 8: fine
@@ -430,7 +431,7 @@ final class IngestRuleTests: IngestTestCase {
                 .init("youth.csv", 1, "race_ethnicity", "DECLINED;BLACK", expected),
                 .init("youth.csv", 2, "race_ethnicity", "BLACK;black", expected),
                 .init("youth.csv", 4, "race_ethnicity", nil, expected),
-                .init("youth.csv", 5, "race_ethnicity", "ASIAN.FILIPINO-AM", expected),
+                .init("youth.csv", 5, "race_ethnicity", nil, expected),
                 .init("youth.csv", 6, "race_ethnicity", "UNKNOWN;UNKNOWN", expected),
                 .init("youth.csv", 9, "race_ethnicity", "BLACK;", expected),
             ])

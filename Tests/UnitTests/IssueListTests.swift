@@ -24,10 +24,10 @@ final class IssueListTests: XCTestCase {
             cell("youth.csv", 2, "gender", "see YK0001", "one of: female"),
             cell("youth.csv", 3, "gender", "girl-ish", "one of: female"),
             cell("youth.csv", 4, "gender", tooManyParts, "one of: female"),
-            // youth.csv: a value written like an identifier or a name is shown when 3 records have it (girl-ish,
-            // with record 3), not when fewer do (Femal3; 2024-4 twice in birth_month, whose once in gender does
-            // not count; "Jane Doe" once); a value that cannot be an identifier nor a name (an abbreviation "F.",
-            // a list "ASIAN;;WHITE") is shown, and so is a value of another file.
+            // youth.csv: a value written like an identifier or a name is not shown, however many records have it
+            // (girl-ish three times, with record 3; Femal3, 2024-4, "F.", "Jane Doe"); a value that cannot be an
+            // identifier nor a name (a list "ASIAN;;WHITE", a month with a slash) is shown, and so is a value of
+            // another file.
             cell("youth.csv", 5, "gender", "girl-ish", "one of: female"),
             cell("youth.csv", 6, "gender", " girl-ish", "one of: female"),
             cell("youth.csv", 7, "gender", "Femal3", "one of: female"),
@@ -37,6 +37,7 @@ final class IssueListTests: XCTestCase {
             cell("youth.csv", 9, "gender", "F.", "one of: female"),
             cell("youth.csv", 10, "gender", "Jane Doe", "one of: female"),
             cell("youth.csv", 10, "race_ethnicity", "ASIAN;;WHITE", "one or more of"),
+            cell("youth.csv", 10, "birth_month", "2009/04", "a month"),
             cell("events.csv", 1, "event", "arest", "one of: arrest"),
             // The whole of a value is an identifier that broke its rule.
             cell("events.csv", 2, "event", " Jane Roe", "one of: arrest"),
@@ -84,8 +85,7 @@ final class IssueListTests: XCTestCase {
         let name = "(a name that holds a youth_key or linkage_id value: not shown)"
         let unsure =
             " (the value is not shown: in youth.csv, where the youth's identifiers are, a value written like a "
-            + "youth_key, a linkage_id or a name is shown only when 3 or more records have it; check that the "
-            + "columns are in the header's order)"
+            + "youth_key, a linkage_id or a name is not shown; check that the columns are in the header's order)"
         XCTAssertEqual(
             shown,
             [
@@ -99,21 +99,22 @@ final class IssueListTests: XCTestCase {
                     "one of: female (the value is not shown: a part of it is one of this extract's youth_key or "
                         + "linkage_id values)",
                 ],
-                ["youth.csv", "gender", "girl-ish", "one of: female"],
+                ["youth.csv", "gender", "-", "one of: female" + unsure],
                 [
                     "youth.csv", "gender", "-",
                     "one of: female (the value is not shown: it has too many parts to check that it holds no "
                         + "youth_key or linkage_id)",
                 ],
-                ["youth.csv", "gender", "girl-ish", "one of: female"],
-                ["youth.csv", "gender", " girl-ish", "one of: female"],
+                ["youth.csv", "gender", "-", "one of: female" + unsure],
+                ["youth.csv", "gender", "-", "one of: female" + unsure],
                 ["youth.csv", "gender", "-", "one of: female" + unsure],
                 ["youth.csv", "birth_month", "-", "a month" + unsure],
                 ["youth.csv", "birth_month", "-", "a month" + unsure],
                 ["youth.csv", "gender", "-", "one of: female" + unsure],
-                ["youth.csv", "gender", "F.", "one of: female"],
+                ["youth.csv", "gender", "-", "one of: female" + unsure],
                 ["youth.csv", "gender", "-", "one of: female" + unsure],
                 ["youth.csv", "race_ethnicity", "ASIAN;;WHITE", "one or more of"],
+                ["youth.csv", "birth_month", "2009/04", "a month"],
                 ["events.csv", "event", "arest", "one of: arrest"],
                 [
                     "events.csv", "event", "-",
@@ -137,15 +138,19 @@ final class IssueListTests: XCTestCase {
             ])
     }
 
-    func testAValueWrittenLikeAKeyInARecordOfAYouthNotInYouthCSVIsShownOnlyWhenCommon() {
+    func testAValueWrittenLikeAKeyInARecordOfAYouthNotInYouthCSVIsNotShown() {
         // Other files' refused values written like a key or a name, in records whose youth youth.csv does not
-        // list (an issue of the record's youth_key), are shown only when 3 records of the file and column have
-        // them: a header out of order puts the keys under another column, and the keys read are then no youth's.
+        // list (an issue of the record's youth_key), are not shown, however many records have them: a header out
+        // of order puts the keys under another column, the keys read are then no youth's, and one youth has many
+        // records.
         let unknown = "the youth_key of a youth listed in youth.csv"
         let note =
             " (the value is not shown: where the record's youth is not known from youth.csv, a value written like a "
-            + "youth_key, a linkage_id or a name is shown only when 3 or more records have it; check that the "
-            + "columns are in the header's order)"
+            + "youth_key, a linkage_id or a name is not shown; check that the columns are in the header's order)"
+        let headerNote =
+            " (the name is not shown: youth.csv was not read in full, so the youth's identifiers are not known, and a "
+            + "header cell written like a youth_key, a linkage_id or a name may be one, of a record run into the "
+            + "header)"
         func screened(_ cells: [IngestIssue], inFull: Bool) -> [String] {
             var issues = IssueList()
             issues.add(count: cells.count, listing: cells)
@@ -155,31 +160,41 @@ final class IssueListTests: XCTestCase {
             }
         }
         let cells = [
+            // The header's 5th cell, "Jane Doe": shown while youth.csv was read in full.
+            cell("cse_flags.csv", 0, "#5", "Jane Doe", "a column of"),
             // Record 1: unknown youth, "KEY0001" in flag: not shown. Record 2: a known youth: "arest" shown.
             cell("cse_flags.csv", 1, "youth_key", nil, unknown), cell("cse_flags.csv", 1, "flag", "KEY0001", "one of"),
             cell("cse_flags.csv", 2, "flag", "arest", "one of"),
-            // Records 3 to 5, unknown youth: "done" three times is shown; "Jane Doe" once is not; "F;M" cannot be
-            // a key or a name and is shown.
-            cell("cse_flags.csv", 3, "youth_key", nil, unknown), cell("cse_flags.csv", 3, "flag", "done", "one of"),
-            cell("cse_flags.csv", 4, "youth_key", nil, unknown), cell("cse_flags.csv", 4, "flag", "done", "one of"),
-            cell("cse_flags.csv", 5, "youth_key", nil, unknown), cell("cse_flags.csv", 5, "flag", "done", "one of"),
-            cell("cse_flags.csv", 5, "basis", "Jane Doe", "one of"),
+            // Records 3 to 5, unknown youth: "YK77" three times is not shown (a youth's key in three of its
+            // records), nor "Doe, Jane A."; "F;M" cannot be a key or a name and is shown.
+            cell("cse_flags.csv", 3, "youth_key", nil, unknown), cell("cse_flags.csv", 3, "flag", "YK77", "one of"),
+            cell("cse_flags.csv", 4, "youth_key", nil, unknown), cell("cse_flags.csv", 4, "flag", "YK77", "one of"),
+            cell("cse_flags.csv", 5, "youth_key", nil, unknown), cell("cse_flags.csv", 5, "flag", "YK77", "one of"),
+            cell("cse_flags.csv", 5, "basis", "Doe, Jane A.", "one of"),
             cell("cse_flags.csv", 6, "youth_key", nil, unknown), cell("cse_flags.csv", 6, "basis", "F;M", "one of"),
-            // "arest" in another file's record of an unknown youth: the count is per file and column.
-            cell("events.csv", 1, "youth_key", nil, unknown), cell("events.csv", 1, "event", "arest", "one of"),
         ]
         XCTAssertEqual(
             screened(cells, inFull: true),
             [
-                "1 - one of" + note, "2 arest one of", "3 done one of", "4 done one of", "5 done one of",
-                "5 - one of" + note, "6 F;M one of", "1 - one of" + note,
+                "0 Jane Doe a column of", "1 - one of" + note, "2 arest one of", "3 - one of" + note,
+                "4 - one of" + note, "5 - one of" + note, "5 - one of" + note, "6 F;M one of",
             ])
         // When youth.csv was not read in full, every record is one whose youth may be unknown: record 2's "arest"
-        // is not shown either.
-        let everyRecord = [
-            "1 - one of" + note, "2 - one of" + note, "3 done one of", "4 done one of", "5 done one of",
-            "5 - one of" + note, "6 F;M one of", "1 - one of" + note,
-        ]
-        XCTAssertEqual(screened(cells, inFull: false), everyRecord)
+        // is not shown either, nor the header cell.
+        XCTAssertEqual(
+            screened(cells, inFull: false),
+            [
+                "0 - a column of" + headerNote, "1 - one of" + note, "2 - one of" + note, "3 - one of" + note,
+                "4 - one of" + note, "5 - one of" + note, "5 - one of" + note, "6 F;M one of",
+            ])
+    }
+
+    func testWhatIsWrittenLikeAKeyOrAName() {
+        for value in ["YK0001", "woman", "2009-13", "F.", "Jane Doe", "Doe, Jane A.", "O’Neil", "José", "Zoë", "李小龙"] {
+            XCTAssertTrue(IssueList.couldBeAnIdentifier(value), value)
+        }
+        for value in ["", " ", "-", "BLACK;;WHITE", "2009/04", "fe\u{200B}male", "a+b", "x@y"] {
+            XCTAssertFalse(IssueList.couldBeAnIdentifier(value), value)
+        }
     }
 }
