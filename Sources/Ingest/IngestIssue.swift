@@ -48,7 +48,7 @@ public struct IngestIssue: Codable, Equatable, Sendable, CustomStringConvertible
     }
 
     /// As much of a text as it is shown (its first line, `shortened`) and an identifier beginning in it.
-    private static func asRead(_ text: String) -> String {
+    static func asRead(_ text: String) -> String {
         String(String.UnicodeScalarView(firstLine(text).prefix(readLength)))
     }
 

@@ -299,8 +299,11 @@ struct StagingLoader {
             } else if IdentifierHasher.isValid(cell) && !StagingLoader.isNullWord(cell) {
                 output.append(contentsOf: memo.hexDigest(cell, column: index))
             } else {
+                // Hashed as a report reads a value it shows (the first line, its first characters, trimmed), so
+                // that this one shown in another column is found whole, however long it is.
+                let read = IngestIssue.asRead(String(decoding: cell, as: UTF8.self))
                 output.append(StagingLoader.invalidIdentifierMark)
-                output.append(contentsOf: hasher.hexDigest(Array(cell)))
+                output.append(contentsOf: hasher.hexDigest(Array(StagingLoader.trim(Array(read.utf8)[...]))))
             }
         }
         for index in keptAsSent {

@@ -883,17 +883,26 @@ final class IngestLifecycleTests: IngestTestCase {
         // space (never shown). events.csv gets a record of youth 2 with the name in the event column (its header
         // swapped): it is refused as no event, and the value is not shown, being, whole and trimmed, that
         // youth_key. (It was shown: only valid identifiers were staged, as keyed hashes, to look values up in.)
+        // Record 5 of youth.csv has a key of 200 characters (a name and an address), and so has events.csv's
+        // record 5 under event: it is shown cut to 77 characters, which are found whole among the keys (hashed
+        // as read, up to 144 characters).
+        let long = "Jane Q Doe 1234 Main Street " + String(repeating: "x", count: 172)
         var x = try ExtractFiles.fixture()
-        x.append("youth.csv", "Jane Doe,,06001,2008-01,female,WHITE,self")
-        x.append("events.csv", "YKq7Zt02, Jane Doe ,2024-01-01,")
+        x.append("youth.csv", "Jane Doe,,06001,2008-01,female,WHITE,self", "\(long),,06001,2008-01,female,WHITE,self")
+        x.append("events.csv", "YKq7Zt02, Jane Doe ,2024-01-01,", "YKq7Zt02,\(long),2024-01-01,")
         let db = try Self.makeDatabase()
         let outcome = try ingest(x, into: db)
         assertRejected(
             outcome,
             with: [
                 .init("youth.csv", 4, "youth_key", nil, "1 to 64 characters of A-Z, a-z, 0-9, _ and -"),
+                .init("youth.csv", 5, "youth_key", nil, "1 to 64 characters of A-Z, a-z, 0-9, _ and -"),
                 .init(
                     "events.csv", 4, "event", nil,
+                    "(the value is not shown: it is one of this extract's youth_key or linkage_id values; check "
+                        + "that the columns are in the header's order)"),
+                .init(
+                    "events.csv", 5, "event", nil,
                     "(the value is not shown: it is one of this extract's youth_key or linkage_id values; check "
                         + "that the columns are in the header's order)"),
             ])
@@ -902,6 +911,7 @@ final class IngestLifecycleTests: IngestTestCase {
                 .decode(String.self, "r")
         }
         XCTAssertFalse(report.contains("Jane"), report)
+        XCTAssertFalse(report.contains("Main Street"), report)
         XCTAssertFalse(outcome.issues.listed.map(\.description).joined().contains("Jane"))
     }
 
