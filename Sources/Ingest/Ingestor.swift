@@ -161,9 +161,12 @@ public struct Ingestor {
             // Only an upload without problems of its own: the checksum covers its files, not a sub-folder or
             // link beside them, which would be refused.
             if source.issues.isEmpty, let row = earlier.rows.first {
+                // Its name is screened with the identifiers of that extract, whose files are the same.
+                let extractID = try row.decode(Int64.self, "id")
                 return IngestOutcome(
-                    status: .alreadyAccepted, extractID: try row.decode(Int64.self, "id"), agencyCode: agencyCode,
-                    source: source.displayName, sha256: source.sha256, issues: IssueList(), recordCounts: [:],
+                    status: .alreadyAccepted, extractID: extractID, agencyCode: agencyCode,
+                    source: try screenedName(of: source, stagedIn: [], ofExtract: extractID, on: connection),
+                    sha256: source.sha256, issues: IssueList(), recordCounts: [:],
                     currentExtractID: try row.decode(Int64.self, "current"))
             }
 
@@ -250,9 +253,7 @@ public struct Ingestor {
             // The upload's own name (its zip or folder) is stored and shown: not if it holds an identifier of
             // the extract's youth or the agency's current snapshot.
             let youthFile = format.files.filter { $0.name == ExtractFormat.youthFile && present.contains($0.name) }
-            let nameStretches = IdentifierHasher.candidates(in: source.displayName)
-            let nameIdentifiers = try identifiers(among: nameStretches ?? [], stagedIn: youthFile, on: connection)
-            let sourceName = IssueList.hidden(nameStretches, among: nameIdentifiers) ?? source.displayName
+            let sourceName = try screenedName(of: source, stagedIn: youthFile, on: connection)
             let ownNames = Set(
                 [ExtractManifest.fileName] + ExtractManifest.fields
                     + format.files.flatMap { [$0.name] + $0.columns.map(\.name) })
@@ -382,13 +383,20 @@ public struct Ingestor {
     /// linkage_id values staged in `files`, valid or not, or of the agency's current snapshot: each is hashed
     /// like an identifier and looked up, also as one that broke the format's rule (staged with a mark).
     private func identifiers(
-        among shown: Set<String>, stagedIn files: [ExtractFormat.File], on connection: PostgresConnection
+        among shown: Set<String>, stagedIn files: [ExtractFormat.File], ofExtract extractID: Int64? = nil,
+        on connection: PostgresConnection
     ) throws -> Set<String> {
         guard !shown.isEmpty else { return [] }
         let staged = files.flatMap { file in
             file.columns.filter(\.isIdentifier).map { "SELECT \"\($0.name)\" FROM pg_temp.\(file.stageTable)" }
         }
-        let known = (staged + ["SELECT c FROM ingest.current_identifiers() AS c"]).joined(separator: " UNION ALL ")
+        let known =
+            (staged + [
+                "SELECT c FROM ingest.current_identifiers() AS c",
+                // (`extractID`'s, when given: an earlier snapshot's, which may not be current.)
+                "SELECT v FROM core.youth y CROSS JOIN LATERAL (VALUES (y.youth_hash), (y.linkage_hash)) AS i(v) "
+                    + "WHERE y.extract_id = $2",
+            ]).joined(separator: " UNION ALL ")
         var byHash: [String: String] = [:]
         for candidate in shown {
             let hash = hasher.hash(candidate.utf8)
@@ -396,8 +404,19 @@ public struct Ingestor {
             byHash[String(UnicodeScalar(StagingLoader.invalidIdentifierMark)) + hash] = candidate
         }
         let found = try connection.query(
-            "SELECT h FROM unnest($1::text[]) AS h WHERE h IN (\(known))", [Array(byHash.keys)])
+            "SELECT h FROM unnest($1::text[]) AS h WHERE h IN (\(known))", [Array(byHash.keys), extractID])
         return Set(try found.rows.compactMap { byHash[try $0.decode(String.self, at: 0)] })
+    }
+
+    /// The upload's own name (its zip or folder), as it is stored and shown: not if it holds an identifier of
+    /// the youth staged in `files`, of the agency's current snapshot, or of extract `extractID`.
+    private func screenedName(
+        of source: ExtractSource, stagedIn files: [ExtractFormat.File], ofExtract extractID: Int64? = nil,
+        on connection: PostgresConnection
+    ) throws -> String {
+        let stretches = IdentifierHasher.candidates(in: source.displayName)
+        let found = try identifiers(among: stretches ?? [], stagedIn: files, ofExtract: extractID, on: connection)
+        return IssueList.hidden(stretches, among: found) ?? source.displayName
     }
 
     /// Writes the extract's row: accepted when `issues` is empty, else rejected with its report.

@@ -535,6 +535,26 @@ final class IngestLifecycleTests: IngestTestCase {
         XCTAssertEqual(try tableCounts(db), afterZip)
     }
 
+    func testAnExtractAlreadyAcceptedIsNamedOnlyWhenItsNameHoldsNoKey() throws {
+        // The fixture is accepted (extract 1), then a snapshot without youth 3 (extract 2, current). The
+        // fixture's bytes again, in a folder named after youth 3's key, are extract 1 already: the folder's name
+        // is not shown, since it holds a key of that extract, though not of the current snapshot. (It was shown.)
+        let db = try Self.makeDatabase()
+        let first = try ingest(try .fixture(), into: db)
+        assertAccepted(first)
+        var later = try ExtractFiles.fixture()
+        later.editLinesOfEveryCSV { lines in lines.filter { !$0.hasPrefix("YKq7Zt03,") } }
+        assertAccepted(try ingest(later, into: db))
+        let folder = try ExtractFiles.fixture().write(in: try scratch(), name: "YKq7Zt03")
+        let again = try ingestor(db).ingest(path: folder.path, agencyCode: "TEST-A")
+        XCTAssertEqual(again.status, .alreadyAccepted)
+        XCTAssertEqual(again.extractID, first.extractID)
+        XCTAssertEqual(again.source, "(a name that holds a youth_key or linkage_id value: not shown)")
+        // A name that holds none is shown.
+        let plain = try ExtractFiles.fixture().write(in: try scratch(), name: "march")
+        XCTAssertEqual(try ingestor(db).ingest(path: plain.path, agencyCode: "TEST-A").source, "march")
+    }
+
     func testTheSameExtractUploadedFourTimesAtOnceIsAcceptedOnce() throws {
         // Four sessions upload the same new bytes at the same time. One change of an agency's snapshot runs at
         // a time, so the first is judged and accepted while the others wait, and they then find it already
