@@ -9,7 +9,7 @@ import ZIPFoundation
 /// outside the folder, no links, a size cap counted while inflating, so a zip
 /// bomb cannot fill the disk), and the folder is removed by `close()`, or on
 /// Ctrl-C or `kill` before that (`ScratchHome.removeAtExit`), or, if the process
-/// was killed outright (SIGKILL, a crash), by the next process that opens a zip.
+/// was killed outright (SIGKILL, a crash), by the next process that opens an upload.
 public final class ExtractSource {
     /// Caps on what a zip may unpack to (a zip bomb stops at the cap, counted while inflating).
     public struct Limits: Sendable, Equatable {
@@ -72,6 +72,8 @@ public final class ExtractSource {
 
     /// Opens a folder or a zip. Throws only for operational failures (missing path, unreadable file).
     public static func open(path: String, limits: Limits = .standard) throws -> ExtractSource {
+        // Whatever the upload, copies of zips left by ingests killed outright go now (they hold raw identifiers).
+        removeAbandonedFolders(in: FileManager.default.temporaryDirectory)
         let url = URL(fileURLWithPath: path).standardizedFileURL
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
@@ -146,7 +148,6 @@ public final class ExtractSource {
         let sha = Hex.string(hasher.finalize())
 
         let fm = FileManager.default
-        removeAbandonedFolders(in: fm.temporaryDirectory)
         let temporary = fm.temporaryDirectory.appendingPathComponent(
             "\(unpackPrefix)\(getpid())-\(UUID().uuidString)")
         try fm.createDirectory(
@@ -303,7 +304,7 @@ public final class ExtractSource {
     }
 
     /// Unpacked zips hold raw identifiers, so each is in a folder named after the process that made it:
-    /// a run that was killed cannot remove its own, and the next zip opened removes it.
+    /// a run that was killed cannot remove its own, and the next upload opened removes it.
     static let unpackPrefix = "outcomes-extract-"
 
     /// Removes unpacked zips whose process is gone: `outcomes-extract-PID-UUID` folders (not links) of

@@ -88,11 +88,21 @@ public enum ScratchHome {
                 return homes
             }
             for home in homes { try? EmbeddedCluster(home: home).destroy() }
-            for folder in plainFolders.withLock({ $0 }) { try? FileManager.default.removeItem(at: folder) }
+            for folder in plainFolders.withLock({ $0 }) { removeWhileInUse(folder) }
             if let exitStatus { _exit(exitStatus) }
         }
     }
     private static let tearingDown = Locked(())
+
+    /// Removes a folder that another thread may still be writing into (a zip being unpacked when Ctrl-C
+    /// came): it is first renamed, in one step, so that no file is made in it once its removal has begun
+    /// (a file made by its old path then fails), and what is in it is removed with it. Its new name only
+    /// adds ".removing" to the old one.
+    static func removeWhileInUse(_ folder: URL) {
+        let moved = URL(fileURLWithPath: folder.path + ".removing")
+        let target = rename(folder.path, moved.path) == 0 ? moved : folder
+        try? FileManager.default.removeItem(at: target)
+    }
 
     private static func installExitHandlers() {
         setUp.withLock { done in

@@ -661,6 +661,32 @@ final class IngestMalformedFileTests: IngestTestCase {
             ])
     }
 
+    func testOpeningAnyUploadRemovesAZipLeftByAKilledIngest() throws {
+        // An ingest killed outright leaves its unpacked zip (raw identifiers) in the temporary folder, and one
+        // interrupted while removing it a folder renamed "….removing". The next upload opened, a folder here,
+        // removes both (their process is gone), and leaves the folder of a process that runs. (Only the next
+        // zip did.)
+        let dead = Process()
+        dead.executableURL = URL(fileURLWithPath: "/bin/true")
+        try dead.run()
+        dead.waitUntilExit()
+        let fm = FileManager.default
+        let made = [
+            "outcomes-extract-\(dead.processIdentifier)-\(UUID().uuidString)",
+            "outcomes-extract-\(dead.processIdentifier)-\(UUID().uuidString).removing",
+            "outcomes-extract-\(getppid())-\(UUID().uuidString)",
+        ].map { fm.temporaryDirectory.appendingPathComponent($0) }
+        for folder in made {
+            try fm.createDirectory(
+                at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            try Data("YKq7Zt01\n".utf8).write(to: folder.appendingPathComponent("youth.csv"))
+        }
+        defer { for folder in made { try? fm.removeItem(at: folder) } }
+        let upload = try ExtractFiles.fixture().write(in: try scratch())
+        try ExtractSource.open(path: upload.path).close()
+        XCTAssertEqual(made.map { fm.fileExists(atPath: $0.path) }, [false, false, true])
+    }
+
     func testZipWithAnEmptySubFolder() throws {
         // An empty folder in a zip is refused as one in a folder upload is (testFolderWithASubFolder): the same
         // contents get the same verdict. The folder holding the extract's files ("extract/", as zip tools write
