@@ -16,6 +16,11 @@
 -- The rules on assessments across records run in accept.sql, on the rows as
 -- cast, so that largest file is read once more only.
 
+-- The distinct failing values of the file being judged, per column: the records holding one are listed
+-- with a join to them, never with the values written into a statement's text, which the server logs
+-- when the statement fails (a cancelled ingest, a lost client).
+CREATE TEMP TABLE IF NOT EXISTS ingest_failing (col text NOT NULL, value text NOT NULL) ON COMMIT DELETE ROWS;
+
 CREATE TEMP TABLE IF NOT EXISTS ingest_issue (
     file     text NOT NULL,
     file_ord integer NOT NULL,
@@ -60,6 +65,7 @@ BEGIN
         checks := '{}';
         failing := '{}';
         keys := '{}';
+        DELETE FROM pg_temp.ingest_failing;
         FOR c IN SELECT * FROM ref.extract_column WHERE file = f.file ORDER BY ord LOOP
             allowed := NULL;
             IF c.list IS NOT NULL THEN
@@ -105,7 +111,9 @@ BEGIN
             rule := format('CASE WHEN {cell} IS NULL THEN %s WHEN {cell} ~ ''[\r\n]'' THEN %L %s END',
                            CASE WHEN c.required THEN quote_literal('a value: this column is required') ELSE 'NULL' END,
                            'a value on one line: a line break inside a value usually means that a stray double quote (") '
-                           || 'opened a quoted value that ran on over the next records; remove the stray quote',
+                           || 'opened a quoted value that ran on over the next records; remove the stray quote (the value '
+                           || 'is not shown: what follows the stray quote, the record''s other cells and the next records, '
+                           || 'may hold identifiers)',
                            rule);
             -- Identifiers are staged as keyed hashes, '!' before one that broke the rule: judged only on whether
             -- they are usable.
@@ -119,7 +127,9 @@ BEGIN
                                        c.ord, c.name, c.ord, replace(rule, '{cell}', format('d.g%s', c.ord)));
             checks := checks || format(
                 '(%L, %s, %s, %s)', c.name, c.ord,
-                CASE WHEN c.kind = 'identifier' THEN 'NULL::text' ELSE format('s.%I', c.name) END,
+                -- (Not a value with a line break: see its rule above.)
+                CASE WHEN c.kind = 'identifier' THEN 'NULL::text'
+                     ELSE format('CASE WHEN s.%1$I !~ ''[\r\n]'' THEN s.%1$I END', c.name) END,
                 replace(rule, '{cell}', key));
         END LOOP;
         FOR bad IN EXECUTE format(
@@ -134,7 +144,9 @@ BEGIN
             array_to_string(grouped, ', '), f.stage, array_to_string(sets, ', '), array_to_string(judged, ', '))
         LOOP
             IF bad.bad_values IS NOT NULL THEN
-                failing := failing || format('%s = ANY (%L::text[])', keys->>bad.name, bad.bad_values);
+                INSERT INTO pg_temp.ingest_failing (col, value) SELECT bad.name, v FROM unnest(bad.bad_values) AS v;
+                failing := failing || format(
+                    '%s IN (SELECT f.value FROM pg_temp.ingest_failing f WHERE f.col = %L)', keys->>bad.name, bad.name);
             END IF;
             IF bad.null_is_bad THEN
                 failing := failing || format('%s IS NULL', keys->>bad.name);

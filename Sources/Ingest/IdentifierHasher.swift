@@ -86,8 +86,9 @@ public struct IdentifierHasher {
     /// the run's start through a separator, of at most 64 characters. Nil when the text holds more than
     /// `candidateLimit` of them. Where the limit allows, also every stretch of 6 characters or more
     /// (`stretches`), so that an identifier glued to other letters or digits is found too ("CWS1234567");
-    /// in a longer text only at the separators.
-    static func candidates(in text: some StringProtocol) -> Set<String>? {
+    /// in a longer text (a run of 28 characters or more) only at the separators, or, with `allOrNone` (for a
+    /// cell's value, which may hold a key glued inside a long code), nil.
+    static func candidates(in text: some StringProtocol, allOrNone: Bool = false) -> Set<String>? {
         let bytes = Array(text.utf8)
         var found = Set<String>()
         for run in runs(in: bytes) {
@@ -121,7 +122,7 @@ public struct IdentifierHasher {
             let all = found.union(glued.lazy.map { String(decoding: $0, as: UTF8.self) })
             if all.count <= candidateLimit { return all }
         }
-        return found
+        return allOrNone ? nil : found
     }
 }
 

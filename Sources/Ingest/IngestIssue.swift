@@ -159,10 +159,14 @@ public struct IssueList: Error, Sendable {
         ownNames: Set<String>, youthListedInFull: Bool, identifiers lookUp: (Set<String>) throws -> Set<String>
     ) rethrows {
         // Per listed issue: nil when there is nothing to check, else the stretches (nil: too many).
-        func stretches(_ text: String?) -> Set<String>?? { text.map { IdentifierHasher.candidates(in: $0) } }
+        // (A value with a run too long to look for every key glued inside it is not shown; a name is looked
+        // at its separators then: upload names such as "extract-2025-08-15-ALAMEDA-CWS" are common.)
+        func stretches(_ text: String?, allOrNone: Bool = false) -> Set<String>?? {
+            text.map { IdentifierHasher.candidates(in: $0, allOrNone: allOrNone) }
+        }
         let files = listed.map { stretches(IssueList.fromUpload($0.fileAsRead, ownNames: ownNames)) }
         let columns = listed.map { stretches(IssueList.fromUpload($0.columnAsRead, ownNames: ownNames)) }
-        let values = listed.map { stretches($0.value == nil ? nil : $0.valueAsRead) }
+        let values = listed.map { stretches($0.value == nil ? nil : $0.valueAsRead, allOrNone: true) }
         // Each shown value as a whole, as an identifier is read (without the blanks around it): it may be one
         // sent in a youth_key or linkage_id column that broke the format's rule there ("Jane Doe").
         let wholes = listed.map { issue in
@@ -248,18 +252,20 @@ public struct IssueList: Error, Sendable {
     /// Letters (of any script, with their accents), digits, spaces and _ - ' ’ . , only, with a letter or a
     /// digit: a youth_key or linkage_id, valid (A-Z a-z 0-9 _ -) or not, as when an agency keys its youth by
     /// name ("Jane Doe", "Doe, Jane A.", "O’Neil"). Codes, dates and numbers that are slightly off are written
-    /// so too ("woman", "2009-13", "F."); a multi-value cell ("BLACK;;WHITE"), a date with slashes, or a value
-    /// with a hidden character is not.
+    /// so too ("woman", "2009-13", "F."); a multi-value cell ("BLACK;;WHITE") or a date with slashes is not.
+    /// Hidden characters (a zero-width or no-break space) and bytes that were not UTF-8 (read as U+FFFD, as
+    /// "Jos\u{FFFD}" of a file saved as Windows-1252) prove nothing: they are passed over.
     static func couldBeAnIdentifier(_ value: String) -> Bool {
         let scalars = value.unicodeScalars
-        func letterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
-            scalar.properties.isAlphabetic || scalar.properties.numericType != nil
-        }
-        return scalars.contains(where: letterOrDigit)
+        return scalars.contains(where: isLetterOrDigit)
             && scalars.allSatisfy {
-                letterOrDigit($0) || $0.properties.generalCategory == .nonspacingMark
-                    || $0.properties.generalCategory == .spacingMark || " _-'\u{2019}.,".unicodeScalars.contains($0)
+                isLetterOrDigit($0) || " _-'\u{2019}.,\u{FFFD}".unicodeScalars.contains($0)
+                    || [.nonspacingMark, .spacingMark, .format, .spaceSeparator].contains($0.properties.generalCategory)
             }
+    }
+
+    static func isLetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isAlphabetic || scalar.properties.numericType != nil
     }
 
     /// What is shown in place of a name from the upload (a file, the upload itself) whose `stretches` (those

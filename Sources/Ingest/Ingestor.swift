@@ -251,9 +251,9 @@ public struct Ingestor {
             }
 
             // The upload's own name (its zip or folder) is stored and shown: not if it holds an identifier of
-            // the extract's youth or the agency's current snapshot.
-            let youthFile = format.files.filter { $0.name == ExtractFormat.youthFile && present.contains($0.name) }
-            let sourceName = try screenedName(of: source, stagedIn: youthFile, on: connection)
+            // any of its files or of the agency's current snapshot.
+            let staged = format.files.filter { present.contains($0.name) }
+            let sourceName = try screenedName(of: source, stagedIn: staged, on: connection)
             let ownNames = Set(
                 [ExtractManifest.fileName] + ExtractManifest.fields
                     + format.files.flatMap { [$0.name] + $0.columns.map(\.name) })
@@ -299,7 +299,6 @@ public struct Ingestor {
             } else {
                 try connection.query("ROLLBACK TO SAVEPOINT accept")
                 // (After the rollback: the provisional extract is no longer the agency's current snapshot.)
-                let staged = format.files.filter { present.contains($0.name) }
                 try issues.withhold(ownNames: ownNames, youthListedInFull: youthListed == .all) {
                     try identifiers(among: $0, stagedIn: staged, on: connection)
                 }

@@ -300,10 +300,13 @@ struct StagingLoader {
                 output.append(contentsOf: memo.hexDigest(cell, column: index))
             } else {
                 // Hashed as a report reads a value it shows (the first line, its first characters, trimmed), so
-                // that this one shown in another column is found whole, however long it is.
-                let read = IngestIssue.asRead(String(decoding: cell, as: UTF8.self))
+                // that this one shown in another column is found whole, however long it is. Not a placeholder
+                // (NULL, or no letter or digit, as SAS's "."): it identifies nobody, and "NULL" elsewhere is shown.
                 output.append(StagingLoader.invalidIdentifierMark)
-                output.append(contentsOf: hasher.hexDigest(Array(StagingLoader.trim(Array(read.utf8)[...]))))
+                let read = IngestIssue.asRead(String(decoding: cell, as: UTF8.self))
+                if !StagingLoader.isNullWord(cell), read.unicodeScalars.contains(where: IssueList.isLetterOrDigit) {
+                    output.append(contentsOf: hasher.hexDigest(Array(StagingLoader.trim(Array(read.utf8)[...]))))
+                }
             }
         }
         for index in keptAsSent {

@@ -1007,6 +1007,51 @@ final class IngestLifecycleTests: IngestTestCase {
         }
     }
 
+    func testNoStatementOfAnIngestHoldsAValueOfTheExtract() throws {
+        // The server logs a statement's text when it fails (a cancelled ingest, a lost client), so no statement
+        // an ingest runs may have a value of the extract written into it. auto_explain logs the text of every
+        // statement the test database runs, nested ones too; the upload's youth.csv has the refused genders
+        // "ZQSECRETA1" and "ZQSECRETB2" (written like keys). Neither may be in the log, whose statements are
+        // there. (validate.sql wrote every failing value into the statement that lists their records.)
+        let db = try Self.makeDatabase()
+        let name = try db.withConnection {
+            try $0.query("SELECT current_database()").single().decode(String.self, at: 0)
+        }
+        try db.withConnection { c in
+            try c.execute(
+                script: """
+                    ALTER DATABASE "\(name)" SET session_preload_libraries = 'auto_explain';
+                    ALTER DATABASE "\(name)" SET auto_explain.log_min_duration = 0;
+                    ALTER DATABASE "\(name)" SET auto_explain.log_nested_statements = on;
+                    """)
+        }
+        var x = try ExtractFiles.fixture()
+        x.set("youth.csv", record: 1, "gender", "ZQSECRETA1")
+        x.set("youth.csv", record: 2, "gender", "ZQSECRETB2")
+        let outcome = try ingest(x, into: db)
+        XCTAssertEqual(outcome.issues.total, 2)
+        let log = try String(contentsOf: try TestCluster.shared.cluster.logFile, encoding: .utf8)
+        XCTAssertTrue(log.contains("INSERT INTO pg_temp.ingest_issue"), "the listing statement is logged")
+        // Nor the fixture's raw keys and linkage_ids, which are staged only as keyed hashes.
+        for raw in ["ZQSECRET", "YKq7Zt0", "LZw9Px0"] {
+            XCTAssertFalse(log.contains(raw), "\(raw): a value of the extract is in a statement's text")
+        }
+    }
+
+    func testTheUploadsNameIsScreenedWithTheKeysOfEveryFile() throws {
+        // A first upload without youth.csv, in a folder named after youth 1's key, which the other files hold:
+        // the name is not shown nor stored. (It was screened with youth.csv's keys and the snapshot's only.)
+        let db = try Self.makeDatabase()
+        var x = try ExtractFiles.fixture()
+        x["youth.csv"] = nil
+        let folder = try x.write(in: try scratch(), name: "YKq7Zt01")
+        let outcome = try ingestor(db).ingest(path: folder.path, agencyCode: "TEST-A")
+        XCTAssertEqual(outcome.status, .rejected)
+        XCTAssertEqual(outcome.source, "(a name that holds a youth_key or linkage_id value: not shown)")
+        XCTAssertEqual(
+            try string(db, "SELECT source_name FROM core.extract WHERE id = $1", [outcome.extractID]), outcome.source)
+    }
+
     func testNamesFromTheUploadThatHoldAnIdentifierAreNotShown() throws {
         // A file named after a youth_key, and a field of extract.json named after another: both are this
         // extract's keys (youth.csv lists them), so neither name is shown. A field name of 5,000 characters

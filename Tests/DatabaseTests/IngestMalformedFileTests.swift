@@ -152,22 +152,25 @@ final class IngestMalformedFileTests: IngestTestCase {
         XCTAssertEqual(ids, ["1:G,1", "2:G \"2\""], "blank lines are not records")
 
         // A line break inside a quoted value is read as RFC 4180 says, but no value of the format holds one:
-        // it is refused where it stands (record 3, showing its first line only), with what usually causes it.
+        // it is refused where it stands (record 3, not showing it), with what usually causes it.
         x.setLines("goals.csv", [header] + records + ["YKq7Zt02,\"G", "3\",1,2024-03-01,\"discontinued\",2024-03-01"])
         assertRejected(
             try reject(x),
             with: [
                 .init(
-                    "goals.csv", 3, "goal_id", "G…",
+                    "goals.csv", 3, "goal_id", nil,
                     "a value on one line: a line break inside a value usually means that a stray double quote (\") "
-                        + "opened a quoted value that ran on over the next records; remove the stray quote")
+                        + "opened a quoted value that ran on over the next records; remove the stray quote (the value "
+                        + "is not shown: what follows the stray quote, the record's other cells and the next records, "
+                        + "may hold identifiers)")
             ])
     }
 
     func testAStrayQuoteThatJoinsRecordsIsRefusedAndShowsNoKey() throws {
         // goals.csv record 1 opens a quote in goal_id that the next record's goal_id closes: read as RFC 4180
         // says, the two lines are one record whose goal_id holds record 2's line, with its youth_key. It is
-        // refused for its line break, and only its first line is shown ("…" marks the cut).
+        // refused for its line break, and not shown: its first line holds the record's own other cells, which
+        // would hold its keys in a file whose columns are in another order (it was shown, "G-1,6,…").
         var x = try ExtractFiles.fixture()
         var lines = x.lines("goals.csv")
         lines[1] = lines[1].replacingOccurrences(of: ",G-1,", with: ",\"G-1,")
@@ -178,7 +181,7 @@ final class IngestMalformedFileTests: IngestTestCase {
             + "quoted value that ran on over the next records; remove the stray quote"
         assertRejected(
             try reject(x),
-            with: [.init("goals.csv", 1, "goal_id", "G-1,6,2024-02-01,in_progress,2024-06-01…", lineBreak)])
+            with: [.init("goals.csv", 1, "goal_id", nil, lineBreak)])
         // The same in youth.csv, where the joined record's youth is in no other file and its linkage_id is
         // nowhere else: neither is known to the service, and neither is shown. Record 4's race_source runs on
         // over record 5's line.

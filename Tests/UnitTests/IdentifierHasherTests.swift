@@ -93,8 +93,13 @@ final class IdentifierHasherTests: XCTestCase {
         XCTAssertEqual(
             candidates(String(repeating: "K", count: 65)), Set((6...64).map { String(repeating: "K", count: $0) }))
         // A run of 30 distinct characters has 25 × 26 / 2 = 325 stretches of 6 or more, over the 256 looked up:
-        // only its pieces are (the whole run), as before.
+        // only its pieces are (the whole run), as for one of 28 (23 × 24 / 2 = 276); one of 27 has
+        // 22 × 23 / 2 = 253, its one piece among them. For a cell's value (allOrNone), none: a key glued inside
+        // would be missed.
         XCTAssertEqual(candidates("ABCDEFGHIJKLMNOPQRSTUVWXYZabcd"), ["ABCDEFGHIJKLMNOPQRSTUVWXYZabcd"])
+        XCTAssertNil(IdentifierHasher.candidates(in: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcd", allOrNone: true))
+        XCTAssertNil(IdentifierHasher.candidates(in: "ABCDEFGHIJKLMNOPQRSTUVWXYZab", allOrNone: true))
+        XCTAssertEqual(IdentifierHasher.candidates(in: "ABCDEFGHIJKLMNOPQRSTUVWXYZa", allOrNone: true)?.count, 253)
         // "00-01-…-71": 72 pieces and over 256 distinct joins (each of the first 50 pieces begins 21 joins of
         // at most 64 characters), too many to look up.
         XCTAssertNil(candidates((0..<72).map { String(format: "%02d", $0) }.joined(separator: "-")))

@@ -190,10 +190,14 @@ final class IssueListTests: XCTestCase {
     }
 
     func testWhatIsWrittenLikeAKeyOrAName() {
-        for value in ["YK0001", "woman", "2009-13", "F.", "Jane Doe", "Doe, Jane A.", "O’Neil", "José", "Zoë", "李小龙"] {
+        // Hidden characters and bytes that were not UTF-8 (U+FFFD) are passed over.
+        for value in [
+            "YK0001", "woman", "2009-13", "F.", "Jane Doe", "Doe, Jane A.", "O’Neil", "José", "Zoë", "李小龙",
+            "fe\u{200B}male", "Jos\u{FFFD} P\u{FFFD}rez", "Y2C8\u{00A0}7003",
+        ] {
             XCTAssertTrue(IssueList.couldBeAnIdentifier(value), value)
         }
-        for value in ["", " ", "-", "BLACK;;WHITE", "2009/04", "fe\u{200B}male", "a+b", "x@y"] {
+        for value in ["", " ", "-", "\u{FFFD}", "BLACK;;WHITE", "2009/04", "a+b", "x@y"] {
             XCTAssertFalse(IssueList.couldBeAnIdentifier(value), value)
         }
     }
