@@ -11,7 +11,7 @@ columns AS (
     SELECT c.file,
            string_agg(format('| `%s` | %s | %s | %s |', c.name, CASE WHEN c.required THEN 'yes' ELSE 'no' END,
                              CASE c.kind
-                                 WHEN 'identifier' THEN 'identifier: 1 to 64 of A-Z a-z 0-9 _ -, not the word NULL (stored only as a keyed hash)'
+                                 WHEN 'identifier' THEN 'identifier: 1 to 64 of A-Z a-z 0-9 _ -, not a placeholder such as NULL, NA or 0 (stored only as a keyed hash)'
                                  WHEN 'fips' THEN 'county FIPS code'
                                  WHEN 'month' THEN 'month `YYYY-MM`'
                                  WHEN 'date' THEN 'date `YYYY-MM-DD`'

@@ -74,7 +74,8 @@ BEGIN
             rule := CASE c.kind
                 WHEN 'identifier' THEN format(
                     'WHEN {cell} = %L THEN %L', '!',
-                    '1 to 64 characters of A-Z, a-z, 0-9, _ and -, not the word NULL (leave the cell empty when there is none; '
+                    '1 to 64 characters of A-Z, a-z, 0-9, _ and -, not a placeholder such as NULL, NA, NONE, UNKNOWN, 0 or - '
+                    || '(leave the cell empty when there is none; '
                     || 'the value is not shown: identifiers never appear in reports)')
                 WHEN 'fips' THEN format(
                     'WHEN {cell} <> ALL (%L::text[]) THEN %L', (SELECT array_agg(fips::text) FROM ref.county),

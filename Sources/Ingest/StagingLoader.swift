@@ -296,15 +296,15 @@ struct StagingLoader {
             }
             if !column.isIdentifier {
                 StagingLoader.appendEscaped(cell, to: &output)
-            } else if IdentifierHasher.isValid(cell) && !StagingLoader.isNullWord(cell) {
+            } else if IdentifierHasher.isValid(cell) && !StagingLoader.isPlaceholder(cell) {
                 output.append(contentsOf: memo.hexDigest(cell, column: index))
             } else {
                 // Hashed as a report reads a value it shows (the first line, its first characters, trimmed), so
                 // that this one shown in another column is found whole, however long it is. Not a placeholder
-                // (NULL, or no letter or digit, as SAS's "."): it identifies nobody, and "NULL" elsewhere is shown.
+                // (NULL, NA, or no letter or digit, as SAS's "."): it identifies nobody, and is shown elsewhere.
                 output.append(StagingLoader.invalidIdentifierMark)
                 let read = IngestIssue.asRead(String(decoding: cell, as: UTF8.self))
-                if !StagingLoader.isNullWord(cell), read.unicodeScalars.contains(where: IssueList.isLetterOrDigit) {
+                if !StagingLoader.isPlaceholder(cell), read.unicodeScalars.contains(where: IssueList.isLetterOrDigit) {
                     output.append(contentsOf: hasher.hexDigest(Array(StagingLoader.trim(Array(read.utf8)[...]))))
                 }
             }
@@ -393,11 +393,17 @@ struct StagingLoader {
         }
     }
 
-    /// NULL, as database exports write for no value: taken for an identifier, it would make every youth
-    /// without a linkage_id one person.
-    static func isNullWord(_ bytes: ArraySlice<UInt8>) -> Bool {
-        bytes.count == 4 && zip(bytes, "null".utf8).allSatisfy { $0 | 0x20 == $1 }
+    /// What exports and people write for no value: NULL, NA, NONE, NIL, UNKNOWN (in any case), or only zeros,
+    /// `-` and `_` (`0`, `-`, `000`). Taken for an identifier, it would make every youth without a linkage_id
+    /// one person.
+    static func isPlaceholder(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let lower = String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        return placeholderWords.contains(lower)
+            || (!bytes.isEmpty
+                && bytes.allSatisfy { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") })
     }
+
+    static let placeholderWords: Set = ["null", "na", "none", "nil", "unknown"]
 
     /// Every cell and header name is read without the blanks around it (`ExtractFormat.blanks`).
     static func trim(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {

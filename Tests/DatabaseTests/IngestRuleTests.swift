@@ -159,18 +159,20 @@ final class IngestRuleTests: IngestTestCase {
     }
 
     func testTheWordNullIsNoIdentifier() throws {
-        // Database exports write NULL for no value; as a linkage_id it would make every youth without one the
-        // same person. Refused as any invalid identifier (value not shown); an empty linkage_id is fine.
+        // Database exports write NULL for no value (people NA); as a linkage_id it would make every youth without
+        // one the same person. Refused as any invalid identifier (value not shown); an empty linkage_id is fine.
         var x = try ExtractFiles.fixture()
         x.set("youth.csv", record: 1, "linkage_id", "NULL")
-        x.set("youth.csv", record: 2, "linkage_id", "null")
+        x.set("youth.csv", record: 2, "linkage_id", "na")  // and NA, NONE, UNKNOWN, 0, - (IngestCellTextTests)
         x.set("goals.csv", record: 1, "youth_key", "Null")
         // SAS writes "." for no value. Placeholders like these identify nobody, so where another column has
         // one, it is shown (it was withheld as "one of this extract's youth_key or linkage_id values").
         x.set("youth.csv", record: 3, "linkage_id", ".")
         x.set("cse_flags.csv", record: 1, "last_occurrence_on", "NULL")
         x.set("cse_flags.csv", record: 2, "incident_on", ".")
-        let rule = "1 to 64 characters of A-Z, a-z, 0-9, _ and -, not the word NULL (leave the cell empty"
+        let rule =
+            "1 to 64 characters of A-Z, a-z, 0-9, _ and -, not a placeholder such as NULL, NA, NONE, UNKNOWN, 0 or - "
+            + "(leave the cell empty"
         let date = "a real date written YYYY-MM-DD"
         assertRejected(
             try reject(x),

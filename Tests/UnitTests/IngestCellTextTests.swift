@@ -49,12 +49,12 @@ final class IngestCellTextTests: XCTestCase {
         XCTAssertEqual(IngestIssue.printable("a\u{85}b"), "a\u{FFFD}b")
     }
 
-    func testTheWordNullIsNoIdentifier() {
-        for word in ["NULL", "null", "Null", "nULl"] {
-            XCTAssertTrue(StagingLoader.isNullWord(Array(word.utf8)[...]), word)
+    func testPlaceholdersAreNoIdentifiers() {
+        for word in ["NULL", "null", "Null", "nULl", "NA", "na", "None", "NIL", "Unknown", "0", "000", "-", "--", "_"] {
+            XCTAssertTrue(StagingLoader.isPlaceholder(Array(word.utf8)[...]), word)
         }
-        for other in ["NUL", "NULLS", "N_LL", "nu11", ""] {
-            XCTAssertFalse(StagingLoader.isNullWord(Array(other.utf8)[...]), other)
+        for other in ["NUL", "NULLS", "N_LL", "nu11", "", "NAN", "10", "0-1", "A0", "UNKNOWN1", "none_"] {
+            XCTAssertFalse(StagingLoader.isPlaceholder(Array(other.utf8)[...]), other)
         }
     }
 }
