@@ -396,14 +396,18 @@ struct StagingLoader {
     /// What exports and people write for no value: NULL, NA, NONE, NIL, UNKNOWN (in any case), or only zeros,
     /// `-` and `_` (`0`, `-`, `000`). Taken for an identifier, it would make every youth without a linkage_id
     /// one person.
+    /// (Looked at for every identifier cell, so without allocating: most keys fail the first test at their
+    /// first byte and are longer than the longest word.)
     static func isPlaceholder(_ bytes: ArraySlice<UInt8>) -> Bool {
-        let lower = String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
-        return placeholderWords.contains(lower)
-            || (!bytes.isEmpty
-                && bytes.allSatisfy { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") })
+        let filler: (UInt8) -> Bool = { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
+        if !bytes.isEmpty, bytes.allSatisfy(filler) { return true }
+        guard bytes.count <= 7 else { return false }
+        return placeholderWords.contains { word in
+            word.count == bytes.count && zip(bytes, word).allSatisfy { $0 | 0x20 == $1 }
+        }
     }
 
-    static let placeholderWords: Set = ["null", "na", "none", "nil", "unknown"]
+    private static let placeholderWords = ["null", "na", "none", "nil", "unknown"].map { Array($0.utf8) }
 
     /// Every cell and header name is read without the blanks around it (`ExtractFormat.blanks`).
     static func trim(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
