@@ -154,9 +154,12 @@ public struct IssueList: Error, Sendable {
     /// and says why nothing is shown. The stretches of every listed value and name from the upload that could
     /// be an identifier are worked out once and handed to `identifiers` at once, which returns those that are
     /// one; `ownNames` are the format's file and column names, never checked. `youthListedInFull`: every
-    /// record of youth.csv was read (so the youth of other files that it lists are known).
+    /// record of youth.csv was read (so the youth of other files that it lists are known). `quoted`: values of
+    /// the upload that messages quote in their text (extract.json's extracted_on, in the date bound), each
+    /// replaced by "…" where it is, whole, an identifier.
     mutating func withhold(
-        ownNames: Set<String>, youthListedInFull: Bool, identifiers lookUp: (Set<String>) throws -> Set<String>
+        ownNames: Set<String>, youthListedInFull: Bool, quoted: [String] = [],
+        identifiers lookUp: (Set<String>) throws -> Set<String>
     ) rethrows {
         // Per listed issue: nil when there is nothing to check, else the stretches (nil: too many).
         // (A value with a run too long to look for every key glued inside it is not shown; a name is looked
@@ -174,9 +177,14 @@ public struct IssueList: Error, Sendable {
                 ? nil
                 : issue.valueAsRead.map { String(decoding: StagingLoader.trim(Array($0.utf8)[...]), as: UTF8.self) }
         }
-        var all = Set(listed.compactMap(\.otherValue) + wholes.compactMap { $0 })
+        var all = Set(listed.compactMap(\.otherValue) + wholes.compactMap { $0 } + quoted)
         for case let found?? in files + columns + values { all.formUnion(found) }
         let identifiers = try lookUp(all)
+        for value in quoted where identifiers.contains(value) {
+            for index in listed.indices {
+                listed[index].expected = listed[index].expected.replacingOccurrences(of: value, with: "…")
+            }
+        }
         let unsure = unsure(youthListedInFull: youthListedInFull)
 
         for index in listed.indices {
@@ -222,9 +230,12 @@ public struct IssueList: Error, Sendable {
     /// youth.csv does not list, except in youth.csv itself. So a refused value written like an identifier or a
     /// name (`couldBeAnIdentifier`) is not shown in youth.csv, nor in a record whose youth is not known from
     /// youth.csv: one with an issue of its youth_key (the first column of every file, so listed before the
-    /// record's others even in a capped list), or any when youth.csv was not read in full, when a header cell
-    /// of another file is not shown either (a record run into the header may hold a key). However often a
-    /// value is refused, it may be a key: one youth has many records, and a linkage_id may be several youth's.
+    /// record's others even in a capped list). However often a value is refused, it may be a key: one youth
+    /// has many records, and a linkage_id may be several youth's. When youth.csv was not read in full (missing,
+    /// or records left out for their structure or bytes, whose identifiers are then known nowhere), no refused
+    /// value of another file is shown, however it is written (a key glued into a list, "online;LNK5555"), and
+    /// a header cell of another file written like a key or a name is not shown either (a record run into the
+    /// header may hold a key).
     private func unsure(youthListedInFull: Bool) -> [Int: String] {
         let youthUnknown = Set(
             listed.filter { $0.column == "youth_key" && $0.record != nil }.map { "\($0.file)\n\($0.record ?? 0)" })
@@ -239,8 +250,11 @@ public struct IssueList: Error, Sendable {
             } else if record == 0 {
                 guard !youthListedInFull else { continue }
                 note = IssueList.unknownYouthHeaderNote
+            } else if !youthListedInFull {
+                notes[index] = IssueList.youthNotReadNote
+                continue
             } else {
-                guard !youthListedInFull || youthUnknown.contains("\(issue.file)\n\(record)") else { continue }
+                guard youthUnknown.contains("\(issue.file)\n\(record)") else { continue }
                 note = IssueList.unknownYouthNote
             }
             let whole = String(decoding: StagingLoader.trim(Array(read.utf8)[...]), as: UTF8.self)
@@ -284,6 +298,9 @@ public struct IssueList: Error, Sendable {
     static let unknownYouthNote =
         " (the value is not shown: where the record's youth is not known from youth.csv, a value written like a "
         + "youth_key, a linkage_id or a name is not shown; check that the columns are in the header's order)"
+    static let youthNotReadNote =
+        " (the value is not shown: youth.csv was not read in full, so the youth's identifiers are not all known; "
+        + "correct youth.csv first)"
     static let unknownYouthHeaderNote =
         " (the name is not shown: youth.csv was not read in full, so the youth's identifiers are not known, and a "
         + "header cell written like a youth_key, a linkage_id or a name may be one, of a record run into the header)"

@@ -299,7 +299,10 @@ public struct Ingestor {
             } else {
                 try connection.query("ROLLBACK TO SAVEPOINT accept")
                 // (After the rollback: the provisional extract is no longer the agency's current snapshot.)
-                try issues.withhold(ownNames: ownNames, youthListedInFull: youthListed == .all) {
+                try issues.withhold(
+                    ownNames: ownNames, youthListedInFull: youthListed == .all,
+                    quoted: extractedOn.map { [$0.description] } ?? []
+                ) {
                     try identifiers(among: $0, stagedIn: staged, on: connection)
                 }
                 extractID = try recordExtract(

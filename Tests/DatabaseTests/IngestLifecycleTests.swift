@@ -946,8 +946,8 @@ final class IngestLifecycleTests: IngestTestCase {
         x["cse_flags.csv"] = x["cse_flags.csv"]?.replacingOccurrences(of: "youth_key,flag,", with: "flag,youth_key,")
         x.append("cse_flags.csv", "YKq7Zt01,at_risk,2024-04-01,other,,,,", "YKq7Zt01,at_risk,2024-05-01,other,,,,")
         let note =
-            "(the value is not shown: where the record's youth is not known from youth.csv, a value written like a "
-            + "youth_key, a linkage_id or a name is not shown; check that the columns are in the header's order)"
+            "(the value is not shown: youth.csv was not read in full, so the youth's identifiers are not all known; "
+            + "correct youth.csv first)"
         let db = try Self.makeDatabase()
         let outcome = try ingest(x, into: db)
         assertRejected(
@@ -1036,6 +1036,27 @@ final class IngestLifecycleTests: IngestTestCase {
         for raw in ["ZQSECRET", "YKq7Zt0", "LZw9Px0"] {
             XCTAssertFalse(log.contains(raw), "\(raw): a value of the extract is in a statement's text")
         }
+    }
+
+    func testNoValueOfAnotherFileIsShownWhenYouthCSVWasNotReadInFull() throws {
+        // youth.csv's record 4 has a field too many, so it is left out, and its linkage_id LNK55555555 is known
+        // nowhere. cse_flags.csv's new record 4 lists it inside exploitation_types ("online;LNK55555555", no
+        // name): not shown, as no refused value of another file is when youth.csv was not read in full. (It was
+        // shown: only values written like a key or a name were withheld.)
+        var x = try ExtractFiles.fixture()
+        x.append("youth.csv", "YNEW0001,LNK55555555,06001,2006-10,female,ASIAN,self,x")
+        x.append("cse_flags.csv", "YKq7Zt01,confirmed,2024-02-25,cse_it,online;LNK55555555,,,")
+        let outcome = try ingest(x, into: try Self.makeDatabase())
+        assertRejected(
+            outcome,
+            with: [
+                .init("youth.csv", 4, nil, nil, "7 fields as in the header (found 8)"),
+                .init(
+                    "cse_flags.csv", 4, "exploitation_types", nil,
+                    "(the value is not shown: youth.csv was not read in full, so the youth's identifiers are not all "
+                        + "known; correct youth.csv first)"),
+            ])
+        XCTAssertFalse(outcome.issues.listed.map(\.description).joined().contains("LNK5"))
     }
 
     func testTheUploadsNameIsScreenedWithTheKeysOfEveryFile() throws {

@@ -179,14 +179,34 @@ final class IssueListTests: XCTestCase {
                 "0 Jane Doe a column of", "1 - one of" + note, "2 arest one of", "3 - one of" + note,
                 "4 - one of" + note, "5 - one of" + note, "5 - one of" + note, "6 F;M one of",
             ])
-        // When youth.csv was not read in full, every record is one whose youth may be unknown: record 2's "arest"
-        // is not shown either, nor the header cell.
+        // When youth.csv was not read in full, the identifiers of the records left out are known nowhere: no
+        // value of a record is shown ("F;M" neither, however it is written), nor the header cell written like a
+        // name.
+        let notRead =
+            " (the value is not shown: youth.csv was not read in full, so the youth's identifiers are not all known; "
+            + "correct youth.csv first)"
         XCTAssertEqual(
             screened(cells, inFull: false),
-            [
-                "0 - a column of" + headerNote, "1 - one of" + note, "2 - one of" + note, "3 - one of" + note,
-                "4 - one of" + note, "5 - one of" + note, "5 - one of" + note, "6 F;M one of",
-            ])
+            ["0 - a column of" + headerNote] + ["1", "2", "3", "4", "5", "5", "6"].map { "\($0) - one of" + notRead })
+    }
+
+    func testAQuotedValueOfTheUploadThatIsAKeyIsReplaced() {
+        // extract.json's extracted_on, 2025-08-15, quoted in the date bound, is a youth_key of the upload (a
+        // date-shaped key): it is replaced by "…" in every message; 2025-08-16 is no key and stays.
+        var issues = IssueList()
+        let bound = "a date on or before the extract date 2025-08-15 (extracted_on in extract.json)"
+        issues.append(cell("events.csv", 1, "occurred_on", "2025-09-01", bound))
+        issues.withhold(ownNames: [], youthListedInFull: true, quoted: ["2025-08-15"]) {
+            $0.intersection(["2025-08-15"])
+        }
+        XCTAssertEqual(
+            issues.listed.map(\.expected), ["a date on or before the extract date … (extracted_on in extract.json)"])
+        var other = IssueList()
+        other.append(cell("events.csv", 1, "occurred_on", "2025-09-01", bound))
+        other.withhold(ownNames: [], youthListedInFull: true, quoted: ["2025-08-15"]) {
+            $0.intersection(["2025-08-16"])
+        }
+        XCTAssertEqual(other.listed.map(\.expected), [bound])
     }
 
     func testWhatIsWrittenLikeAKeyOrAName() {
