@@ -3,8 +3,9 @@
 -- Runs inside the ingest transaction, acting as outcomes_ingest, after every
 -- CSV file was streamed into pg_temp.stage_<file> (all cells as text, plus the
 -- record number `rec`; identifiers already replaced by their keyed hash, or,
--- when they broke the format rule, by '!' and the keyed hash of the cell as sent
--- (so that a report can withhold it where it is shown); beside each column kept as sent,
+-- when they broke the format rule, by '!' and the keyed hash of the cell as a
+-- report reads it (so that a report can withhold it where it is shown; '!' alone
+-- for a placeholder such as NULL or '.'); beside each column kept as sent,
 -- held_<column>: the keyed hashes of the cell's stretches that could be one).
 -- Cells arrive trimmed: the loader
 -- removes the blanks around every cell (ExtractFormat.blanks) and stages a cell

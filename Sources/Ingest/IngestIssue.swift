@@ -185,7 +185,7 @@ public struct IssueList: Error, Sendable {
                 listed[index].expected = listed[index].expected.replacingOccurrences(of: value, with: "…")
             }
         }
-        let unsure = unsure(youthListedInFull: youthListedInFull)
+        let unsure = unsure(youthListedInFull: youthListedInFull, wholes: wholes)
 
         for index in listed.indices {
             if let name = files[index], let shown = IssueList.hidden(name, among: identifiers) {
@@ -236,12 +236,13 @@ public struct IssueList: Error, Sendable {
     /// value of another file is shown, however it is written (a key glued into a list, "online;LNK5555"), and
     /// a header cell of another file written like a key or a name is not shown either (a record run into the
     /// header may hold a key).
-    private func unsure(youthListedInFull: Bool) -> [Int: String] {
+    /// (`wholes`: each listed issue's shown value as an identifier is read, nil when none is shown.)
+    private func unsure(youthListedInFull: Bool, wholes: [String?]) -> [Int: String] {
         let youthUnknown = Set(
             listed.filter { $0.column == "youth_key" && $0.record != nil }.map { "\($0.file)\n\($0.record ?? 0)" })
         var notes: [Int: String] = [:]
         for (index, issue) in listed.enumerated() {
-            guard let record = issue.record, issue.value != nil, let read = issue.valueAsRead else { continue }
+            guard let record = issue.record, let whole = wholes[index] else { continue }
             let note: String
             if issue.file == ExtractFormat.youthFile {
                 // (Its header cells have a rule of their own, StagingLoader.mapHeader.)
@@ -257,7 +258,6 @@ public struct IssueList: Error, Sendable {
                 guard youthUnknown.contains("\(issue.file)\n\(record)") else { continue }
                 note = IssueList.unknownYouthNote
             }
-            let whole = String(decoding: StagingLoader.trim(Array(read.utf8)[...]), as: UTF8.self)
             if IssueList.couldBeAnIdentifier(whole) { notes[index] = note }
         }
         return notes

@@ -294,9 +294,12 @@ struct StagingLoader {
                 output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "N")])
                 continue
             }
-            if !column.isIdentifier {
+            guard column.isIdentifier else {
                 StagingLoader.appendEscaped(cell, to: &output)
-            } else if IdentifierHasher.isValid(cell) && !StagingLoader.isPlaceholder(cell) {
+                continue
+            }
+            let placeholder = StagingLoader.isPlaceholder(cell)
+            if IdentifierHasher.isValid(cell) && !placeholder {
                 output.append(contentsOf: memo.hexDigest(cell, column: index))
             } else {
                 // Hashed as a report reads a value it shows (the first line, its first characters, trimmed), so
@@ -304,7 +307,7 @@ struct StagingLoader {
                 // (NULL, NA, or no letter or digit, as SAS's "."): it identifies nobody, and is shown elsewhere.
                 output.append(StagingLoader.invalidIdentifierMark)
                 let read = IngestIssue.asRead(String(decoding: cell, as: UTF8.self))
-                if !StagingLoader.isPlaceholder(cell), read.unicodeScalars.contains(where: IssueList.isLetterOrDigit) {
+                if !placeholder, read.unicodeScalars.contains(where: IssueList.isLetterOrDigit) {
                     output.append(contentsOf: hasher.hexDigest(Array(StagingLoader.trim(Array(read.utf8)[...]))))
                 }
             }
